@@ -1,0 +1,115 @@
+import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
+import { z } from "zod";
+import { JobCancelled, LimitsExceeded, ModelMisbehaved } from "../errors.ts";
+import type { Model } from "./model.ts";
+import { executeToolCall } from "./tools/execute-tool-call.ts";
+import type { AgentOutcome, Tool, ToolContext } from "./tools/tool.ts";
+
+export interface AgentLimits {
+  maxSteps: number;
+  maxMs: number;
+  maxTokens: number;
+  /** Turns in a row without a usable tool call before the model is judged unusable. */
+  maxConsecutiveFormatErrors: number;
+}
+
+const NUDGE =
+  "Continue by calling one of the tools. When the work is complete call finish; if it cannot be done call give_up.";
+
+/**
+ * The agent loop: ask the model, run the tool calls it makes, feed the results back, until a
+ * finishing tool is called or a limit is reached. Limits are checked before every model call, so
+ * none can be overshot by more than one call.
+ */
+export async function runAgentLoop(options: {
+  model: Model;
+  tools: readonly Tool[];
+  messages: ChatCompletionMessageParam[];
+  limits: AgentLimits;
+  context: ToolContext;
+  startedAt: number;
+  onStep?: (step: number) => void;
+}): Promise<AgentOutcome> {
+  const { model, tools, messages, limits, context } = options;
+  const toolDefinitions = tools.map(toOpenAITool);
+  const log = context.log;
+  let formatErrors = 0;
+
+  for (;;) {
+    if (context.signal?.aborted) throw new JobCancelled("The job was stopped.");
+    if (log.steps >= limits.maxSteps) {
+      throw new LimitsExceeded(
+        `The agent used all ${limits.maxSteps} turns without finishing.`,
+        "Raise `agent.max_steps` in .github/agent.yml, or split the issue into smaller ones.",
+      );
+    }
+    if (Date.now() - options.startedAt >= limits.maxMs) {
+      throw new LimitsExceeded(
+        `The agent ran out of time (${Math.round(limits.maxMs / 60_000)} minutes) without finishing.`,
+        "Raise `agent.max_minutes` in .github/agent.yml, or split the issue into smaller ones.",
+      );
+    }
+    if (log.totalTokens >= limits.maxTokens) {
+      throw new LimitsExceeded(
+        `The agent used its token budget (${log.totalTokens} of ${limits.maxTokens}) without finishing.`,
+        "Raise `agent.max_tokens` in .github/agent.yml, or split the issue into smaller ones.",
+      );
+    }
+
+    log.steps += 1;
+    options.onStep?.(log.steps);
+    const turn = await model.complete({
+      messages,
+      tools: toolDefinitions,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    log.usage.modelCalls += 1;
+    log.usage.promptTokens += turn.usage.promptTokens;
+    log.usage.completionTokens += turn.usage.completionTokens;
+
+    const calls = (turn.message.tool_calls ?? []).filter((call) => call.type === "function");
+    messages.push({
+      role: "assistant",
+      content: turn.message.content ?? null,
+      ...(calls.length ? { tool_calls: calls } : {}),
+    });
+
+    if (calls.length === 0) {
+      formatErrors += 1;
+      if (formatErrors >= limits.maxConsecutiveFormatErrors) throw misbehaved(formatErrors);
+      messages.push({ role: "user", content: NUDGE });
+      continue;
+    }
+
+    let outcome: AgentOutcome | undefined;
+    let anyWellFormed = false;
+    for (const call of calls) {
+      // Once finished, later calls in the same turn are answered but not run.
+      const result = outcome
+        ? { wellFormed: true, output: "skipped: the run already finished" }
+        : await executeToolCall(
+            tools,
+            { name: call.function.name, arguments: call.function.arguments },
+            context,
+          );
+      anyWellFormed ||= result.wellFormed;
+      outcome ??= "outcome" in result ? result.outcome : undefined;
+      messages.push({ role: "tool", tool_call_id: call.id, content: result.output });
+    }
+    if (outcome) return outcome;
+    formatErrors = anyWellFormed ? 0 : formatErrors + 1;
+    if (formatErrors >= limits.maxConsecutiveFormatErrors) throw misbehaved(formatErrors);
+  }
+}
+
+function misbehaved(count: number): ModelMisbehaved {
+  return new ModelMisbehaved(
+    `The model answered ${count} times in a row without a usable tool call, so the run was stopped.`,
+    "Check that the configured model supports tool calling (function calling).",
+  );
+}
+
+function toOpenAITool(tool: Tool): ChatCompletionTool {
+  const { $schema: _schema, ...parameters } = z.toJSONSchema(tool.parameters) as Record<string, unknown>;
+  return { type: "function", function: { name: tool.name, description: tool.description, parameters } };
+}

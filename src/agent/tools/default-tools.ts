@@ -1,0 +1,17 @@
+import { finishTool, giveUpTool, updatePlanTool } from "./control-tools.ts";
+import { editFileTool, readFileTool, writeFileTool } from "./file-tools.ts";
+import { runCommandTool } from "./run-command-tool.ts";
+import { listFilesTool, searchFilesTool } from "./search-tools.ts";
+import type { Tool } from "./tool.ts";
+
+export const defaultTools: readonly Tool[] = [
+  listFilesTool,
+  searchFilesTool,
+  readFileTool,
+  writeFileTool,
+  editFileTool,
+  runCommandTool,
+  updatePlanTool,
+  finishTool,
+  giveUpTool,
+];

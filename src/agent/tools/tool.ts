@@ -1,0 +1,46 @@
+import type { z } from "zod";
+import type { AgentConfig } from "../../config/agent-config.schema.ts";
+import type { Sandbox } from "../../sandbox/sandbox.ts";
+import type { RunLog } from "../run-log.ts";
+
+/** What every tool may use. One per job. */
+export interface ToolContext {
+  /** Real path of the workspace root. */
+  workspace: string;
+  sandbox: Sandbox;
+  config: AgentConfig;
+  log: RunLog;
+  redact: (text: string) => string;
+  /** Milliseconds left before the job's wall-clock limit. */
+  remainingMs: () => number;
+  signal: AbortSignal | undefined;
+}
+
+/** A finishing tool's verdict; the loop ends when a tool returns one. */
+export type AgentOutcome =
+  | { kind: "finished"; title: string; summary: string; rationale: string }
+  | { kind: "gave_up"; reason: string };
+
+export interface ToolResult {
+  output: string;
+  outcome?: AgentOutcome;
+}
+
+export interface Tool<Schema extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  parameters: Schema;
+  run(args: z.infer<Schema>, context: ToolContext): Promise<ToolResult>;
+}
+
+/** A failure the model can act on; returned to it as the tool result instead of ending the job. */
+export class ToolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ToolError";
+  }
+}
+
+export function defineTool<Schema extends z.ZodType>(tool: Tool<Schema>): Tool {
+  return tool as unknown as Tool;
+}

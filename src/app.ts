@@ -1,0 +1,81 @@
+import os from "node:os";
+import path from "node:path";
+import type { ApplicationFunction, ProbotOctokit } from "probot";
+import { OpenAIChatModel } from "./agent/openai-model.ts";
+import { githubAppIdentity } from "./forge/github-app-identity.ts";
+import { GitHubForge } from "./forge/github-forge.ts";
+import { InProcessQueue, type JobQueue } from "./jobs/job-queue.ts";
+import { MemoryJobStore, type JobStore } from "./jobs/job-store.ts";
+import { runJob } from "./jobs/run-job.ts";
+import { ProcessSandbox } from "./sandbox/process-sandbox.ts";
+import { redactorFromEnv, type SecretRedactor } from "./security/secret-redactor.ts";
+import { loadSettings, type Settings } from "./settings.ts";
+import { MemoryDeliveryLog, type DeliveryLog } from "./triggers/delivery-log.ts";
+import { handleTrigger } from "./triggers/handle-trigger.ts";
+import { healthHandler } from "./server/health-handler.ts";
+
+export interface IssueAgent {
+  app: ApplicationFunction;
+  store: JobStore;
+  /** Resolves when every queued job has finished (tests, graceful shutdown). */
+  idle(): Promise<void>;
+}
+
+/** Wires webhook events to handlers and the queue to the job runner. No logic lives here. */
+export function createIssueAgent(options: {
+  /** Defaults to the environment, read when Probot loads the app (after it has applied `.env`). */
+  settings?: Settings;
+  store?: JobStore;
+  deliveries?: DeliveryLog;
+  redactor?: SecretRedactor;
+  env?: NodeJS.ProcessEnv;
+}): IssueAgent {
+  const env = options.env ?? process.env;
+  const store = options.store ?? new MemoryJobStore();
+  const deliveries = options.deliveries ?? new MemoryDeliveryLog();
+  let queue: JobQueue | undefined;
+
+  const app: ApplicationFunction = (probot, { addHandler }) => {
+    const settings = options.settings ?? loadSettings(env);
+    const redactor = options.redactor ?? redactorFromEnv(env);
+    const workspaceRoot = settings.ISSUE_AGENT_WORKDIR ?? path.join(os.tmpdir(), "issue-agent");
+    const identityFor = githubAppIdentity(probot, env.GHE_HOST ?? "github.com");
+    queue = new InProcessQueue({
+      concurrency: settings.ISSUE_AGENT_CONCURRENCY,
+      onError: (jobId, error) => probot.log.error({ err: error, jobId }, "job runner crashed"),
+      handler: async (jobId) => {
+        await runJob(jobId, {
+          store,
+          workspaceRoot,
+          redactor,
+          log: probot.log.child({ jobId }),
+          forgeFor: async (job) => {
+            const octokit = (await probot.auth(job.trigger.installationId)) as InstanceType<
+              typeof ProbotOctokit
+            >;
+            return new GitHubForge({
+              octokit,
+              owner: job.trigger.owner,
+              repo: job.trigger.repo,
+              issueNumber: job.trigger.issueNumber,
+              appIdentity: () => identityFor(octokit),
+            });
+          },
+          modelFor: (job) =>
+            new OpenAIChatModel({
+              model: job.config.agent.model ?? settings.ISSUE_AGENT_MODEL,
+              apiKey: settings.OPENAI_API_KEY,
+              baseURL: settings.OPENAI_BASE_URL,
+            }),
+          sandboxFor: (workspace) => new ProcessSandbox(workspace.scratch),
+        });
+      },
+    });
+    const deps = { store, queue, deliveries };
+    probot.on("issues.labeled", (context) => handleTrigger(context, deps));
+    probot.on("issue_comment.created", (context) => handleTrigger(context, deps));
+    addHandler(healthHandler);
+  };
+
+  return { app, store, idle: () => queue?.idle() ?? Promise.resolve() };
+}

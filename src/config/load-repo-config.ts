@@ -1,0 +1,45 @@
+import { parse as parseYaml } from "yaml";
+import { ConfigError, describeError } from "../errors.ts";
+import type { AgentConfig } from "./agent-config.schema.ts";
+import { CONFIG_PATH } from "./agent-config.schema.ts";
+import { parseAgentConfig } from "./parse-agent-config.ts";
+
+/**
+ * Reads `.github/agent.yml` through a loader that fetches the file from the repository's default
+ * branch (Probot's `context.config` on GitHub, the checkout on disk for local runs) and validates it.
+ * The raw value is returned with failures so the caller can tell whether a label was meant for us.
+ */
+export async function loadRepoConfig(
+  load: () => Promise<unknown>,
+): Promise<{ ok: true; config: AgentConfig } | { ok: false; error: ConfigError; raw: unknown }> {
+  let raw: unknown;
+  try {
+    raw = await load();
+  } catch (error) {
+    return {
+      ok: false,
+      raw: undefined,
+      error: new ConfigError(
+        `\`${CONFIG_PATH}\` could not be read: ${describeError(error)}`,
+        "Fix the YAML syntax on the default branch, then label the issue again or comment `/agent`.",
+      ),
+    };
+  }
+  try {
+    return { ok: true, config: parseAgentConfig(raw) };
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, error, raw };
+    throw error;
+  }
+}
+
+/** The label a possibly invalid config meant to use, so a broken file still gets its error shown. */
+export function intendedLabel(raw: unknown): string {
+  const label = (raw as { trigger?: { label?: unknown } } | undefined)?.trigger?.label;
+  return typeof label === "string" ? label : "agent";
+}
+
+/** For local runs: the YAML text of the file, or undefined when there is none. */
+export function parseYamlConfig(text: string | undefined): unknown {
+  return text === undefined ? undefined : parseYaml(text);
+}

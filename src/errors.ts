@@ -1,0 +1,57 @@
+/**
+ * Typed failures. Each carries a message written for the person who will read it on GitHub
+ * (check-run summary, status comment), and a conclusion the job runner maps it to. Only the job
+ * runner catches these; everything below it throws.
+ */
+export type FailureConclusion = "failure" | "cancelled" | "action_required" | "neutral";
+
+export abstract class UserFacingError extends Error {
+  abstract readonly conclusion: FailureConclusion;
+  /** What the reader should do next; shown under the message. */
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.hint = hint;
+  }
+}
+
+/** `.github/agent.yml` (or another setting) is invalid. */
+export class ConfigError extends UserFacingError {
+  readonly conclusion = "action_required";
+}
+
+/** A step, time or token budget ran out before the agent finished. */
+export class LimitsExceeded extends UserFacingError {
+  readonly conclusion = "failure";
+}
+
+/** The model kept answering in a way the harness cannot use. */
+export class ModelMisbehaved extends UserFacingError {
+  readonly conclusion = "failure";
+}
+
+/** The model endpoint could not be reached or refused the request. */
+export class ModelUnavailable extends UserFacingError {
+  readonly conclusion = "failure";
+}
+
+/** Cloning, committing or pushing failed. */
+export class WorkspaceError extends UserFacingError {
+  readonly conclusion = "failure";
+}
+
+/** The job was stopped on request. */
+export class JobCancelled extends UserFacingError {
+  readonly conclusion = "cancelled";
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** The branch was pushed but the pull request could not be opened (or similar partial publish). */
+export class PublishError extends UserFacingError {
+  readonly conclusion = "failure";
+}

@@ -1,0 +1,66 @@
+/**
+ * Everything the pipeline needs from a code host, for one issue. GitHub is one implementation; the
+ * local CLI is another (files on disk), so the pipeline never depends on Probot.
+ */
+export interface IssueThread {
+  number: number;
+  title: string;
+  body: string;
+  url: string;
+  author: string;
+  comments: Array<{ author: string; body: string }>;
+}
+
+export interface RepositoryInfo {
+  /** What `git clone` fetches; from the API so Enterprise hosts work. */
+  cloneUrl: string;
+  defaultBranch: string;
+  /** Head of the default branch: the base commit that carries the job's check run. */
+  baseSha: string;
+}
+
+/** HTTP basic credentials for git; sent as a header, never written into a URL or `.git/config`. */
+export interface GitCredentials {
+  username: string;
+  password: string;
+}
+
+export interface CheckRunOutput {
+  title: string;
+  summary: string;
+  text?: string;
+}
+
+export type CheckConclusion = "success" | "failure" | "neutral" | "cancelled" | "action_required";
+
+export interface PullRequestDraft {
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+}
+
+export interface PullRequestRef {
+  number: number;
+  url: string;
+}
+
+export interface Forge {
+  getRepository(): Promise<RepositoryInfo>;
+  getIssueThread(): Promise<IssueThread>;
+  gitCredentials(): Promise<GitCredentials | undefined>;
+  /** Who the commits are by: the app's bot account on GitHub. */
+  commitAuthor(): Promise<{ name: string; email: string }>;
+  /** Creates the job's status comment the first time, edits that same comment afterwards. */
+  setStatusComment(body: string): Promise<void>;
+  comment(body: string): Promise<void>;
+  createCheckRun(headSha: string, output: CheckRunOutput): Promise<number>;
+  updateCheckRun(id: number, output: CheckRunOutput): Promise<void>;
+  completeCheckRun(id: number, conclusion: CheckConclusion, output: CheckRunOutput): Promise<void>;
+  /** A completed check run on another commit (the PR head), so it can be a required check. */
+  reportCheckOn(headSha: string, conclusion: CheckConclusion, output: CheckRunOutput): Promise<void>;
+  openPullRequest(draft: PullRequestDraft): Promise<PullRequestRef>;
+  requestReview(pullNumber: number, logins: string[]): Promise<void>;
+}
+
+export const CHECK_NAME = "issue-agent";

@@ -1,0 +1,184 @@
+import type { ProbotOctokit } from "probot";
+import type {
+  CheckConclusion,
+  CheckRunOutput,
+  Forge,
+  GitCredentials,
+  IssueThread,
+  PullRequestDraft,
+  PullRequestRef,
+  RepositoryInfo,
+} from "./forge.ts";
+import { CHECK_NAME } from "./forge.ts";
+import { fitGitHubText } from "./github-limits.ts";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** Most comments of an issue passed to the agent; the newest are kept. */
+const MAX_ISSUE_COMMENTS = 100;
+
+/** The GitHub App implementation of `Forge`, bound to one issue through an installation client. */
+export class GitHubForge implements Forge {
+  private statusCommentId: number | undefined;
+  private readonly octokit: Octokit;
+  private readonly owner: string;
+  private readonly repo: string;
+  private readonly issueNumber: number;
+  private readonly appIdentity: () => Promise<{ name: string; email: string }>;
+
+  constructor(options: {
+    octokit: Octokit;
+    owner: string;
+    repo: string;
+    issueNumber: number;
+    appIdentity: () => Promise<{ name: string; email: string }>;
+  }) {
+    this.octokit = options.octokit;
+    this.owner = options.owner;
+    this.repo = options.repo;
+    this.issueNumber = options.issueNumber;
+    this.appIdentity = options.appIdentity;
+  }
+
+  private get repoParams() {
+    return { owner: this.owner, repo: this.repo };
+  }
+
+  async getRepository(): Promise<RepositoryInfo> {
+    const { data } = await this.octokit.rest.repos.get(this.repoParams);
+    const { data: branch } = await this.octokit.rest.repos.getBranch({
+      ...this.repoParams,
+      branch: data.default_branch,
+    });
+    return { cloneUrl: data.clone_url, defaultBranch: data.default_branch, baseSha: branch.commit.sha };
+  }
+
+  async getIssueThread(): Promise<IssueThread> {
+    const { data: issue } = await this.octokit.rest.issues.get({
+      ...this.repoParams,
+      issue_number: this.issueNumber,
+    });
+    const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+      ...this.repoParams,
+      issue_number: this.issueNumber,
+      per_page: 100,
+    });
+    return {
+      number: issue.number,
+      title: issue.title,
+      body: issue.body ?? "",
+      url: issue.html_url,
+      author: issue.user?.login ?? "ghost",
+      comments: comments
+        .filter((c) => c.id !== this.statusCommentId)
+        .slice(-MAX_ISSUE_COMMENTS)
+        .map((c) => ({ author: c.user?.login ?? "ghost", body: c.body ?? "" })),
+    };
+  }
+
+  async gitCredentials(): Promise<GitCredentials> {
+    // An installation token (valid for an hour), minted fresh for each job.
+    const auth = (await this.octokit.auth({ type: "installation" })) as { token: string };
+    return { username: "x-access-token", password: auth.token };
+  }
+
+  commitAuthor() {
+    return this.appIdentity();
+  }
+
+  async setStatusComment(body: string): Promise<void> {
+    const text = fitGitHubText(body);
+    if (this.statusCommentId === undefined) {
+      const { data } = await this.octokit.rest.issues.createComment({
+        ...this.repoParams,
+        issue_number: this.issueNumber,
+        body: text,
+      });
+      this.statusCommentId = data.id;
+      return;
+    }
+    await this.octokit.rest.issues.updateComment({
+      ...this.repoParams,
+      comment_id: this.statusCommentId,
+      body: text,
+    });
+  }
+
+  async comment(body: string): Promise<void> {
+    await this.octokit.rest.issues.createComment({
+      ...this.repoParams,
+      issue_number: this.issueNumber,
+      body: fitGitHubText(body),
+    });
+  }
+
+  async createCheckRun(headSha: string, output: CheckRunOutput): Promise<number> {
+    const { data } = await this.octokit.rest.checks.create({
+      ...this.repoParams,
+      name: CHECK_NAME,
+      head_sha: headSha,
+      status: "in_progress",
+      started_at: new Date().toISOString(),
+      output: fitOutput(output),
+    });
+    return data.id;
+  }
+
+  async updateCheckRun(id: number, output: CheckRunOutput): Promise<void> {
+    await this.octokit.rest.checks.update({
+      ...this.repoParams,
+      check_run_id: id,
+      output: fitOutput(output),
+    });
+  }
+
+  async completeCheckRun(id: number, conclusion: CheckConclusion, output: CheckRunOutput): Promise<void> {
+    await this.octokit.rest.checks.update({
+      ...this.repoParams,
+      check_run_id: id,
+      status: "completed",
+      conclusion,
+      completed_at: new Date().toISOString(),
+      output: fitOutput(output),
+    });
+  }
+
+  async reportCheckOn(headSha: string, conclusion: CheckConclusion, output: CheckRunOutput): Promise<void> {
+    await this.octokit.rest.checks.create({
+      ...this.repoParams,
+      name: CHECK_NAME,
+      head_sha: headSha,
+      status: "completed",
+      conclusion,
+      completed_at: new Date().toISOString(),
+      output: fitOutput(output),
+    });
+  }
+
+  async openPullRequest(draft: PullRequestDraft): Promise<PullRequestRef> {
+    const { data } = await this.octokit.rest.pulls.create({
+      ...this.repoParams,
+      title: draft.title,
+      body: fitGitHubText(draft.body),
+      head: draft.head,
+      base: draft.base,
+    });
+    return { number: data.number, url: data.html_url };
+  }
+
+  async requestReview(pullNumber: number, logins: string[]): Promise<void> {
+    await this.octokit.rest.pulls.requestReviewers({
+      ...this.repoParams,
+      pull_number: pullNumber,
+      reviewers: logins,
+    });
+  }
+}
+
+function fitOutput(output: CheckRunOutput): CheckRunOutput {
+  return {
+    title: output.title.slice(0, 255),
+    summary: fitGitHubText(output.summary),
+    ...(output.text === undefined ? {} : { text: fitGitHubText(output.text) }),
+  };
+}

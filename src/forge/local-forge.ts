@@ -1,0 +1,86 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { simpleGit } from "simple-git";
+import type {
+  CheckConclusion,
+  CheckRunOutput,
+  Forge,
+  IssueThread,
+  PullRequestDraft,
+  PullRequestRef,
+  RepositoryInfo,
+} from "./forge.ts";
+
+/**
+ * The forge for `issue-agent run`: a local clone is the "remote", the issue comes from a file or
+ * text, progress goes to a stream, and the pull request becomes a Markdown file.
+ */
+export class LocalForge implements Forge {
+  private readonly repoPath: string;
+  private readonly issue: IssueThread;
+  private readonly outputDir: string;
+  private readonly progress: (line: string) => void;
+  /** Where the PR description was written, once it was. */
+  pullRequestFile: string | undefined;
+
+  constructor(options: {
+    repoPath: string;
+    issue: IssueThread;
+    outputDir: string;
+    progress: (line: string) => void;
+  }) {
+    this.repoPath = path.resolve(options.repoPath);
+    this.issue = options.issue;
+    this.outputDir = options.outputDir;
+    this.progress = options.progress;
+  }
+
+  async getRepository(): Promise<RepositoryInfo> {
+    const git = simpleGit({ baseDir: this.repoPath });
+    const defaultBranch = (await git.revparse(["--abbrev-ref", "HEAD"])).trim();
+    const baseSha = (await git.revparse(["HEAD"])).trim();
+    return { cloneUrl: this.repoPath, defaultBranch, baseSha };
+  }
+
+  async getIssueThread(): Promise<IssueThread> {
+    return this.issue;
+  }
+
+  async gitCredentials() {
+    return undefined;
+  }
+
+  async commitAuthor() {
+    return { name: "issue-agent", email: "issue-agent@localhost" };
+  }
+
+  async setStatusComment(body: string): Promise<void> {
+    const now = body.split("\n").find((line) => line.startsWith("**Now:**") || line.startsWith("### "));
+    if (now) this.progress(now.replace(/^### |\*\*/g, ""));
+  }
+
+  async comment(body: string): Promise<void> {
+    this.progress(body);
+  }
+
+  async createCheckRun(_headSha: string, _output: CheckRunOutput): Promise<number> {
+    return 1;
+  }
+
+  async updateCheckRun(): Promise<void> {}
+
+  async completeCheckRun(_id: number, conclusion: CheckConclusion, output: CheckRunOutput): Promise<void> {
+    this.progress(`result: ${conclusion}: ${output.title}`);
+  }
+
+  async reportCheckOn(): Promise<void> {}
+
+  async openPullRequest(draft: PullRequestDraft): Promise<PullRequestRef> {
+    const file = path.join(this.outputDir, `${draft.head.replace(/[^\w.-]+/g, "-")}.md`);
+    await writeFile(file, `# ${draft.title}\n\n<!-- ${draft.head} → ${draft.base} -->\n\n${draft.body}\n`);
+    this.pullRequestFile = file;
+    return { number: 0, url: file };
+  }
+
+  async requestReview(): Promise<void> {}
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from "node:crypto";
+import type { AgentConfig } from "../config/agent-config.schema.ts";
+import type { Trigger } from "../triggers/trigger.ts";
+
+export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+
+const NEXT_STATES: Record<JobState, readonly JobState[]> = {
+  queued: ["running", "cancelled", "failed"],
+  running: ["succeeded", "failed", "cancelled"],
+  succeeded: [],
+  failed: [],
+  cancelled: [],
+};
+
+export interface JobEvent {
+  at: string;
+  message: string;
+}
+
+export interface Job {
+  id: string;
+  trigger: Trigger;
+  /** The repository config as read from the default branch when the job was triggered. */
+  config: AgentConfig;
+  state: JobState;
+  createdAt: string;
+  updatedAt: string;
+  events: JobEvent[];
+  pullRequestUrl: string | undefined;
+}
+
+export function newJob(trigger: Trigger, config: AgentConfig, now = new Date()): Job {
+  const at = now.toISOString();
+  return {
+    id: randomUUID(),
+    trigger,
+    config,
+    state: "queued",
+    createdAt: at,
+    updatedAt: at,
+    events: [{ at, message: `queued (${trigger.kind} by @${trigger.sender})` }],
+    pullRequestUrl: undefined,
+  };
+}
+
+export function isActive(state: JobState): boolean {
+  return state === "queued" || state === "running";
+}
+
+/** Returns the job in its next state; an impossible transition is a programming error. */
+export function transition(job: Job, to: JobState, message: string, now = new Date()): Job {
+  if (!NEXT_STATES[job.state].includes(to)) {
+    throw new Error(`job ${job.id}: cannot go from ${job.state} to ${to}`);
+  }
+  const at = now.toISOString();
+  return { ...job, state: to, updatedAt: at, events: [...job.events, { at, message: `${to}: ${message}` }] };
+}
+
+export function withEvent(job: Job, message: string, now = new Date()): Job {
+  const at = now.toISOString();
+  return { ...job, updatedAt: at, events: [...job.events, { at, message }] };
+}

@@ -1,0 +1,15 @@
+import type { PlanStep, RunLog } from "../agent/run-log.ts";
+
+/** Everything the status comment and check run show; one value, rendered two ways. */
+export interface JobProgress {
+  issueNumber: number;
+  triggeredBy: string;
+  triggerKind: "label" | "comment";
+  phase: string;
+  plan: readonly PlanStep[];
+  log: RunLog | undefined;
+  pullRequestUrl: string | undefined;
+  notes: string[];
+  /** Set once the job is over. */
+  final: { conclusion: string; headline: string; detail: string | undefined } | undefined;
+}

@@ -1,0 +1,79 @@
+import type { CheckConclusion, Forge } from "../forge/forge.ts";
+import type { JobProgress } from "./job-progress.ts";
+import { renderCheckOutput, renderStatusComment } from "./render-status.ts";
+
+interface Logger {
+  warn(obj: object, msg: string): void;
+}
+
+/**
+ * Owns the job's two progress surfaces: one status comment on the issue (created once, then
+ * edited) and one check run on the base commit. Updates are serialized; a failed update is logged
+ * and never fails the job, because the job's real work matters more than its progress display.
+ */
+export class ProgressReporter {
+  readonly progress: JobProgress;
+  private readonly forge: Forge;
+  private readonly log: Logger;
+  private checkRunId: number | undefined;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(forge: Forge, progress: JobProgress, log: Logger) {
+    this.forge = forge;
+    this.progress = progress;
+    this.log = log;
+  }
+
+  async start(baseSha: string): Promise<void> {
+    await this.enqueue("start", async () => {
+      this.checkRunId = await this.forge.createCheckRun(baseSha, renderCheckOutput(this.progress));
+      await this.forge.setStatusComment(renderStatusComment(this.progress));
+    });
+  }
+
+  phase(text: string): Promise<void> {
+    this.progress.phase = text;
+    return this.refresh();
+  }
+
+  note(text: string): Promise<void> {
+    this.progress.notes.push(text);
+    return this.refresh();
+  }
+
+  refresh(): Promise<void> {
+    return this.enqueue("update", async () => {
+      await this.forge.setStatusComment(renderStatusComment(this.progress));
+      if (this.checkRunId !== undefined) {
+        await this.forge.updateCheckRun(this.checkRunId, renderCheckOutput(this.progress));
+      }
+    });
+  }
+
+  /** Completes the check run and rewrites the status comment; called exactly once, in `finally`. */
+  finish(conclusion: CheckConclusion, headline: string, detail: string | undefined): Promise<void> {
+    this.progress.final = { conclusion, headline, detail };
+    return this.enqueue("finish", async () => {
+      await this.forge.setStatusComment(renderStatusComment(this.progress)).catch((error: unknown) => {
+        this.log.warn({ err: error }, "could not update the status comment");
+      });
+      if (this.checkRunId !== undefined) {
+        await this.forge.completeCheckRun(this.checkRunId, conclusion, renderCheckOutput(this.progress));
+      }
+    });
+  }
+
+  /** The verdict on the PR head commit too, so it can be a required status check. */
+  reportOnHead(headSha: string, conclusion: CheckConclusion): Promise<void> {
+    return this.enqueue("head check", () =>
+      this.forge.reportCheckOn(headSha, conclusion, renderCheckOutput(this.progress)),
+    );
+  }
+
+  private enqueue(what: string, work: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(work).catch((error: unknown) => {
+      this.log.warn({ err: error }, `progress ${what} failed`);
+    });
+    return this.chain;
+  }
+}

@@ -1,0 +1,22 @@
+/** Runs one shell command for the agent. Implementations decide how isolated it is. */
+export interface CommandRequest {
+  command: string;
+  /** Absolute path of the workspace; the command starts there. */
+  cwd: string;
+  timeoutMs: number;
+  maxOutputBytes: number;
+  signal?: AbortSignal;
+}
+
+export interface CommandResult {
+  exitCode: number | null;
+  /** stdout and stderr interleaved, capped (head and tail kept). */
+  output: string;
+  timedOut: boolean;
+  omittedBytes: number;
+  durationMs: number;
+}
+
+export interface Sandbox {
+  run(request: CommandRequest): Promise<CommandResult>;
+}

@@ -1,0 +1,37 @@
+const MASK = "[REDACTED]";
+/** Values shorter than this are not treated as secrets; masking "1" everywhere would wreck text. */
+const MIN_SECRET_LENGTH = 8;
+
+/**
+ * Masks known secret values (tokens, keys) in any text that leaves the app: comments, PR bodies,
+ * check runs, and what the model is shown. Secrets are registered as soon as they are known.
+ */
+export class SecretRedactor {
+  private readonly secrets = new Set<string>();
+
+  add(...values: Array<string | undefined>): void {
+    for (const value of values) {
+      if (!value || value.length < MIN_SECRET_LENGTH) continue;
+      this.secrets.add(value);
+      // A PEM key is also masked line by line, since output may wrap or split it.
+      for (const line of value.split(/\r?\n/)) {
+        if (line.length >= 32 && !line.startsWith("-----")) this.secrets.add(line);
+      }
+    }
+  }
+
+  redact(text: string): string {
+    let result = text;
+    for (const secret of this.secrets) {
+      if (result.includes(secret)) result = result.split(secret).join(MASK);
+    }
+    return result;
+  }
+}
+
+/** Secrets the process itself was started with. */
+export function redactorFromEnv(env: NodeJS.ProcessEnv = process.env): SecretRedactor {
+  const redactor = new SecretRedactor();
+  redactor.add(env.OPENAI_API_KEY, env.PRIVATE_KEY, env.WEBHOOK_SECRET, env.GITHUB_CLIENT_SECRET);
+  return redactor;
+}

@@ -1,0 +1,19 @@
+/** A validated request to work on an issue: what the webhook said, reduced to what a job needs. */
+export interface Trigger {
+  kind: "label" | "comment";
+  deliveryId: string;
+  installationId: number | undefined;
+  owner: string;
+  repo: string;
+  issueNumber: number;
+  /** Login of the person who asked; they are asked to review the PR. */
+  sender: string;
+  /** Extra instructions from an `/agent …` comment; the only text treated as instructions. */
+  instructions: string | undefined;
+  /** The `/agent` comment itself, so it can be acknowledged with a reaction. */
+  commentId: number | undefined;
+}
+
+export function issueKey(t: Pick<Trigger, "owner" | "repo" | "issueNumber">): string {
+  return `${t.owner}/${t.repo}#${t.issueNumber}`.toLowerCase();
+}

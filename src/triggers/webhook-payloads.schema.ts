@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+/** The webhook fields issue-agent relies on. Anything else in the payload is ignored. */
+const sender = z.object({ login: z.string().min(1), type: z.string() });
+const repository = z.object({ name: z.string().min(1), owner: z.object({ login: z.string().min(1) }) });
+const installation = z.object({ id: z.int() }).optional();
+const issue = z.object({
+  number: z.int().positive(),
+  state: z.string(),
+  pull_request: z.unknown().optional(),
+});
+
+export const issuesLabeledPayload = z.object({
+  action: z.literal("labeled"),
+  label: z.object({ name: z.string() }),
+  issue,
+  repository,
+  sender,
+  installation,
+});
+
+export const issueCommentCreatedPayload = z.object({
+  action: z.literal("created"),
+  comment: z.object({ id: z.int(), body: z.string().nullable() }),
+  issue,
+  repository,
+  sender,
+  installation,
+});
+
+export type IssuesLabeledPayload = z.infer<typeof issuesLabeledPayload>;
+export type IssueCommentCreatedPayload = z.infer<typeof issueCommentCreatedPayload>;

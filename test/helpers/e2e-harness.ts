@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import nock from "nock";
+import type { Probot } from "probot";
+import { createIssueAgent, type IssueAgent } from "../../src/app.ts";
+import { SecretRedactor } from "../../src/security/secret-redactor.ts";
+import type { Settings } from "../../src/settings.ts";
+import { createRemoteRepository } from "./git-fixtures.ts";
+import { GitHttpServer } from "./git-http-server.ts";
+import { ScriptedModelServer, type RecordedRequest, type ScriptedTurn } from "./scripted-model-server.ts";
+import { LogCapture, testProbot } from "./test-probot.ts";
+
+export const OWNER = "octo-org";
+export const REPO = "hello-world";
+export const INSTALLATION_ID = 4242;
+/** Secrets shaped like the real ones; tests assert none of them ever leaves the app. */
+export const INSTALLATION_TOKEN = "ghs_TESTinstallationTOKEN0123456789abcdefXYZ";
+export const OPENAI_KEY = "sk-test-openai-key-0123456789abcdefghijklmnop";
+
+/** A small Node project whose greeting lacks punctuation; the scripted agent fixes it. */
+export const GREETING_REPO: Record<string, string> = {
+  "package.json": `${JSON.stringify({ name: "hello", type: "module", scripts: { test: "node --test" } }, null, 2)}\n`,
+  "src/greet.js": 'export function greet(name) {\n  return "Hello " + name;\n}\n',
+  "test/greet.test.js":
+    'import { test } from "node:test";\nimport assert from "node:assert/strict";\nimport { greet } from "../src/greet.js";\n\ntest("greets", () => {\n  assert.match(greet("Ada"), /Ada/);\n});\n',
+};
+
+export interface Harness {
+  probot: Probot;
+  agent: IssueAgent;
+  model: ScriptedModelServer;
+  logs: LogCapture;
+  bare: string;
+  cloneUrl: string;
+  workdir: string;
+  gitServer: GitHttpServer;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: {
+  files?: Record<string, string>;
+  script: Array<ScriptedTurn | ((request: RecordedRequest) => ScriptedTurn)>;
+  settings?: Partial<Settings>;
+}): Promise<Harness> {
+  nock.disableNetConnect();
+  nock.enableNetConnect("127.0.0.1");
+  const remote = createRemoteRepository(options.files ?? GREETING_REPO);
+  const gitServer = new GitHttpServer({ projectRoot: remote.root, token: INSTALLATION_TOKEN });
+  const gitBase = await gitServer.start();
+  const model = new ScriptedModelServer(options.script);
+  const modelUrl = await model.start();
+  const workdir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-work-"));
+  const logs = new LogCapture();
+  const probot = testProbot(logs);
+  const redactor = new SecretRedactor();
+  redactor.add(OPENAI_KEY);
+  const agent = createIssueAgent({
+    settings: {
+      OPENAI_API_KEY: OPENAI_KEY,
+      OPENAI_BASE_URL: modelUrl,
+      ISSUE_AGENT_MODEL: "test-model",
+      ISSUE_AGENT_CONCURRENCY: 1,
+      ISSUE_AGENT_WORKDIR: workdir,
+      ...options.settings,
+    },
+    redactor,
+    env: {},
+  });
+  await probot.load(agent.app, { cwd: process.cwd(), addHandler: () => undefined });
+  return {
+    probot,
+    agent,
+    model,
+    logs,
+    bare: remote.bare,
+    cloneUrl: GitHttpServer.cloneUrl(gitBase, remote.root, remote.bare),
+    workdir,
+    gitServer,
+    async close() {
+      await agent.idle();
+      await model.stop();
+      await gitServer.stop();
+      remote.cleanup();
+      rmSync(workdir, { recursive: true, force: true });
+      nock.cleanAll();
+      nock.enableNetConnect();
+    },
+  };
+}

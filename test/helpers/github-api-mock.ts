@@ -1,0 +1,216 @@
+import nock from "nock";
+import { INSTALLATION_ID, INSTALLATION_TOKEN, OWNER, REPO } from "./e2e-harness.ts";
+
+const API = "https://api.github.com";
+export const BASE_SHA_PLACEHOLDER = "base-sha-from-api";
+
+/** Requests the fake GitHub received, by kind, to assert what a user would see. */
+export interface GitHubRecord {
+  comments: Array<{ id: number; body: string }>;
+  commentEdits: Array<{ id: number; body: string }>;
+  checkRuns: Array<Record<string, any>>;
+  checkRunUpdates: Array<Record<string, any>>;
+  pulls: Array<Record<string, any>>;
+  reviewRequests: Array<Record<string, any>>;
+  reactions: Array<Record<string, any>>;
+}
+
+export function newRecord(): GitHubRecord {
+  return {
+    comments: [],
+    commentEdits: [],
+    checkRuns: [],
+    checkRunUpdates: [],
+    pulls: [],
+    reviewRequests: [],
+    reactions: [],
+  };
+}
+
+const repoPath = `/repos/${OWNER}/${REPO}`;
+
+/**
+ * Records a request body when (and only when) its interceptor answers. nock runs body matchers
+ * against requests meant for other interceptors, and (v15, with fetch) hangs on a reply function
+ * that takes the body, so the matcher remembers the candidate and the reply commits it.
+ */
+function recordInto<T>(
+  list: T[],
+  toEntry: (body: any) => T,
+  accept: (body: any) => boolean = () => true,
+): { match: (body: any) => boolean; commit: () => void } {
+  let candidate: any;
+  return {
+    match: (body) => {
+      candidate = body;
+      return accept(body);
+    },
+    commit: () => list.push(toEntry(candidate)),
+  };
+}
+
+/** The installation token endpoint; Probot caches the token, so it is asked once per test. */
+export function mockInstallationToken(): nock.Scope {
+  return nock(API)
+    .post(`/app/installations/${INSTALLATION_ID}/access_tokens`)
+    .reply(201, {
+      token: INSTALLATION_TOKEN,
+      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      permissions: {
+        contents: "write",
+        issues: "write",
+        pull_requests: "write",
+        checks: "write",
+        metadata: "read",
+      },
+      repository_selection: "all",
+    });
+}
+
+/** `.github/agent.yml` on the default branch: absent (404 from the repo and the org's .github repo) or given. */
+export function mockRepoConfig(yamlText: string | undefined): nock.Scope {
+  const scope = nock(API);
+  if (yamlText === undefined) {
+    scope.get(`${repoPath}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
+    scope.get(`/repos/${OWNER}/.github/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
+  } else {
+    scope
+      .get(`${repoPath}/contents/.github%2Fagent.yml`)
+      .reply(200, yamlText, { "content-type": "application/vnd.github.v3.raw" });
+  }
+  return scope;
+}
+
+export function mockPermission(
+  username: string,
+  role: "admin" | "maintain" | "write" | "triage" | "read" | "none",
+): nock.Scope {
+  const permission = role === "maintain" ? "write" : role === "triage" ? "read" : role;
+  return nock(API)
+    .get(`${repoPath}/collaborators/${username}/permission`)
+    .reply(200, { permission, role_name: role, user: { login: username } });
+}
+
+export function mockReaction(record: GitHubRecord, commentId: number): nock.Scope {
+  const reaction = recordInto(record.reactions, (body) => body);
+  return nock(API)
+    .post(`${repoPath}/issues/comments/${commentId}/reactions`, (body) => reaction.match(body))
+    .reply(201, () => {
+      reaction.commit();
+      return { id: 1, content: "eyes" };
+    });
+}
+
+/** Comments posted on the issue (replies, refusals, status comment creation). */
+export function mockIssueComments(
+  record: GitHubRecord,
+  issueNumber: number,
+  times = 1,
+  firstId = 500,
+): nock.Scope {
+  let nextId = firstId;
+  const comment = recordInto(record.comments, (body) => ({ id: nextId, body: body.body }));
+  return nock(API)
+    .post(`${repoPath}/issues/${issueNumber}/comments`, (body) => comment.match(body))
+    .times(times)
+    .reply(201, () => {
+      comment.commit();
+      return {
+        id: nextId++,
+        html_url: `https://github.com/${OWNER}/${REPO}/issues/${issueNumber}#issuecomment`,
+      };
+    });
+}
+
+/** Everything a job asks of GitHub from start to a published PR. */
+export function mockJob(
+  record: GitHubRecord,
+  options: {
+    cloneUrl: string;
+    issueNumber: number;
+    issueTitle: string;
+    issueBody: string;
+    baseSha: string;
+    expectPullRequest: boolean;
+    extraComments?: number;
+  },
+): nock.Scope {
+  const { issueNumber } = options;
+  const startCheck = recordInto(
+    record.checkRuns,
+    (body) => body,
+    (body) => body.status === "in_progress",
+  );
+  const commentEdit = recordInto(record.commentEdits, (body) => ({ id: 600, body: body.body }));
+  const checkUpdate = recordInto(record.checkRunUpdates, (body) => body);
+  const pull = recordInto(record.pulls, (body) => body);
+  const review = recordInto(record.reviewRequests, (body) => body);
+  const headCheck = recordInto(
+    record.checkRuns,
+    (body) => body,
+    (body) => body.status === "completed",
+  );
+  const scope = nock(API)
+    .get(repoPath)
+    .reply(200, {
+      name: REPO,
+      full_name: `${OWNER}/${REPO}`,
+      clone_url: options.cloneUrl,
+      default_branch: "main",
+    })
+    .get(`${repoPath}/branches/main`)
+    .reply(200, { name: "main", commit: { sha: options.baseSha } })
+    .post(`${repoPath}/check-runs`, (body) => startCheck.match(body))
+    .reply(201, () => {
+      startCheck.commit();
+      return { id: 77 };
+    })
+    .get(`${repoPath}/issues/${issueNumber}`)
+    .reply(200, {
+      number: issueNumber,
+      title: options.issueTitle,
+      body: options.issueBody,
+      html_url: `https://github.com/${OWNER}/${REPO}/issues/${issueNumber}`,
+      user: { login: "reporter" },
+    })
+    .get(`${repoPath}/issues/${issueNumber}/comments`)
+    .query(true)
+    .reply(200, []);
+  // The status comment and the check run are edited as often as the job advances.
+  nock(API)
+    .persist()
+    .patch(`${repoPath}/issues/comments/600`, (body) => commentEdit.match(body))
+    .reply(200, () => {
+      commentEdit.commit();
+      return { id: 600 };
+    })
+    .patch(`${repoPath}/check-runs/77`, (body) => checkUpdate.match(body))
+    .reply(200, () => {
+      checkUpdate.commit();
+      return { id: 77 };
+    });
+  mockIssueComments(record, issueNumber, 1 + (options.extraComments ?? 0), 600);
+  if (options.expectPullRequest) {
+    scope
+      .get("/app")
+      .reply(200, { id: 1234, slug: "issue-agent" })
+      .get("/users/issue-agent%5Bbot%5D")
+      .reply(200, { id: 98765, login: "issue-agent[bot]" })
+      .post(`${repoPath}/pulls`, (body) => pull.match(body))
+      .reply(201, () => {
+        pull.commit();
+        return { number: 12, html_url: `https://github.com/${OWNER}/${REPO}/pull/12` };
+      })
+      .post(`${repoPath}/pulls/12/requested_reviewers`, (body) => review.match(body))
+      .reply(201, () => {
+        review.commit();
+        return {};
+      })
+      .post(`${repoPath}/check-runs`, (body) => headCheck.match(body))
+      .reply(201, () => {
+        headCheck.commit();
+        return { id: 78 };
+      });
+  }
+  return scope;
+}
