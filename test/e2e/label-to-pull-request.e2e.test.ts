@@ -17,6 +17,7 @@ import {
   mockPermission,
   mockRepoConfig,
   newRecord,
+  useApiBase,
 } from "../helpers/github-api-mock.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 
@@ -154,5 +155,47 @@ describe("a labeled issue becomes a pull request", () => {
     }
     for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
+  });
+});
+
+describe("GitHub Enterprise Server", () => {
+  it("talks to the Enterprise API, clones its clone URL and commits as its noreply address", async () => {
+    const restore = useApiBase("https://ghe.example.com/api/v3");
+    try {
+      harness = await startHarness({
+        enterprise: { host: "ghe.example.com" },
+        script: [
+          call("write_file", { path: "NOTES.md", content: "Enterprise works.\n" }),
+          call("finish", { title: "Add notes", summary: "Adds NOTES.md.", rationale: "Requested." }),
+        ],
+      });
+      const h = harness;
+      const record = newRecord();
+      const scopes = [
+        mockInstallationToken(),
+        mockRepoConfig(undefined),
+        mockPermission("maintainer", "write"),
+        mockJob(record, {
+          cloneUrl: h.cloneUrl,
+          issueNumber: 3,
+          issueTitle: "Add notes",
+          issueBody: "",
+          baseSha: headOf(h.bare, "main"),
+          expectPullRequest: true,
+        }),
+      ];
+      await h.probot.receive({ id: "d-ghe", ...issuesLabeled({ owner: OWNER, repo: REPO, issueNumber: 3 }) });
+      await h.agent.idle();
+      expect(readBranchFile(h.bare, "agent/3-add-notes", "NOTES.md")).toBe("Enterprise works.\n");
+      expect(branchLog(h.bare, "agent/3-add-notes")).toContain(
+        "issue-agent[bot] <98765+issue-agent[bot]@users.noreply.ghe.example.com>",
+      );
+      expect(record.commentEdits.at(-1)!.body).toContain(
+        "https://ghe.example.com/octo-org/hello-world/pull/12",
+      );
+      for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+    } finally {
+      restore();
+    }
   });
 });

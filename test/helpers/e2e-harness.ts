@@ -42,6 +42,8 @@ export async function startHarness(options: {
   files?: Record<string, string>;
   script: Array<ScriptedTurn | ((request: RecordedRequest) => ScriptedTurn)>;
   settings?: Partial<Settings>;
+  /** A GitHub Enterprise Server API root, e.g. https://ghe.example.com/api/v3. */
+  enterprise?: { host: string };
 }): Promise<Harness> {
   nock.disableNetConnect();
   nock.enableNetConnect("127.0.0.1");
@@ -52,7 +54,10 @@ export async function startHarness(options: {
   const modelUrl = await model.start();
   const workdir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-work-"));
   const logs = new LogCapture();
-  const probot = testProbot(logs);
+  const probot = testProbot(
+    logs,
+    options.enterprise ? { baseUrl: `https://${options.enterprise.host}/api/v3` } : {},
+  );
   const redactor = new SecretRedactor();
   redactor.add(OPENAI_KEY);
   const agent = createIssueAgent({
@@ -65,7 +70,7 @@ export async function startHarness(options: {
       ...options.settings,
     },
     redactor,
-    env: {},
+    env: options.enterprise ? { GHE_HOST: options.enterprise.host } : {},
   });
   await probot.load(agent.app, { cwd: process.cwd(), addHandler: () => undefined });
   return {

@@ -1,7 +1,20 @@
 import nock from "nock";
 import { INSTALLATION_ID, INSTALLATION_TOKEN, OWNER, REPO } from "./e2e-harness.ts";
 
-const API = "https://api.github.com";
+let API = "https://api.github.com";
+/** Path prefix of the REST API: empty on github.com, `/api/v3` on GitHub Enterprise Server. */
+let PREFIX = "";
+
+/** Points the fakes at another API root, e.g. a GitHub Enterprise Server's `https://host/api/v3`. */
+export function useApiBase(base: string): () => void {
+  const previous = { API, PREFIX };
+  const url = new URL(base);
+  API = url.origin;
+  PREFIX = url.pathname.replace(/\/$/, "");
+  return () => {
+    ({ API, PREFIX } = previous);
+  };
+}
 export const BASE_SHA_PLACEHOLDER = "base-sha-from-api";
 
 /** Requests the fake GitHub received, by kind, to assert what a user would see. */
@@ -27,7 +40,7 @@ export function newRecord(): GitHubRecord {
   };
 }
 
-const repoPath = `/repos/${OWNER}/${REPO}`;
+const repoPath = () => `${PREFIX}/repos/${OWNER}/${REPO}`;
 
 /**
  * Records a request body when (and only when) its interceptor answers. nock runs body matchers
@@ -52,7 +65,7 @@ function recordInto<T>(
 /** The installation token endpoint; Probot caches the token, so it is asked once per test. */
 export function mockInstallationToken(): nock.Scope {
   return nock(API)
-    .post(`/app/installations/${INSTALLATION_ID}/access_tokens`)
+    .post(`${PREFIX}/app/installations/${INSTALLATION_ID}/access_tokens`)
     .reply(201, {
       token: INSTALLATION_TOKEN,
       expires_at: new Date(Date.now() + 3_600_000).toISOString(),
@@ -71,12 +84,14 @@ export function mockInstallationToken(): nock.Scope {
 export function mockRepoConfig(yamlText: string | undefined): nock.Scope {
   const scope = nock(API);
   if (yamlText === undefined) {
-    scope.get(`${repoPath}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
-    scope.get(`/repos/${OWNER}/.github/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
+    scope.get(`${repoPath()}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
+    scope
+      .get(`${PREFIX}/repos/${OWNER}/.github/contents/.github%2Fagent.yml`)
+      .reply(404, { message: "Not Found" });
   } else {
     scope
-      .get(`${repoPath}/contents/.github%2Fagent.yml`)
-      .reply(200, yamlText, { "content-type": "application/vnd.github.v3.raw" });
+      .get(`${repoPath()}/contents/.github%2Fagent.yml`)
+      .reply(200, yamlText, { "content-type": "text/plain; charset=utf-8" });
   }
   return scope;
 }
@@ -87,14 +102,14 @@ export function mockPermission(
 ): nock.Scope {
   const permission = role === "maintain" ? "write" : role === "triage" ? "read" : role;
   return nock(API)
-    .get(`${repoPath}/collaborators/${username}/permission`)
+    .get(`${repoPath()}/collaborators/${username}/permission`)
     .reply(200, { permission, role_name: role, user: { login: username } });
 }
 
 export function mockReaction(record: GitHubRecord, commentId: number): nock.Scope {
   const reaction = recordInto(record.reactions, (body) => body);
   return nock(API)
-    .post(`${repoPath}/issues/comments/${commentId}/reactions`, (body) => reaction.match(body))
+    .post(`${repoPath()}/issues/comments/${commentId}/reactions`, (body) => reaction.match(body))
     .reply(201, () => {
       reaction.commit();
       return { id: 1, content: "eyes" };
@@ -111,7 +126,7 @@ export function mockIssueComments(
   let nextId = firstId;
   const comment = recordInto(record.comments, (body) => ({ id: nextId, body: body.body }));
   return nock(API)
-    .post(`${repoPath}/issues/${issueNumber}/comments`, (body) => comment.match(body))
+    .post(`${repoPath()}/issues/${issueNumber}/comments`, (body) => comment.match(body))
     .times(times)
     .reply(201, () => {
       comment.commit();
@@ -151,21 +166,21 @@ export function mockJob(
     (body) => body.status === "completed",
   );
   const scope = nock(API)
-    .get(repoPath)
+    .get(repoPath())
     .reply(200, {
       name: REPO,
       full_name: `${OWNER}/${REPO}`,
       clone_url: options.cloneUrl,
       default_branch: "main",
     })
-    .get(`${repoPath}/branches/main`)
+    .get(`${repoPath()}/branches/main`)
     .reply(200, { name: "main", commit: { sha: options.baseSha } })
-    .post(`${repoPath}/check-runs`, (body) => startCheck.match(body))
+    .post(`${repoPath()}/check-runs`, (body) => startCheck.match(body))
     .reply(201, () => {
       startCheck.commit();
       return { id: 77 };
     })
-    .get(`${repoPath}/issues/${issueNumber}`)
+    .get(`${repoPath()}/issues/${issueNumber}`)
     .reply(200, {
       number: issueNumber,
       title: options.issueTitle,
@@ -173,18 +188,18 @@ export function mockJob(
       html_url: `https://github.com/${OWNER}/${REPO}/issues/${issueNumber}`,
       user: { login: "reporter" },
     })
-    .get(`${repoPath}/issues/${issueNumber}/comments`)
+    .get(`${repoPath()}/issues/${issueNumber}/comments`)
     .query(true)
     .reply(200, []);
   // The status comment and the check run are edited as often as the job advances.
   nock(API)
     .persist()
-    .patch(`${repoPath}/issues/comments/600`, (body) => commentEdit.match(body))
+    .patch(`${repoPath()}/issues/comments/600`, (body) => commentEdit.match(body))
     .reply(200, () => {
       commentEdit.commit();
       return { id: 600 };
     })
-    .patch(`${repoPath}/check-runs/77`, (body) => checkUpdate.match(body))
+    .patch(`${repoPath()}/check-runs/77`, (body) => checkUpdate.match(body))
     .reply(200, () => {
       checkUpdate.commit();
       return { id: 77 };
@@ -192,21 +207,24 @@ export function mockJob(
   mockIssueComments(record, issueNumber, 1 + (options.extraComments ?? 0), 600);
   if (options.expectPullRequest) {
     scope
-      .get("/app")
+      .get(`${PREFIX}/app`)
       .reply(200, { id: 1234, slug: "issue-agent" })
-      .get("/users/issue-agent%5Bbot%5D")
+      .get(`${PREFIX}/users/issue-agent%5Bbot%5D`)
       .reply(200, { id: 98765, login: "issue-agent[bot]" })
-      .post(`${repoPath}/pulls`, (body) => pull.match(body))
+      .post(`${repoPath()}/pulls`, (body) => pull.match(body))
       .reply(201, () => {
         pull.commit();
-        return { number: 12, html_url: `https://github.com/${OWNER}/${REPO}/pull/12` };
+        return {
+          number: 12,
+          html_url: `${API === "https://api.github.com" ? "https://github.com" : API}/${OWNER}/${REPO}/pull/12`,
+        };
       })
-      .post(`${repoPath}/pulls/12/requested_reviewers`, (body) => review.match(body))
+      .post(`${repoPath()}/pulls/12/requested_reviewers`, (body) => review.match(body))
       .reply(201, () => {
         review.commit();
         return {};
       })
-      .post(`${repoPath}/check-runs`, (body) => headCheck.match(body))
+      .post(`${repoPath()}/check-runs`, (body) => headCheck.match(body))
       .reply(201, () => {
         headCheck.commit();
         return { id: 78 };

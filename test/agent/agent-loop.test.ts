@@ -1,0 +1,85 @@
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runAgentLoop, type AgentLimits } from "../../src/agent/agent-loop.ts";
+import type { Model, ModelTurn } from "../../src/agent/model.ts";
+import { RunLog } from "../../src/agent/run-log.ts";
+import { defaultTools } from "../../src/agent/tools/default-tools.ts";
+import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
+import { LimitsExceeded } from "../../src/errors.ts";
+import { ProcessSandbox } from "../../src/sandbox/process-sandbox.ts";
+
+const workspace = realpathSync(mkdtempSync(path.join(os.tmpdir(), "issue-agent-loop-")));
+afterAll(() => rmSync(workspace, { recursive: true, force: true }));
+
+/** A model that always lists files, costing `tokens` per call. */
+function listingModel(tokens: number, delayMs = 0): Model & { calls: number } {
+  return {
+    name: "fake",
+    calls: 0,
+    async complete(): Promise<ModelTurn> {
+      this.calls += 1;
+      if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      return {
+        message: {
+          role: "assistant",
+          content: null,
+          refusal: null,
+          tool_calls: [
+            { id: `c${this.calls}`, type: "function", function: { name: "list_files", arguments: "{}" } },
+          ],
+        },
+        usage: { promptTokens: tokens, completionTokens: 0 },
+      };
+    },
+  };
+}
+
+function run(model: Model, limits: Partial<AgentLimits>) {
+  const log = new RunLog();
+  const startedAt = Date.now();
+  const promise = runAgentLoop({
+    model,
+    tools: defaultTools,
+    messages: [{ role: "user", content: "go" }],
+    limits: { maxSteps: 100, maxMs: 60_000, maxTokens: 1_000_000, maxConsecutiveFormatErrors: 3, ...limits },
+    context: {
+      workspace,
+      sandbox: new ProcessSandbox(path.join(workspace, "..", "scratch-loop")),
+      config: parseAgentConfig(undefined),
+      log,
+      redact: (text) => text,
+      remainingMs: () => 60_000,
+      signal: undefined,
+    },
+    startedAt,
+  });
+  return { promise, log };
+}
+
+describe("runAgentLoop limits", () => {
+  it("stops before the call that would start over the token budget (overshoot ≤ one call)", async () => {
+    const model = listingModel(400);
+    const { promise, log } = run(model, { maxTokens: 1_000 });
+    await expect(promise).rejects.toThrow(LimitsExceeded);
+    await expect(promise).rejects.toThrow("token budget (1200 of 1000)");
+    expect(model.calls).toBe(3);
+    expect(log.totalTokens).toBe(1_200);
+  });
+
+  it("stops at the wall-clock limit", async () => {
+    const model = listingModel(1, 60);
+    const { promise } = run(model, { maxMs: 150 });
+    await expect(promise).rejects.toThrow("ran out of time");
+    expect(model.calls).toBeLessThanOrEqual(4);
+  });
+
+  it("counts steps exactly", async () => {
+    const model = listingModel(1);
+    const { promise, log } = run(model, { maxSteps: 4 });
+    await expect(promise).rejects.toThrow("used all 4 turns");
+    expect(model.calls).toBe(4);
+    expect(log.steps).toBe(4);
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { loadRepoConfig } from "../../src/config/load-repo-config.ts";
+import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
+import { ConfigError } from "../../src/errors.ts";
+
+describe("parseAgentConfig", () => {
+  it("fills every default when the file is absent or empty", () => {
+    const defaults = parseAgentConfig(undefined);
+    expect(defaults).toEqual({
+      trigger: { label: "agent" },
+      agent: { max_steps: 60, max_minutes: 30, max_tokens: 2_000_000 },
+      commands: { timeout_seconds: 300, max_output_kb: 64 },
+    });
+    expect(parseAgentConfig(null)).toEqual(defaults);
+  });
+
+  it("merges a partial section over the defaults of that section", () => {
+    const config = parseAgentConfig({ agent: { max_steps: 5, model: "gpt-x" } });
+    expect(config.agent).toEqual({ model: "gpt-x", max_steps: 5, max_minutes: 30, max_tokens: 2_000_000 });
+    expect(config.commands.timeout_seconds).toBe(300);
+  });
+
+  it.each([
+    [{ agent: { max_steps: "lots" } }, '`agent.max_steps` — got `"lots"`: Invalid input: expected number'],
+    [{ agent: { max_steps: 0 } }, "`agent.max_steps` — got `0`: Too small: expected number to be >=1"],
+    [{ commands: { timeout_seconds: 1.5 } }, "`commands.timeout_seconds` — got `1.5`"],
+    [{ trigger: { label: "" } }, '`trigger.label` — got `""`'],
+    [{ agnet: {} }, "unknown key `agnet`; allowed: `trigger`, `agent`, `commands`"],
+    [
+      { agent: { steps: 3 } },
+      "unknown key `steps` under `agent`; allowed: `model`, `max_steps`, `max_minutes`, `max_tokens`",
+    ],
+    [[1, 2], "must be a mapping of keys to values, but it holds `[1,2]`"],
+    ["just text", 'must be a mapping of keys to values, but it holds `"just text"`'],
+  ])("rejects %j naming the key, the value and what is allowed", (raw, message) => {
+    expect(() => parseAgentConfig(raw)).toThrow(ConfigError);
+    expect(() => parseAgentConfig(raw)).toThrow(message);
+  });
+});
+
+describe("loadRepoConfig", () => {
+  it("turns a loader failure (invalid YAML) into a ConfigError with a fix", async () => {
+    const result = await loadRepoConfig(async () => {
+      throw new Error("Configuration could not be parsed (invalid YAML)");
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.message).toContain(
+      "could not be read: Configuration could not be parsed (invalid YAML)",
+    );
+    expect(result.error.hint).toContain("Fix the YAML syntax on the default branch");
+  });
+});

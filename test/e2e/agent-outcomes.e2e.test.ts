@@ -1,0 +1,176 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { issuesLabeled } from "../fixtures/events.ts";
+import { OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
+import { git, headOf } from "../helpers/git-fixtures.ts";
+import {
+  mockInstallationToken,
+  mockJob,
+  mockPermission,
+  mockRepoConfig,
+  newRecord,
+  type GitHubRecord,
+} from "../helpers/github-api-mock.ts";
+import { call, type ScriptedTurn } from "../helpers/scripted-model-server.ts";
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+/** Runs one labeled-issue job against `script` and returns what GitHub received. */
+async function runJobWith(
+  script: ScriptedTurn[],
+  options: { config?: string; giveUpComment?: boolean } = {},
+): Promise<{ h: Harness; record: GitHubRecord }> {
+  harness = await startHarness({ script });
+  const h = harness;
+  const record = newRecord();
+  const scopes = [
+    mockInstallationToken(),
+    mockRepoConfig(options.config),
+    mockPermission("maintainer", "admin"),
+    mockJob(record, {
+      cloneUrl: h.cloneUrl,
+      issueNumber: 21,
+      issueTitle: "Do something",
+      issueBody: "Please.",
+      baseSha: headOf(h.bare, "main"),
+      expectPullRequest: false,
+      extraComments: options.giveUpComment ? 1 : 0,
+    }),
+  ];
+  await h.probot.receive({
+    id: "d-outcome",
+    ...issuesLabeled({ owner: OWNER, repo: REPO, issueNumber: 21 }),
+  });
+  await h.agent.idle();
+  for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+  return { h, record };
+}
+
+function remoteBranches(bare: string): string {
+  return git(bare, "for-each-ref", "--format=%(refname:short)", "refs/heads");
+}
+
+describe("when the agent does not produce a change", () => {
+  it("gives up: the issue is told why, the check is neutral, no branch and no PR", async () => {
+    const { h, record } = await runJobWith(
+      [
+        call("give_up", {
+          reason: "The issue asks for two incompatible behaviours; a maintainer must choose.",
+        }),
+      ],
+      { giveUpComment: true },
+    );
+    expect(record.comments[1]!.body).toContain(
+      "issue-agent did not open a pull request. The agent gave up:\n\n> The issue asks for two incompatible behaviours",
+    );
+    expect(record.checkRunUpdates.at(-1)).toMatchObject({ status: "completed", conclusion: "neutral" });
+    expect(record.commentEdits.at(-1)!.body).toContain("no pull request: the agent gave up");
+    expect(record.pulls).toEqual([]);
+    expect(remoteBranches(h.bare).trim()).toBe("main");
+  });
+
+  it("finishes without changing a file: no PR, and the issue says so", async () => {
+    const { record } = await runJobWith(
+      [
+        call("finish", {
+          title: "Nothing",
+          summary: "Already works as described.",
+          rationale: "Checked it.",
+        }),
+      ],
+      { giveUpComment: true },
+    );
+    expect(record.comments[1]!.body).toContain("the agent changed no files");
+    expect(record.comments[1]!.body).toContain("> Already works as described.");
+    expect(record.pulls).toEqual([]);
+  });
+});
+
+describe("a model that misbehaves", () => {
+  it("gets tool errors back for unknown tools and malformed arguments, and the job carries on", async () => {
+    const { h, record } = await runJobWith(
+      [
+        call("delete_repository", { really: true }),
+        { toolCalls: [{ name: "read_file", arguments: '{"path": "src/greet.js"' }] },
+        // A well-formed call in between, or three bad turns in a row would end the run.
+        call("read_file", { path: "../../../../etc/passwd" }),
+        call("read_file", { path: 42 }),
+        call("give_up", { reason: "done testing" }),
+      ],
+      { giveUpComment: true },
+    );
+    const toolResult = (request: number) => String(h.model.requests[request]!.body.messages.at(-1)!.content);
+    expect(toolResult(1)).toContain('Error: unknown tool "delete_repository". Available tools: list_files');
+    expect(toolResult(2)).toContain("Error: the arguments for read_file are not valid JSON");
+    expect(toolResult(3)).toContain(
+      'Refused by the path rule: path "../../../../etc/passwd" is outside the repository',
+    );
+    expect(toolResult(4)).toContain(
+      "Error: invalid arguments for read_file:\n✖ Invalid input: expected string, received number\n  → at path",
+    );
+    expect(record.checkRunUpdates.at(-1)).toMatchObject({ conclusion: "neutral" });
+  });
+
+  it("is stopped after three answers in a row without a usable tool call", async () => {
+    const { h, record } = await runJobWith([
+      { content: "I think the fix is easy." },
+      { content: "Let me explain in prose instead." },
+      call("no_such_tool"),
+    ]);
+    expect(h.model.requests).toHaveLength(3);
+    expect(String(h.model.requests[1]!.body.messages.at(-1)!.content)).toContain(
+      "Continue by calling one of the tools",
+    );
+    const final = record.checkRunUpdates.at(-1)!;
+    expect(final).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(final.output.title).toBe("stopped: the model's answers were unusable");
+    expect(final.output.summary).toContain("3 times in a row without a usable tool call");
+    expect(final.output.summary).toContain("supports tool calling");
+  });
+
+  it("ends cleanly at the step limit, saying which setting to raise", async () => {
+    const { h, record } = await runJobWith([call("list_files"), call("list_files"), call("list_files")], {
+      config: "agent:\n  max_steps: 2\n",
+    });
+    expect(h.model.requests).toHaveLength(2);
+    expect(h.model.remainingTurns).toBe(1);
+    const final = record.checkRunUpdates.at(-1)!;
+    expect(final).toMatchObject({ conclusion: "failure" });
+    expect(final.output.summary).toContain("The agent used all 2 turns without finishing.");
+    expect(final.output.summary).toContain("Raise `agent.max_steps` in .github/agent.yml");
+    expect(record.commentEdits.at(-1)!.body).toContain("❌ issue-agent: stopped: a limit was reached");
+  });
+
+  it("reports an endpoint that refuses the key, without retrying forever", async () => {
+    const { record } = await runJobWith([
+      {
+        status: 401,
+        body: { error: { message: "Incorrect API key provided", type: "invalid_request_error" } },
+      },
+    ]);
+    const final = record.checkRunUpdates.at(-1)!;
+    expect(final.output.title).toBe("stopped: the model endpoint failed");
+    expect(final.output.summary).toContain("The model endpoint refused the credentials (HTTP 401).");
+  });
+});
+
+describe("commands", () => {
+  it("kills a command at its timeout and tells the model, which can go on", async () => {
+    const started = Date.now();
+    const { h } = await runJobWith(
+      [
+        call("run_command", { command: "echo started; sleep 30; echo never" }),
+        call("give_up", { reason: "stop" }),
+      ],
+      { config: "commands:\n  timeout_seconds: 1\n", giveUpComment: true },
+    );
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const result = String(h.model.requests[1]!.body.messages.at(-1)!.content);
+    expect(result).toContain("timed out after 1s and was killed");
+    expect(result).toContain("started");
+    expect(result).not.toContain("never");
+  });
+});
