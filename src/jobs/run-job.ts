@@ -56,7 +56,17 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
   let job = transition(loaded, "running", "started");
   await deps.store.save(job);
 
-  const forge = redactingForge(await deps.forgeFor(job), deps.redactor);
+  let baseForge: Forge;
+  try {
+    baseForge = await deps.forgeFor(job);
+  } catch (error) {
+    // Without a forge nothing can be reported on GitHub; the record and the log say why.
+    deps.log.error({ err: error, jobId }, "could not authenticate for the job");
+    job = transition(job, "failed", `could not authenticate: ${deps.redactor.redact(describeError(error))}`);
+    await deps.store.save(job);
+    return job;
+  }
+  const forge = redactingForge(baseForge, deps.redactor);
   const log = new RunLog();
   const reporter = new ProgressReporter(
     forge,
