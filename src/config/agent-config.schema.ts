@@ -1,4 +1,12 @@
 import { z } from "zod";
+import {
+  DEFAULT_ALLOW,
+  DEFAULT_DENY,
+  DEFAULT_FORBIDDEN,
+  DEFAULT_REQUIRE_APPROVAL,
+  DEFAULT_TEST_EXEMPT,
+  DEFAULT_TEST_PATTERNS,
+} from "./guardrail-defaults.ts";
 
 /**
  * `.github/agent.yml`: per-repository settings, read from the default branch only, merged over the
@@ -47,6 +55,30 @@ export const agentConfigSchema = z
       .describe("Limits on the agent loop. The harness enforces them; the model is only told."),
     commands: z
       .strictObject({
+        allow: z
+          .array(z.string().min(1))
+          .default([...DEFAULT_ALLOW])
+          .describe(
+            'Commands the agent may run, matched on leading words: "docker run --rm" allows `docker run --rm img`, not `docker run img`. "*" allows any command that is not denied.',
+          ),
+        deny: z
+          .array(z.string().min(1))
+          .default([...DEFAULT_DENY])
+          .describe(
+            'Refused wherever they appear in a command line (deny beats allow). "rm -rf" also catches `rm -fr`; "DROP DATABASE" also catches it inside a quoted SQL string; "curl | bash" matches a pipeline.',
+          ),
+        require_approval: z
+          .array(z.string().min(1))
+          .default([...DEFAULT_REQUIRE_APPROVAL])
+          .describe(
+            "Commands that pause the job until someone with write access comments `/agent approve` or `/agent deny`.",
+          ),
+        approval_timeout_minutes: z
+          .number()
+          .positive()
+          .max(7 * 24 * 60)
+          .default(60)
+          .describe("How long a pending approval waits; no answer counts as deny."),
         timeout_seconds: z
           .int()
           .min(1)
@@ -61,7 +93,88 @@ export const agentConfigSchema = z
           .describe("Command output kept for the model; the middle is cut, head and tail are kept."),
       })
       .prefault({})
-      .describe("How the agent's shell commands run."),
+      .describe("Which shell commands the agent may run, and how."),
+    paths: z
+      .strictObject({
+        write: z
+          .array(z.string().min(1))
+          .default(["**"])
+          .describe("Globs of files the agent may create, change or delete."),
+        read_only: z
+          .array(z.string().min(1))
+          .default([])
+          .describe("Globs the agent may read but not change (mounted read-only for commands)."),
+        forbidden: z
+          .array(z.string().min(1))
+          .default([...DEFAULT_FORBIDDEN])
+          .describe("Globs never read, never written, and hidden from commands."),
+        require_review: z
+          .array(z.string().min(1))
+          .default([])
+          .describe(
+            "Globs that may change, but then the PR opens as a draft labelled needs-human-review. Dependency manifests, lockfiles and CI workflows always need review.",
+          ),
+      })
+      .prefault({})
+      .describe(
+        "Where the agent may read and write. Checked on real paths (symlinks resolved) and on the final diff.",
+      ),
+    gates: z
+      .strictObject({
+        test_first: z
+          .boolean()
+          .default(true)
+          .describe(
+            "The change must add or modify tests; with only the test changes applied to the base commit the tests must fail, with the whole change they must pass.",
+          ),
+        tests: z
+          .strictObject({
+            command: z
+              .string()
+              .min(1)
+              .optional()
+              .describe(
+                "How to run the tests, e.g. `npm test`. Without it the tests are not run by the gates.",
+              ),
+            patterns: z
+              .array(z.string().min(1))
+              .default([...DEFAULT_TEST_PATTERNS])
+              .describe("Globs that identify test files."),
+            exempt: z
+              .array(z.string().min(1))
+              .default([...DEFAULT_TEST_EXEMPT])
+              .describe("A change that touches only these files (documentation) needs no tests."),
+          })
+          .prefault({}),
+        lint: z
+          .array(z.string().min(1))
+          .default([])
+          .describe(
+            "Commands run after every edit on the edited files (`{files}` is replaced by them); failures go back to the model, and the final change must pass.",
+          ),
+        max_diff_lines: z
+          .int()
+          .min(10)
+          .max(100_000)
+          .default(500)
+          .describe(
+            "No PR exceeds this many changed lines (added + removed); bigger work becomes a series of stacked PRs.",
+          ),
+      })
+      .prefault({})
+      .describe("Checks the harness runs before anything is published."),
+    sandbox: z
+      .strictObject({
+        network: z.boolean().default(false).describe("Whether the agent's commands may reach the network."),
+        allow_unsandboxed: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Where bubblewrap is missing, run commands without the sandbox instead of refusing them. The PR body says so prominently.",
+          ),
+      })
+      .prefault({})
+      .describe("Isolation of the agent's commands (bubblewrap)."),
   })
   .describe("issue-agent repository configuration (.github/agent.yml)");
 

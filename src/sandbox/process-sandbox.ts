@@ -1,16 +1,16 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { execa } from "execa";
 import { commandEnvironment } from "./command-environment.ts";
-import { OutputCapture } from "./output-capture.ts";
+import { runCapped } from "./run-capped.ts";
 import type { CommandRequest, CommandResult, Sandbox } from "./sandbox.ts";
 
 /**
  * Runs a command as a child process group of the app: explicit environment, timeout that kills
- * the whole group (background children included), capped output. Process isolation only — the
- * bubblewrap sandbox adds filesystem and network isolation on top of the same contract.
+ * the whole group, capped output — but no filesystem or network isolation. Used only where
+ * bubblewrap is unavailable and the repository opted in with `sandbox.allow_unsandboxed`.
  */
 export class ProcessSandbox implements Sandbox {
+  readonly isolated = false;
   private readonly scratchRoot: string;
 
   /** @param scratchRoot a directory outside the workspace for the command's HOME and TMPDIR */
@@ -23,56 +23,14 @@ export class ProcessSandbox implements Sandbox {
     const tmpDir = path.join(this.scratchRoot, "tmp");
     await mkdir(home, { recursive: true });
     await mkdir(tmpDir, { recursive: true });
-
-    const started = Date.now();
-    const capture = new OutputCapture(request.maxOutputBytes);
-    const child = execa("bash", ["-c", request.command], {
+    return runCapped({
+      file: "bash",
+      args: ["-c", request.command],
       cwd: request.cwd,
       env: commandEnvironment({ home, tmpDir }),
-      extendEnv: false,
-      // Its own process group, so a timeout can kill everything it started.
-      detached: true,
-      stdin: "ignore",
-      all: true,
-      buffer: false,
-      reject: false,
-      stripFinalNewline: false,
+      timeoutMs: request.timeoutMs,
+      maxOutputBytes: request.maxOutputBytes,
+      ...(request.signal ? { signal: request.signal } : {}),
     });
-    child.all?.on("data", (chunk: Buffer) => capture.push(chunk));
-
-    let timedOut = false;
-    const killGroup = () => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // The group is already gone.
-      }
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, request.timeoutMs);
-    const onAbort = () => killGroup();
-    request.signal?.addEventListener("abort", onAbort, { once: true });
-
-    // Resolve on the shell's exit, not on stream close: a background child holding stdout open
-    // must not keep the agent waiting. The group is then killed so nothing outlives the command.
-    const exitCode = await new Promise<number | null>((resolve) => {
-      child.nodeChildProcess.on("exit", (code) => resolve(code));
-      child.nodeChildProcess.on("error", () => resolve(null));
-    });
-    killGroup();
-    await child.catch(() => undefined);
-    clearTimeout(timer);
-    request.signal?.removeEventListener("abort", onAbort);
-
-    return {
-      exitCode: timedOut ? null : exitCode,
-      output: capture.text(),
-      timedOut,
-      omittedBytes: capture.omittedBytes,
-      durationMs: Date.now() - started,
-    };
   }
 }

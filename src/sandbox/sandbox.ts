@@ -18,5 +18,7 @@ export interface CommandResult {
 }
 
 export interface Sandbox {
+  /** False for the plain process runner, which the PR body then calls out. */
+  readonly isolated: boolean;
   run(request: CommandRequest): Promise<CommandResult>;
 }

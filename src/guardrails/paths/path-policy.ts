@@ -1,0 +1,104 @@
+import picomatch from "picomatch";
+
+export interface PathRules {
+  write: readonly string[];
+  read_only: readonly string[];
+  forbidden: readonly string[];
+  require_review: readonly string[];
+}
+
+/**
+ * Files that always need a human: dependency manifests and lockfiles (supply chain) and CI
+ * configuration (it runs with the repository's secrets).
+ */
+const ALWAYS_REVIEW: ReadonlyArray<{ glob: string; reason: string }> = [
+  ...[
+    "package.json",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "bun.lockb",
+    "requirements*.txt",
+    "pyproject.toml",
+    "poetry.lock",
+    "Pipfile",
+    "Pipfile.lock",
+    "uv.lock",
+    "setup.py",
+    "setup.cfg",
+    "Cargo.toml",
+    "Cargo.lock",
+    "go.mod",
+    "go.sum",
+    "Gemfile",
+    "Gemfile.lock",
+    "composer.json",
+    "composer.lock",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "*.csproj",
+    "packages.lock.json",
+  ].map((name) => ({ glob: `**/${name}`, reason: "dependency manifest or lockfile" })),
+  ...[
+    ".github/workflows/**",
+    ".github/actions/**",
+    ".gitlab-ci.yml",
+    ".circleci/**",
+    "Jenkinsfile",
+    "azure-pipelines.yml",
+    ".buildkite/**",
+  ].map((glob) => ({ glob, reason: "CI configuration" })),
+];
+
+export type PathAccess = "write" | "read" | "none";
+
+/** Decides what the agent may do with a path (relative to the workspace root, `/`-separated). */
+export class PathPolicy {
+  private readonly writable: picomatch.Matcher;
+  private readonly readOnly: picomatch.Matcher;
+  private readonly forbidden: picomatch.Matcher;
+  private readonly review: Array<{ matches: picomatch.Matcher; reason: string }>;
+
+  constructor(rules: PathRules) {
+    const compile = (globs: readonly string[]) => picomatch([...globs], { dot: true });
+    this.writable = compile(rules.write);
+    this.readOnly = compile(rules.read_only);
+    this.forbidden = compile(rules.forbidden);
+    this.review = [
+      ...ALWAYS_REVIEW.map(({ glob, reason }) => ({ matches: compile([glob]), reason })),
+      ...rules.require_review.map((glob) => ({
+        matches: compile([glob]),
+        reason: `paths.require_review: ${glob}`,
+      })),
+    ];
+  }
+
+  isForbidden(relativePath: string): boolean {
+    return relativePath !== "" && this.forbidden(relativePath);
+  }
+
+  isReadOnly(relativePath: string): boolean {
+    return relativePath !== "" && this.readOnly(relativePath);
+  }
+
+  access(relativePath: string): PathAccess {
+    if (this.isForbidden(relativePath)) return "none";
+    if (this.isReadOnly(relativePath) || !this.writable(relativePath)) return "read";
+    return "write";
+  }
+
+  /** Why a change to this path needs human review, if it does. */
+  reviewReason(relativePath: string): string | undefined {
+    return this.review.find((entry) => entry.matches(relativePath))?.reason;
+  }
+
+  /** Why a change to this path breaks the rules, if it does. */
+  writeViolation(relativePath: string): string | undefined {
+    if (this.isForbidden(relativePath)) return "forbidden (paths.forbidden)";
+    if (this.isReadOnly(relativePath)) return "read-only (paths.read_only)";
+    if (!this.writable(relativePath)) return "outside the writable paths (paths.write)";
+    return undefined;
+  }
+}

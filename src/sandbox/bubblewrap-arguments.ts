@@ -1,0 +1,53 @@
+import path from "node:path";
+
+export interface SandboxLayout {
+  /** The repository working tree: writable, except `.git`. */
+  workspace: string;
+  /** HOME for the command, outside the workspace: writable, removed with the job. */
+  home: string;
+  /** Host directories to show read-only (system and language runtimes). */
+  systemDirs: string[];
+  /** Top-level links such as /bin → usr/bin on merged-/usr systems. */
+  systemLinks: Array<{ path: string; target: string }>;
+  /** Workspace paths to mount read-only (`paths.read_only`). */
+  readOnly: string[];
+  /**
+   * Paths to hide: system secrets (/etc/shadow) and `paths.forbidden` in the workspace. Files become
+   * empty, directories empty and read-only.
+   */
+  hidden: Array<{ path: string; isDirectory: boolean }>;
+  network: boolean;
+}
+
+/**
+ * The bubblewrap command line for one agent command. Pure, so the isolation can be read and tested
+ * without running it: new session and PID namespace, dies with its parent, read-only system, a
+ * private /tmp, the workspace writable but its .git read-only, forbidden paths invisible, no
+ * network unless enabled.
+ */
+export function bubblewrapArguments(layout: SandboxLayout, command: string): string[] {
+  const args = [
+    "--die-with-parent",
+    "--new-session",
+    "--unshare-pid",
+    "--unshare-ipc",
+    "--unshare-uts",
+    "--unshare-cgroup-try",
+    ...(layout.network ? [] : ["--unshare-net"]),
+    "--hostname",
+    "sandbox",
+  ];
+  for (const dir of layout.systemDirs) args.push("--ro-bind", dir, dir);
+  for (const link of layout.systemLinks) args.push("--symlink", link.target, link.path);
+  args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
+  args.push("--bind", layout.home, layout.home);
+  args.push("--bind", layout.workspace, layout.workspace);
+  args.push("--ro-bind", path.join(layout.workspace, ".git"), path.join(layout.workspace, ".git"));
+  for (const entry of layout.readOnly) args.push("--ro-bind", entry, entry);
+  for (const entry of layout.hidden) {
+    if (entry.isDirectory) args.push("--tmpfs", entry.path, "--remount-ro", entry.path);
+    else args.push("--ro-bind", "/dev/null", entry.path);
+  }
+  args.push("--chdir", layout.workspace, "--", "bash", "-c", command);
+  return args;
+}

