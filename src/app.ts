@@ -7,7 +7,7 @@ import { GitHubForge } from "./forge/github-forge.ts";
 import { InProcessQueue, type JobQueue } from "./jobs/job-queue.ts";
 import { MemoryJobStore, type JobStore } from "./jobs/job-store.ts";
 import { runJob } from "./jobs/run-job.ts";
-import { ProcessSandbox } from "./sandbox/process-sandbox.ts";
+import { ApprovalDesk } from "./jobs/approval-desk.ts";
 import { redactorFromEnv, type SecretRedactor } from "./security/secret-redactor.ts";
 import { loadSettings, type Settings } from "./settings.ts";
 import { MemoryDeliveryLog, type DeliveryLog } from "./triggers/delivery-log.ts";
@@ -33,6 +33,7 @@ export function createIssueAgent(options: {
   const env = options.env ?? process.env;
   const store = options.store ?? new MemoryJobStore();
   const deliveries = options.deliveries ?? new MemoryDeliveryLog();
+  const approvals = new ApprovalDesk();
   let queue: JobQueue | undefined;
 
   const app: ApplicationFunction = (probot, { addHandler }) => {
@@ -67,11 +68,11 @@ export function createIssueAgent(options: {
               apiKey: settings.OPENAI_API_KEY,
               baseURL: settings.OPENAI_BASE_URL,
             }),
-          sandboxFor: (workspace) => new ProcessSandbox(workspace.scratch),
+          approvals,
         });
       },
     });
-    const deps = { store, queue, deliveries };
+    const deps = { store, queue, deliveries, approvals };
     probot.on("issues.labeled", (context) => handleTrigger(context, deps));
     probot.on("issue_comment.created", (context) => handleTrigger(context, deps));
     addHandler(healthHandler);

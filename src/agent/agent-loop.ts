@@ -27,7 +27,6 @@ export async function runAgentLoop(options: {
   messages: ChatCompletionMessageParam[];
   limits: AgentLimits;
   context: ToolContext;
-  startedAt: number;
   onStep?: (step: number) => void;
 }): Promise<AgentOutcome> {
   const { model, tools, messages, limits, context } = options;
@@ -37,13 +36,13 @@ export async function runAgentLoop(options: {
 
   for (;;) {
     if (context.signal?.aborted) throw new JobCancelled("The job was stopped.");
-    if (log.steps >= limits.maxSteps) {
+    if (log.turns >= limits.maxSteps) {
       throw new LimitsExceeded(
         `The agent used all ${limits.maxSteps} turns without finishing.`,
         "Raise `agent.max_steps` in .github/agent.yml, or split the issue into smaller ones.",
       );
     }
-    if (Date.now() - options.startedAt >= limits.maxMs) {
+    if (context.clock.elapsedMs() >= limits.maxMs) {
       throw new LimitsExceeded(
         `The agent ran out of time (${Math.round(limits.maxMs / 60_000)} minutes) without finishing.`,
         "Raise `agent.max_minutes` in .github/agent.yml, or split the issue into smaller ones.",
@@ -56,8 +55,8 @@ export async function runAgentLoop(options: {
       );
     }
 
-    log.steps += 1;
-    options.onStep?.(log.steps);
+    log.turns += 1;
+    options.onStep?.(log.turns);
     const turn = await model.complete({
       messages,
       tools: toolDefinitions,

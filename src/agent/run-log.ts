@@ -1,6 +1,7 @@
 /**
  * What happened during one agent run, for the PR body and the check run: the plan as the agent
- * last stated it, every command with its outcome, and token usage.
+ * last stated it, every command with its outcome, refusals by the guardrails, the steps delivered
+ * with their gate results, and token usage.
  */
 export type PlanStatus = "pending" | "in_progress" | "done";
 
@@ -16,6 +17,37 @@ export interface CommandRecord {
   durationMs: number;
 }
 
+export interface Refusal {
+  /** The rule that refused, e.g. `deny: rm -rf`, `path`, `allow`. */
+  rule: string;
+  subject: string;
+  reason: string;
+}
+
+export type GateStatus = "passed" | "failed" | "skipped";
+
+export interface GateResult {
+  gate: "paths" | "diff size" | "lint" | "test-first";
+  status: GateStatus;
+  detail: string;
+  /** Log excerpts (test runs, lint output) shown in the check run. */
+  excerpts?: Array<{ title: string; text: string }>;
+  /** Files that broke the rule, for check-run annotations. */
+  files?: Array<{ path: string; message: string }>;
+}
+
+/** One atomic, gated unit of work; each becomes its own pull request. */
+export interface DeliveredStep {
+  title: string;
+  summary: string;
+  sha: string;
+  baseSha: string;
+  files: Array<{ path: string; added: number; removed: number }>;
+  lines: number;
+  gates: GateResult[];
+  reviewReasons: Array<{ path: string; reason: string }>;
+}
+
 export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
@@ -25,17 +57,26 @@ export interface TokenUsage {
 export class RunLog {
   plan: PlanStep[] = [];
   readonly commands: CommandRecord[] = [];
+  readonly refusals: Refusal[] = [];
+  readonly steps: DeliveredStep[] = [];
+  /** Gate results of the last rejected attempt to deliver a step, if the run ended on one. */
+  lastRejectedGates: GateResult[] | undefined;
   readonly usage: TokenUsage = { promptTokens: 0, completionTokens: 0, modelCalls: 0 };
-  steps = 0;
-  private readonly planListeners: Array<(plan: PlanStep[]) => void> = [];
+  turns = 0;
+  private readonly listeners: Array<() => void> = [];
 
-  onPlanChange(listener: (plan: PlanStep[]) => void): void {
-    this.planListeners.push(listener);
+  /** Called whenever something a maintainer watches changed (plan, steps, approvals). */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  changed(): void {
+    for (const listener of this.listeners) listener();
   }
 
   setPlan(plan: PlanStep[]): void {
     this.plan = plan;
-    for (const listener of this.planListeners) listener(plan);
+    this.changed();
   }
 
   get totalTokens(): number {

@@ -7,7 +7,9 @@ import { runLocal } from "./run-local.ts";
 const USAGE = `Usage: issue-agent run --repo <path> --issue <file or text> [--instructions <text>] [--out <dir>]
 
 Runs the agent on a local clone without GitHub. It leaves a branch agent/<n>-<slug> in the
-repository with the agent's commits, and writes the pull request description to <dir> (default: .).
+repository with the agent's commits (one branch per step when the work is split), and writes each
+pull request description to <dir> (default: .). Commands that need approval are asked about on the
+terminal, and denied when there is none.
 The model is configured by OPENAI_API_KEY, OPENAI_BASE_URL and ISSUE_AGENT_MODEL.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -30,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  const { job, pullRequestFile } = await runLocal({
+  const { job, pullRequestFiles } = await runLocal({
     repoPath: values.repo,
     issue: values.issue,
     instructions: values.instructions,
@@ -43,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
       error: (obj, msg) => console.error(`error: ${msg}`, obj),
     },
   });
-  if (pullRequestFile) console.log(pullRequestFile);
+  for (const file of pullRequestFiles) console.log(file);
   return job.state === "succeeded" ? 0 : 1;
 }
 

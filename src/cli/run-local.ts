@@ -8,7 +8,7 @@ import { LocalForge } from "../forge/local-forge.ts";
 import { newJob, type Job } from "../jobs/job.ts";
 import { MemoryJobStore } from "../jobs/job-store.ts";
 import { runJob, type Logger } from "../jobs/run-job.ts";
-import { ProcessSandbox } from "../sandbox/process-sandbox.ts";
+import { terminalApprovals } from "./terminal-approvals.ts";
 import { redactorFromEnv } from "../security/secret-redactor.ts";
 import type { Settings } from "../settings.ts";
 import { parseIssueArgument } from "./parse-issue-argument.ts";
@@ -25,7 +25,7 @@ export async function runLocal(options: {
   settings: Settings;
   print: (line: string) => void;
   log: Logger;
-}): Promise<{ job: Job; pullRequestFile: string | undefined }> {
+}): Promise<{ job: Job; pullRequestFiles: string[] }> {
   const repoPath = path.resolve(options.repoPath);
   const configText = await readFile(path.join(repoPath, CONFIG_PATH), "utf8").catch(() => undefined);
   const loaded = await loadRepoConfig(async () => parseYamlConfig(configText));
@@ -63,9 +63,9 @@ export async function runLocal(options: {
           apiKey: options.settings.OPENAI_API_KEY,
           baseURL: options.settings.OPENAI_BASE_URL,
         }),
-      sandboxFor: (workspace) => new ProcessSandbox(workspace.scratch),
+      approvals: terminalApprovals(options.print),
     });
-    return { job: finished, pullRequestFile: forge.pullRequestFile };
+    return { job: finished, pullRequestFiles: forge.pullRequestFiles.map((f) => f.path) };
   } finally {
     await rm(workspaceRoot, { recursive: true, force: true });
   }

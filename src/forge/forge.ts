@@ -25,10 +25,17 @@ export interface GitCredentials {
   password: string;
 }
 
+export interface CheckAnnotation {
+  path: string;
+  message: string;
+}
+
 export interface CheckRunOutput {
   title: string;
   summary: string;
   text?: string;
+  /** Files that broke a path or lint rule; shown on the files in the checks UI. */
+  annotations?: CheckAnnotation[];
 }
 
 export type CheckConclusion = "success" | "failure" | "neutral" | "cancelled" | "action_required";
@@ -38,6 +45,8 @@ export interface PullRequestDraft {
   body: string;
   head: string;
   base: string;
+  /** Opened as a draft: it needs a human before it can merge. */
+  draft: boolean;
 }
 
 export interface PullRequestRef {
@@ -60,6 +69,8 @@ export interface Forge {
   /** A completed check run on another commit (the PR head), so it can be a required check. */
   reportCheckOn(headSha: string, conclusion: CheckConclusion, output: CheckRunOutput): Promise<void>;
   openPullRequest(draft: PullRequestDraft): Promise<PullRequestRef>;
+  updatePullRequestBody(pullNumber: number, body: string): Promise<void>;
+  addLabels(issueOrPullNumber: number, labels: string[]): Promise<void>;
   requestReview(pullNumber: number, logins: string[]): Promise<void>;
 }
 

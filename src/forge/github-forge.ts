@@ -162,8 +162,21 @@ export class GitHubForge implements Forge {
       body: fitGitHubText(draft.body),
       head: draft.head,
       base: draft.base,
+      draft: draft.draft,
     });
     return { number: data.number, url: data.html_url };
+  }
+
+  async updatePullRequestBody(pullNumber: number, body: string): Promise<void> {
+    await this.octokit.rest.pulls.update({
+      ...this.repoParams,
+      pull_number: pullNumber,
+      body: fitGitHubText(body),
+    });
+  }
+
+  async addLabels(issueOrPullNumber: number, labels: string[]): Promise<void> {
+    await this.octokit.rest.issues.addLabels({ ...this.repoParams, issue_number: issueOrPullNumber, labels });
   }
 
   async requestReview(pullNumber: number, logins: string[]): Promise<void> {
@@ -175,10 +188,24 @@ export class GitHubForge implements Forge {
   }
 }
 
-function fitOutput(output: CheckRunOutput): CheckRunOutput {
+/** GitHub accepts at most 50 annotations per request. */
+const MAX_ANNOTATIONS = 50;
+
+function fitOutput(output: CheckRunOutput) {
   return {
     title: output.title.slice(0, 255),
     summary: fitGitHubText(output.summary),
     ...(output.text === undefined ? {} : { text: fitGitHubText(output.text) }),
+    ...(output.annotations?.length
+      ? {
+          annotations: output.annotations.slice(0, MAX_ANNOTATIONS).map((a) => ({
+            path: a.path,
+            start_line: 1,
+            end_line: 1,
+            annotation_level: "failure" as const,
+            message: a.message.slice(0, 64_000),
+          })),
+        }
+      : {}),
   };
 }

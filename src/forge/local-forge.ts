@@ -20,8 +20,8 @@ export class LocalForge implements Forge {
   private readonly issue: IssueThread;
   private readonly outputDir: string;
   private readonly progress: (line: string) => void;
-  /** Where the PR description was written, once it was. */
-  pullRequestFile: string | undefined;
+  /** The PR descriptions written, in order (one per delivered step). */
+  readonly pullRequestFiles: Array<{ path: string; title: string }> = [];
 
   constructor(options: {
     repoPath: string;
@@ -70,17 +70,24 @@ export class LocalForge implements Forge {
   async updateCheckRun(): Promise<void> {}
 
   async completeCheckRun(_id: number, conclusion: CheckConclusion, output: CheckRunOutput): Promise<void> {
-    this.progress(`result: ${conclusion}: ${output.title}`);
+    this.progress(`result: ${conclusion}: ${output.title}\n\n${output.summary}`);
   }
 
   async reportCheckOn(): Promise<void> {}
 
   async openPullRequest(draft: PullRequestDraft): Promise<PullRequestRef> {
     const file = path.join(this.outputDir, `${draft.head.replace(/[^\w.-]+/g, "-")}.md`);
-    await writeFile(file, `# ${draft.title}\n\n<!-- ${draft.head} → ${draft.base} -->\n\n${draft.body}\n`);
-    this.pullRequestFile = file;
-    return { number: 0, url: file };
+    await writeFile(file, `# ${draft.title}\n\n${draft.body}\n`);
+    this.pullRequestFiles.push({ path: file, title: draft.title });
+    return { number: this.pullRequestFiles.length, url: file };
   }
+
+  async updatePullRequestBody(pullNumber: number, body: string): Promise<void> {
+    const file = this.pullRequestFiles[pullNumber - 1];
+    if (file) await writeFile(file.path, `# ${file.title}\n\n${body}\n`);
+  }
+
+  async addLabels(): Promise<void> {}
 
   async requestReview(): Promise<void> {}
 }

@@ -1,20 +1,24 @@
 import { realpath } from "node:fs/promises";
 import { runAgentLoop } from "../agent/agent-loop.ts";
+import { JobClock } from "../agent/job-clock.ts";
 import type { Model } from "../agent/model.ts";
 import { buildInitialMessages } from "../agent/prompt/build-messages.ts";
 import { RunLog } from "../agent/run-log.ts";
 import { defaultTools } from "../agent/tools/default-tools.ts";
 import type { AgentOutcome, Tool } from "../agent/tools/tool.ts";
-import { describeError, PublishError, UserFacingError } from "../errors.ts";
+import { describeError, UserFacingError } from "../errors.ts";
 import type { CheckConclusion, Forge } from "../forge/forge.ts";
-import { renderCommitMessage, renderPullRequestBody } from "../publish/render-pull-request.ts";
+import { StepDelivery } from "../gates/deliver-step.ts";
+import { PathPolicy } from "../guardrails/paths/path-policy.ts";
+import { sanitizeUntrusted } from "../guardrails/untrusted/sanitize-untrusted.ts";
+import { publishSteps } from "../publish/publish-steps.ts";
 import { ProgressReporter } from "../report/progress-reporter.ts";
-import type { Sandbox } from "../sandbox/sandbox.ts";
+import { chooseSandbox } from "../sandbox/choose-sandbox.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
 import { branchName } from "../workspace/branch-name.ts";
-import { commitAndPush, summarizeChanges } from "../workspace/commit-and-push.ts";
 import { credentialForms } from "../workspace/git-environment.ts";
 import { createWorkspace, type Workspace } from "../workspace/workspace.ts";
+import type { Approvals } from "./approval-desk.ts";
 import { transition, withEvent, type Job } from "./job.ts";
 import type { JobStore } from "./job-store.ts";
 
@@ -29,7 +33,7 @@ export interface JobDependencies {
   forgeFor(job: Job): Promise<Forge>;
   /** May throw a ConfigError (no endpoint configured), which fails the job visibly. */
   modelFor(job: Job): Model;
-  sandboxFor(workspace: Workspace): Sandbox;
+  approvals: Approvals;
   workspaceRoot: string;
   redactor: SecretRedactor;
   log: Logger;
@@ -44,11 +48,14 @@ interface Verdict {
   detail: string | undefined;
 }
 
+const MAX_COMMAND_IN_COMMENT = 2_000;
+
 /**
- * One job, start to end: 1. read the issue, 2. prepare a workspace, 3. run the agent,
- * 4. publish a pull request, 5. report. This function owns the only catch-all of a job: every
- * failure becomes a conclusion and a message on the check run and the status comment, the check
- * run is always completed, and the workspace is always removed.
+ * One job, start to end: 1. read the issue, 2. prepare a workspace and its sandbox, 3. run the
+ * agent inside the guardrails, 4. publish the gated steps as pull requests, 5. report. This
+ * function owns the only catch-all of a job: every failure becomes a conclusion and a message on
+ * the check run and the status comment, the check run is always completed, and the workspace is
+ * always removed.
  */
 export async function runJob(jobId: string, deps: JobDependencies): Promise<Job> {
   const loaded = await deps.store.get(jobId);
@@ -77,14 +84,15 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       phase: "Reading the issue and preparing a workspace",
       plan: [],
       log: undefined,
-      pullRequestUrl: undefined,
+      pullRequestUrls: [],
       notes: [],
+      unsandboxed: false,
       final: undefined,
     },
     deps.log,
   );
-  log.onPlanChange((plan) => {
-    reporter.progress.plan = plan;
+  log.onChange(() => {
+    reporter.progress.plan = log.plan;
     void reporter.refresh();
   });
 
@@ -92,13 +100,14 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
   let verdict: Verdict = { conclusion: "failure", headline: "failed unexpectedly", detail: undefined };
   try {
     // 1. The issue and where to work.
+    const { config } = job;
     const repository = await forge.getRepository();
     await reporter.start(repository.baseSha);
     const issue = await forge.getIssueThread();
     const credentials = await forge.gitCredentials();
     deps.redactor.add(...credentialForms(credentials));
 
-    // 2. A fresh clone on a new branch.
+    // 2. A fresh clone on a new branch, and the sandbox its commands run in.
     workspace = await createWorkspace({
       root: deps.workspaceRoot,
       cloneUrl: repository.cloneUrl,
@@ -109,25 +118,43 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     });
     job = withEvent(job, `workspace ready on branch ${workspace.branch} at ${workspace.baseSha}`);
     await deps.store.save(job);
+    const paths = new PathPolicy(config.paths);
+    const workspaceDir = await realpath(workspace.dir);
+    const sandbox = await chooseSandbox({
+      workspace: workspaceDir,
+      scratch: workspace.scratch,
+      config,
+      policy: paths,
+    });
+    reporter.progress.unsandboxed = !sandbox.isolated;
 
-    // 3. The agent.
+    // 3. The agent, inside the guardrails.
     const model = deps.modelFor(job);
-    const { config } = job;
+    const clean = (text: string) => deps.redactor.redact(sanitizeUntrusted(text));
     const prompt = buildInitialMessages({
-      issue,
-      maintainerInstructions: job.trigger.instructions || undefined,
+      issue: {
+        ...issue,
+        title: clean(issue.title),
+        body: clean(issue.body),
+        comments: issue.comments.map((c) => ({ author: c.author, body: clean(c.body) })),
+      },
+      maintainerInstructions: job.trigger.instructions
+        ? deps.redactor.redact(job.trigger.instructions)
+        : undefined,
       maintainer: job.trigger.sender,
       limits: {
         maxSteps: config.agent.max_steps,
         maxMinutes: config.agent.max_minutes,
         commandTimeoutSeconds: config.commands.timeout_seconds,
+        maxDiffLines: config.gates.max_diff_lines,
       },
     });
     if (prompt.truncationNote) await reporter.note(prompt.truncationNote);
     reporter.progress.log = log;
     await reporter.phase("The agent is working");
-    const startedAt = Date.now();
+    const clock = new JobClock();
     const maxMs = config.agent.max_minutes * 60_000;
+    const activeWorkspace = workspace;
     const outcome: AgentOutcome = await runAgentLoop({
       model,
       tools: deps.tools ?? defaultTools,
@@ -139,15 +166,45 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         maxConsecutiveFormatErrors: 3,
       },
       context: {
-        workspace: await realpath(workspace.dir),
-        sandbox: deps.sandboxFor(workspace),
+        workspace: workspaceDir,
+        sandbox,
         config,
+        paths,
         log,
+        clock,
         redact: (text) => deps.redactor.redact(text),
-        remainingMs: () => maxMs - (Date.now() - startedAt),
+        remainingMs: () => maxMs - clock.elapsedMs(),
+        requestApproval: async (command, reason) => {
+          const shown =
+            command.length > MAX_COMMAND_IN_COMMENT
+              ? `${command.slice(0, MAX_COMMAND_IN_COMMENT)}…`
+              : command;
+          const minutes = config.commands.approval_timeout_minutes;
+          await forge.comment(
+            `⏸️ The agent wants to run this command, which needs approval because ${reason}:\n\n\`\`\`sh\n${shown}\n\`\`\`\n\nSomeone with write access can reply \`/agent approve\` or \`/agent deny\`. Without an answer within ${minutes} minutes it counts as denied. The decision applies to this command only.`,
+          );
+          await reporter.phase("Waiting for approval of a command");
+          const answer = await deps.approvals.wait(job.trigger, command, minutes * 60_000);
+          await reporter.note(
+            answer.decision === "timed out"
+              ? `No answer to the approval request for \`${shown.slice(0, 200)}\`; it was not run.`
+              : `@${answer.by} ${answer.decision} \`${shown.slice(0, 200)}\`.`,
+          );
+          await reporter.phase("The agent is working");
+          return answer;
+        },
+        delivery: new StepDelivery({
+          workspace: activeWorkspace,
+          config,
+          paths,
+          sandbox,
+          log,
+          author: () => forge.commitAuthor(),
+          issueNumber: issue.number,
+          ...(deps.signal ? { signal: deps.signal } : {}),
+        }),
         signal: deps.signal,
       },
-      startedAt,
       onStep: (step) => {
         if (step % 5 === 0) void reporter.phase(`The agent is working (turn ${step})`);
       },
@@ -163,53 +220,47 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       await forge.comment(
         `issue-agent did not open a pull request. The agent gave up:\n\n${quote(outcome.reason)}`,
       );
+    } else if (log.steps.length === 0) {
+      verdict = {
+        conclusion: "neutral",
+        headline: "no pull request: the agent changed no files",
+        detail: `The agent finished without changing any file. Its summary:\n\n${quote(outcome.summary)}`,
+      };
+      await forge.comment(
+        `issue-agent did not open a pull request: the agent changed no files.\n\n${quote(outcome.summary)}`,
+      );
     } else {
-      const changes = await summarizeChanges(workspace);
-      if (changes.files.length === 0) {
-        verdict = {
-          conclusion: "neutral",
-          headline: "no pull request: the agent changed no files",
-          detail: `The agent finished without changing any file. Its summary:\n\n${quote(outcome.summary)}`,
-        };
-        await forge.comment(
-          `issue-agent did not open a pull request: the agent changed no files.\n\n${quote(outcome.summary)}`,
-        );
-      } else {
-        await reporter.phase("Publishing the pull request");
-        const headSha = await commitAndPush(workspace, {
-          message: renderCommitMessage(outcome.title, outcome.summary, issue.number),
-          author: await forge.commitAuthor(),
-          redact: (text) => deps.redactor.redact(text),
-        });
-        const body = renderPullRequestBody({
+      await reporter.phase("Publishing the pull request");
+      const published = await publishSteps({
+        forge,
+        workspace,
+        log,
+        reviewer: job.trigger.sender,
+        redact: (text) => deps.redactor.redact(text),
+        onNote: (note) => reporter.note(note),
+        content: {
           issueNumber: issue.number,
-          title: outcome.title,
           summary: outcome.summary,
           rationale: outcome.rationale,
           triggeredBy: job.trigger.sender,
           maintainerInstructions: job.trigger.instructions || undefined,
-          changes,
           log,
           model: model.name,
-        });
-        const pr = await forge
-          .openPullRequest({ title: outcome.title, body, head: workspace.branch, base: workspace.baseBranch })
-          .catch((error: unknown) => {
-            throw new PublishError(
-              `The branch \`${workspace?.branch}\` was pushed, but the pull request could not be opened: ${describeError(error)}`,
-              "Open a pull request from that branch by hand, or comment `/agent` to retry.",
-            );
-          });
-        job = { ...withEvent(job, `opened ${pr.url}`), pullRequestUrl: pr.url };
-        reporter.progress.pullRequestUrl = pr.url;
-        await forge.requestReview(pr.number, [job.trigger.sender]).catch(async (error: unknown) => {
-          await reporter.note(
-            `Could not request a review from @${job.trigger.sender}: ${describeError(error)}`,
-          );
-        });
-        verdict = { conclusion: "success", headline: `opened #${pr.number}`, detail: outcome.summary };
-        await reporter.reportOnHead(headSha, "success");
-      }
+          unsandboxed: !sandbox.isolated,
+        },
+      });
+      const urls = published.map((p) => p.pull.url);
+      reporter.progress.pullRequestUrls = urls;
+      job = { ...withEvent(job, `opened ${urls.join(", ")}`), pullRequestUrl: urls[0] };
+      const needsReview = published.flatMap((p) => p.step.reviewReasons);
+      const numbers = published.map((p) => `#${p.pull.number}`).join(", ");
+      verdict = needsReview.length
+        ? {
+            conclusion: "action_required",
+            headline: `opened ${numbers}: needs human review`,
+            detail: `${outcome.summary}\n\nOpened as a draft labelled \`needs-human-review\`, because it changes:\n${needsReview.map((r) => `- \`${r.path}\`: ${r.reason}`).join("\n")}`,
+          }
+        : { conclusion: "success", headline: `opened ${numbers}`, detail: outcome.summary };
     }
     job = transition(job, "succeeded", verdict.headline);
   } catch (error) {
@@ -266,11 +317,21 @@ function quote(text: string): string {
 /** Every text the job sends to the forge passes through the redactor first. */
 function redactingForge(forge: Forge, redactor: SecretRedactor): Forge {
   const r = (text: string) => redactor.redact(text);
-  const output = <T extends { title: string; summary: string; text?: string }>(o: T): T => ({
+  const output = <
+    T extends {
+      title: string;
+      summary: string;
+      text?: string;
+      annotations?: Array<{ path: string; message: string }>;
+    },
+  >(
+    o: T,
+  ): T => ({
     ...o,
     title: r(o.title),
     summary: r(o.summary),
     ...(o.text === undefined ? {} : { text: r(o.text) }),
+    ...(o.annotations ? { annotations: o.annotations.map((a) => ({ ...a, message: r(a.message) })) } : {}),
   });
   return {
     getRepository: () => forge.getRepository(),
@@ -284,6 +345,8 @@ function redactingForge(forge: Forge, redactor: SecretRedactor): Forge {
     completeCheckRun: (id, c, o) => forge.completeCheckRun(id, c, output(o)),
     reportCheckOn: (sha, c, o) => forge.reportCheckOn(sha, c, output(o)),
     openPullRequest: (d) => forge.openPullRequest({ ...d, title: r(d.title), body: r(d.body) }),
+    updatePullRequestBody: (n, body) => forge.updatePullRequestBody(n, r(body)),
+    addLabels: (n, labels) => forge.addLabels(n, labels),
     requestReview: (n, logins) => forge.requestReview(n, logins),
   };
 }

@@ -1,32 +1,50 @@
-import type { RunLog } from "../agent/run-log.ts";
-import type { ChangeSummary } from "../workspace/commit-and-push.ts";
-import { commandRow } from "../report/render-status.ts";
+import type { DeliveredStep, RunLog } from "../agent/run-log.ts";
+import {
+  renderGateTable,
+  renderRefusals,
+  renderReviewReasons,
+  UNSANDBOXED_WARNING,
+} from "../report/render-guardrails.ts";
 import { renderPlan } from "../report/render-plan.ts";
+import { commandRow } from "../report/render-status.ts";
 
 export interface PullRequestContent {
   issueNumber: number;
-  title: string;
+  step: DeliveredStep;
+  /** 1-based position in the series, and the series' PR links (known once all are open). */
+  part: { index: number; count: number; links: Array<string | undefined> };
   summary: string;
   rationale: string;
   triggeredBy: string;
   maintainerInstructions: string | undefined;
-  changes: ChangeSummary;
   log: RunLog;
   model: string;
+  unsandboxed: boolean;
 }
 
-/** The PR description: what, why, the plan, what changed, what was run, and what it cost. */
+/** The PR description: what, why, the plan, the gates, what changed, what was run, and what it cost. */
 export function renderPullRequestBody(content: PullRequestContent): string {
-  const { log } = content;
-  const files = content.changes.files.map((f) => `| \`${f.path}\` | +${f.added} | −${f.removed} |`);
-  const totals = content.changes.files.reduce((sum, f) => sum + f.added + f.removed, 0);
+  const { log, step, part } = content;
+  const last = part.index === part.count;
+  const files = step.files.map((f) => `| \`${f.path}\` | +${f.added} | −${f.removed} |`);
   return [
-    `Closes #${content.issueNumber}`,
+    ...(content.unsandboxed ? [UNSANDBOXED_WARNING, ""] : []),
+    last ? `Closes #${content.issueNumber}` : `Part of #${content.issueNumber}`,
     "",
+    ...(part.count > 1 ? [renderSeries(part), ""] : []),
     `> Written by issue-agent (model \`${content.model}\`), started by @${content.triggeredBy}. Please review it like any contributor's change.`,
+    ...(step.reviewReasons.length
+      ? [
+          "",
+          "## ⚠️ Needs human review",
+          "This PR is a draft because it changes files that always need a human:",
+          renderReviewReasons(step.reviewReasons),
+        ]
+      : []),
     "",
     "## Summary",
-    content.summary,
+    step.summary,
+    ...(part.count > 1 ? ["", "### The whole change", content.summary] : []),
     "",
     "## Rationale",
     content.rationale,
@@ -37,7 +55,11 @@ export function renderPullRequestBody(content: PullRequestContent): string {
     "## Plan",
     renderPlan(log.plan),
     "",
-    `## Files changed (${content.changes.files.length} files, ${totals} lines)`,
+    "## Guardrails",
+    renderGateTable(step.gates),
+    ...(log.refusals.length ? ["", renderRefusals(log.refusals)] : []),
+    "",
+    `## Files changed (${step.files.length} files, ${step.lines} lines)`,
     "| File | Added | Removed |",
     "| --- | --- | --- |",
     ...files,
@@ -48,13 +70,17 @@ export function renderPullRequestBody(content: PullRequestContent): string {
       : ["_The agent ran no commands._"]),
     "",
     "## Usage",
-    `${log.steps} turns, ${log.usage.modelCalls} model calls, ${log.usage.promptTokens} prompt tokens, ${log.usage.completionTokens} completion tokens (${log.totalTokens} total).`,
+    `${log.turns} turns, ${log.usage.modelCalls} model calls, ${log.usage.promptTokens} prompt tokens, ${log.usage.completionTokens} completion tokens (${log.totalTokens} total).`,
   ].join("\n");
 }
 
-/** The commit message: the PR title, the summary, and the trailer that links the issue. */
-export function renderCommitMessage(title: string, summary: string, issueNumber: number): string {
-  return `${title}\n\n${summary}\n\nFixes #${issueNumber}`;
+function renderSeries(part: PullRequestContent["part"]): string {
+  const items = part.links.map((link, i) => {
+    const label = `part ${i + 1}`;
+    const text = link ? `${label}: ${link}` : label;
+    return i + 1 === part.index ? `**${text} (this PR)**` : text;
+  });
+  return `**Part ${part.index} of ${part.count}** of a stacked series; merge in order. ${items.join(" · ")}`;
 }
 
 function quote(text: string): string {

@@ -8,8 +8,9 @@ export interface JobProgress {
   phase: string;
   plan: readonly PlanStep[];
   log: RunLog | undefined;
-  pullRequestUrl: string | undefined;
+  pullRequestUrls: string[];
   notes: string[];
+  unsandboxed: boolean;
   /** Set once the job is over. */
   final: { conclusion: string; headline: string; detail: string | undefined } | undefined;
 }

@@ -1,5 +1,11 @@
 import type { CheckRunOutput } from "../forge/forge.ts";
 import type { JobProgress } from "./job-progress.ts";
+import {
+  renderGateExcerpts,
+  renderGateTable,
+  renderRefusals,
+  UNSANDBOXED_WARNING,
+} from "./render-guardrails.ts";
 import { renderPlan } from "./render-plan.ts";
 
 const ICONS: Record<string, string> = {
@@ -22,7 +28,8 @@ export function renderStatusComment(progress: JobProgress): string {
     `Started by @${progress.triggeredBy} via ${via}.`,
     ...(progress.final ? [] : [`**Now:** ${progress.phase}`]),
     ...(progress.final?.detail ? ["", progress.final.detail] : []),
-    ...(progress.pullRequestUrl ? ["", `**Pull request:** ${progress.pullRequestUrl}`] : []),
+    ...pullRequestLines(progress),
+    ...(progress.unsandboxed ? ["", UNSANDBOXED_WARNING] : []),
     ...progress.notes.map((note) => `\n> ${note}`),
     "",
     "**Plan**",
@@ -32,20 +39,43 @@ export function renderStatusComment(progress: JobProgress): string {
 }
 
 export function renderCheckOutput(progress: JobProgress): CheckRunOutput {
+  const log = progress.log;
   const title = progress.final ? progress.final.headline : progress.phase;
+  const gateSections = (log?.steps ?? []).map(
+    (step, i, all) =>
+      `**Gates${all.length > 1 ? ` — part ${i + 1} of ${all.length}` : ""}: ${step.title}**\n${renderGateTable(step.gates)}`,
+  );
+  const rejected = log?.lastRejectedGates;
+  if (rejected)
+    gateSections.push(`**Gates of the last attempt, which was not delivered**\n${renderGateTable(rejected)}`);
   const summary = [
+    ...(progress.unsandboxed ? [UNSANDBOXED_WARNING, ""] : []),
     ...(progress.final?.detail ? [progress.final.detail, ""] : []),
-    ...(progress.pullRequestUrl ? [`Pull request: ${progress.pullRequestUrl}`, ""] : []),
+    ...pullRequestLines(progress),
     ...progress.notes.map((note) => `> ${note}\n`),
     "**Plan**",
     renderPlan(progress.plan),
-    ...(progress.log ? ["", usageLine(progress)] : []),
+    ...gateSections.flatMap((section) => ["", section]),
+    ...(log?.refusals.length ? ["", renderRefusals(log.refusals)] : []),
+    ...(log ? ["", usageLine(progress)] : []),
   ].join("\n");
-  const commands = progress.log?.commands ?? [];
-  const text = commands.length
-    ? ["| Command | Result | Time |", "| --- | --- | --- |", ...commands.map(commandRow)].join("\n")
-    : undefined;
-  return { title, summary, ...(text ? { text } : {}) };
+  const commands = log?.commands ?? [];
+  const allGates = [...(log?.steps.flatMap((s) => s.gates) ?? []), ...(rejected ?? [])];
+  const textParts = [
+    ...(commands.length
+      ? [["| Command | Result | Time |", "| --- | --- | --- |", ...commands.map(commandRow)].join("\n")]
+      : []),
+    renderGateExcerpts(allGates),
+  ].filter(Boolean);
+  const annotations = (rejected ?? []).flatMap((gate) =>
+    (gate.files ?? []).map((f) => ({ path: f.path, message: `${gate.gate}: ${f.message}` })),
+  );
+  return {
+    title,
+    summary,
+    ...(textParts.length ? { text: textParts.join("\n\n") } : {}),
+    ...(annotations.length ? { annotations } : {}),
+  };
 }
 
 export function commandRow(record: {
@@ -59,8 +89,18 @@ export function commandRow(record: {
   return `| \`${command}\` | ${result} | ${(record.durationMs / 1000).toFixed(1)}s |`;
 }
 
+function pullRequestLines(progress: JobProgress): string[] {
+  if (progress.pullRequestUrls.length === 0) return [];
+  if (progress.pullRequestUrls.length === 1) return ["", `**Pull request:** ${progress.pullRequestUrls[0]}`];
+  return [
+    "",
+    "**Pull requests (stacked, merge in order):**",
+    ...progress.pullRequestUrls.map((url, i) => `${i + 1}. ${url}`),
+  ];
+}
+
 function usageLine(progress: JobProgress): string {
   const log = progress.log;
   if (!log) return "";
-  return `<sub>${log.steps} turns · ${log.usage.modelCalls} model calls · ${log.usage.promptTokens.toLocaleString("en-US")} prompt + ${log.usage.completionTokens.toLocaleString("en-US")} completion tokens · ${log.commands.length} commands</sub>`;
+  return `<sub>${log.turns} turns · ${log.usage.modelCalls} model calls · ${log.usage.promptTokens.toLocaleString("en-US")} prompt + ${log.usage.completionTokens.toLocaleString("en-US")} completion tokens · ${log.commands.length} commands</sub>`;
 }

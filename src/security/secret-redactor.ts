@@ -1,10 +1,13 @@
+import { maskCredentials } from "./credential-patterns.ts";
+
 const MASK = "[REDACTED]";
 /** Values shorter than this are not treated as secrets; masking "1" everywhere would wreck text. */
 const MIN_SECRET_LENGTH = 8;
 
 /**
- * Masks known secret values (tokens, keys) in any text that leaves the app: comments, PR bodies,
- * check runs, and what the model is shown. Secrets are registered as soon as they are known.
+ * Masks secrets in any text that leaves the app (comments, PR bodies, check runs) and in what the
+ * model is shown: known secret values exactly, registered as soon as they are known, and anything
+ * shaped like a credential.
  */
 export class SecretRedactor {
   private readonly secrets = new Set<string>();
@@ -25,7 +28,7 @@ export class SecretRedactor {
     for (const secret of this.secrets) {
       if (result.includes(secret)) result = result.split(secret).join(MASK);
     }
-    return result;
+    return maskCredentials(result, MASK);
   }
 }
 

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { intendedLabel, loadRepoConfig } from "../config/load-repo-config.ts";
 import { newJob } from "../jobs/job.ts";
 import type { JobQueue } from "../jobs/job-queue.ts";
+import type { ApprovalDesk } from "../jobs/approval-desk.ts";
 import type { JobStore } from "../jobs/job-store.ts";
 import { type Classification, classifyComment, classifyLabeled } from "./classify-event.ts";
 import type { DeliveryLog } from "./delivery-log.ts";
@@ -14,6 +15,7 @@ export interface TriggerDependencies {
   store: JobStore;
   queue: JobQueue;
   deliveries: DeliveryLog;
+  approvals: ApprovalDesk;
 }
 
 /** The part of Probot's context this handler uses, for both event types. */
@@ -101,7 +103,25 @@ export async function handleTrigger(context: TriggerContext, deps: TriggerDepend
     return;
   }
 
-  // 5. Record and enqueue; one active job per issue.
+  // 5. An answer to a pending approval goes to the waiting job, not to a new one.
+  const decision = approvalDecision(classification.instructions);
+  if (decision) {
+    const command = deps.approvals.answer(
+      { owner: repo.owner, repo: repo.repo, issueNumber: issue.issue_number },
+      decision,
+      sender,
+    );
+    if (!command) {
+      await context.octokit.rest.issues.createComment({
+        ...issue,
+        body: `@${sender}, nothing on this issue is waiting for approval.`,
+      });
+    }
+    log.info({ decision, answered: Boolean(command) }, "approval answer");
+    return;
+  }
+
+  // 6. Record and enqueue; one active job per issue.
   const trigger: Trigger = {
     kind: classification.kind,
     deliveryId: context.id,
@@ -124,4 +144,12 @@ export async function handleTrigger(context: TriggerContext, deps: TriggerDepend
   }
   await deps.queue.enqueue(result.job.id);
   log.info({ jobId: result.job.id }, "job queued");
+}
+
+/** `/agent approve` and `/agent deny` (alone on the line) answer a pending approval. */
+function approvalDecision(instructions: string | undefined): "approved" | "denied" | undefined {
+  const word = instructions?.trim().toLowerCase();
+  if (word === "approve") return "approved";
+  if (word === "deny") return "denied";
+  return undefined;
 }

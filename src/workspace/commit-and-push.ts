@@ -1,52 +1,63 @@
+import type { SimpleGit } from "simple-git";
+import { WorkspaceError, describeError } from "../errors.ts";
 import { openGit } from "./open-git.ts";
 import type { Workspace } from "./workspace.ts";
-import { WorkspaceError, describeError } from "../errors.ts";
 
-export interface ChangeSummary {
-  files: Array<{ path: string; added: number; removed: number }>;
+export interface FileChange {
+  path: string;
+  added: number;
+  removed: number;
 }
 
-/** What the agent changed relative to the base commit (untracked files included). */
-export async function summarizeChanges(workspace: Workspace): Promise<ChangeSummary> {
-  await workspace.git.raw(["add", "--all"]);
-  const numstat = await workspace.git.raw([
-    "diff",
-    "--cached",
-    "--numstat",
-    "--no-renames",
-    workspace.baseSha,
-  ]);
-  const files = numstat
+/** The staged change relative to `against`, per file. Binary files count as one line. */
+export async function stagedChanges(git: SimpleGit, against: string): Promise<FileChange[]> {
+  const numstat = await git.raw(["diff", "--cached", "--numstat", "--no-renames", against]);
+  return numstat
     .split("\n")
     .filter(Boolean)
     .map((line) => {
       const [added = "0", removed = "0", ...rest] = line.split("\t");
-      // Binary files report "-" for both counts.
-      return { path: rest.join("\t"), added: Number(added) || 0, removed: Number(removed) || 0 };
+      return {
+        path: rest.join("\t"),
+        added: added === "-" ? 1 : Number(added),
+        removed: removed === "-" ? 0 : Number(removed),
+      };
     });
-  return { files };
 }
 
-export async function commitAndPush(
+/** Whether the working tree has anything not yet committed (untracked files included). */
+export async function hasUncommittedChanges(git: SimpleGit): Promise<boolean> {
+  return (await git.raw(["status", "--porcelain", "--untracked-files=all"])).trim() !== "";
+}
+
+/** A git client for the workspace that commits as `author`. */
+export function gitAs(workspace: Workspace, author: { name: string; email: string }): SimpleGit {
+  return openGit(workspace.dir, {
+    ...workspace.gitEnv,
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: author.name,
+    GIT_COMMITTER_EMAIL: author.email,
+  });
+}
+
+/** Pushes each commit to its branch on the remote, all in one push. */
+export async function pushBranches(
   workspace: Workspace,
-  options: { message: string; author: { name: string; email: string }; redact: (text: string) => string },
-): Promise<string> {
+  refs: ReadonlyArray<{ sha: string; branch: string }>,
+  redact: (text: string) => string,
+): Promise<void> {
   try {
-    await workspace.git.raw(["add", "--all"]);
-    await openGit(workspace.dir, {
-      ...workspace.gitEnv,
-      GIT_AUTHOR_NAME: options.author.name,
-      GIT_AUTHOR_EMAIL: options.author.email,
-      GIT_COMMITTER_NAME: options.author.name,
-      GIT_COMMITTER_EMAIL: options.author.email,
-    }).raw(["commit", "--no-verify", "--quiet", "-m", options.message]);
-    const head = (await workspace.git.revparse(["HEAD"])).trim();
-    await workspace.git.raw(["push", "--quiet", "origin", `HEAD:refs/heads/${workspace.branch}`]);
-    return head;
+    await workspace.git.raw([
+      "push",
+      "--quiet",
+      "origin",
+      ...refs.map((ref) => `${ref.sha}:refs/heads/${ref.branch}`),
+    ]);
   } catch (error) {
     throw new WorkspaceError(
-      `Could not commit and push branch ${workspace.branch}: ${options.redact(describeError(error))}`,
-      "Check that the app has the contents: write permission and that the branch is not protected.",
+      `Could not push ${refs.map((r) => r.branch).join(", ")}: ${redact(describeError(error))}`,
+      "Check that the app has the contents: write permission and that agent/* branches are not protected.",
     );
   }
 }

@@ -8,6 +8,9 @@ import { RunLog } from "../../src/agent/run-log.ts";
 import { defaultTools } from "../../src/agent/tools/default-tools.ts";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { LimitsExceeded } from "../../src/errors.ts";
+import { JobClock } from "../../src/agent/job-clock.ts";
+import type { StepDelivery } from "../../src/gates/deliver-step.ts";
+import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
 import { ProcessSandbox } from "../../src/sandbox/process-sandbox.ts";
 
 const workspace = realpathSync(mkdtempSync(path.join(os.tmpdir(), "issue-agent-loop-")));
@@ -38,7 +41,8 @@ function listingModel(tokens: number, delayMs = 0): Model & { calls: number } {
 
 function run(model: Model, limits: Partial<AgentLimits>) {
   const log = new RunLog();
-  const startedAt = Date.now();
+  const config = parseAgentConfig(undefined);
+  const clock = new JobClock();
   const promise = runAgentLoop({
     model,
     tools: defaultTools,
@@ -47,13 +51,17 @@ function run(model: Model, limits: Partial<AgentLimits>) {
     context: {
       workspace,
       sandbox: new ProcessSandbox(path.join(workspace, "..", "scratch-loop")),
-      config: parseAgentConfig(undefined),
+      config,
+      paths: new PathPolicy(config.paths),
       log,
+      clock,
       redact: (text) => text,
       remainingMs: () => 60_000,
+      requestApproval: async () => ({ decision: "denied", by: "test" }),
+      // The listing model never finishes, so nothing is ever delivered.
+      delivery: {} as StepDelivery,
       signal: undefined,
     },
-    startedAt,
   });
   return { promise, log };
 }
@@ -80,6 +88,6 @@ describe("runAgentLoop limits", () => {
     const { promise, log } = run(model, { maxSteps: 4 });
     await expect(promise).rejects.toThrow("used all 4 turns");
     expect(model.calls).toBe(4);
-    expect(log.steps).toBe(4);
+    expect(log.turns).toBe(4);
   });
 });

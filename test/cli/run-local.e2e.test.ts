@@ -32,6 +32,11 @@ describe("issue-agent run (no GitHub)", () => {
         old_string: '"Hello " + name',
         new_string: "`Hello, ${name}!`",
       }),
+      call("edit_file", {
+        path: "test/greet.test.js",
+        old_string: 'assert.match(greet("Ada"), /Ada/);',
+        new_string: 'assert.equal(greet("Ada"), "Hello, Ada!");',
+      }),
       call("finish", { title: "Punctuate the greeting", summary: "Adds the comma.", rationale: "As asked." }),
     ]);
     const baseURL = await model.start();

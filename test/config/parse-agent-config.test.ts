@@ -4,14 +4,28 @@ import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { ConfigError } from "../../src/errors.ts";
 
 describe("parseAgentConfig", () => {
-  it("fills every default when the file is absent or empty", () => {
+  it("fills every default when the file is absent or empty: the safe defaults", () => {
     const defaults = parseAgentConfig(undefined);
-    expect(defaults).toEqual({
+    expect(defaults).toMatchObject({
       trigger: { label: "agent" },
       agent: { max_steps: 60, max_minutes: 30, max_tokens: 2_000_000 },
-      commands: { timeout_seconds: 300, max_output_kb: 64 },
+      commands: { timeout_seconds: 300, max_output_kb: 64, approval_timeout_minutes: 60 },
+      paths: { write: ["**"], read_only: [], require_review: [] },
+      gates: { test_first: true, lint: [], max_diff_lines: 500 },
+      sandbox: { network: false, allow_unsandboxed: false },
     });
+    expect(defaults.commands.allow).toEqual(expect.arrayContaining(["git", "npm", "docker run --rm"]));
+    expect(defaults.commands.deny).toEqual(
+      expect.arrayContaining(["rm -rf", "sudo", "DROP DATABASE", "curl | bash"]),
+    );
+    expect(defaults.commands.require_approval).toEqual(expect.arrayContaining(["git push", "npm publish"]));
+    expect(defaults.paths.forbidden).toEqual(expect.arrayContaining([".env", "**/*.pem"]));
+    expect(defaults.gates.tests.command).toBeUndefined();
     expect(parseAgentConfig(null)).toEqual(defaults);
+  });
+
+  it("replaces a list wholesale rather than merging it with the default", () => {
+    expect(parseAgentConfig({ commands: { allow: ["make"] } }).commands.allow).toEqual(["make"]);
   });
 
   it("merges a partial section over the defaults of that section", () => {
@@ -25,7 +39,12 @@ describe("parseAgentConfig", () => {
     [{ agent: { max_steps: 0 } }, "`agent.max_steps` — got `0`: Too small: expected number to be >=1"],
     [{ commands: { timeout_seconds: 1.5 } }, "`commands.timeout_seconds` — got `1.5`"],
     [{ trigger: { label: "" } }, '`trigger.label` — got `""`'],
-    [{ agnet: {} }, "unknown key `agnet`; allowed: `trigger`, `agent`, `commands`"],
+    [
+      { agnet: {} },
+      "unknown key `agnet`; allowed: `trigger`, `agent`, `commands`, `paths`, `gates`, `sandbox`",
+    ],
+    [{ gates: { max_diff_lines: 5 } }, "`gates.max_diff_lines` — got `5`: Too small"],
+    [{ paths: { write: "src/**" } }, '`paths.write` — got `"src/**"`: Invalid input: expected array'],
     [
       { agent: { steps: 3 } },
       "unknown key `steps` under `agent`; allowed: `model`, `max_steps`, `max_minutes`, `max_tokens`",

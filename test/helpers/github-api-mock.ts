@@ -26,6 +26,8 @@ export interface GitHubRecord {
   pulls: Array<Record<string, any>>;
   reviewRequests: Array<Record<string, any>>;
   reactions: Array<Record<string, any>>;
+  pullEdits: Array<Record<string, any>>;
+  labels: Array<Record<string, any>>;
 }
 
 export function newRecord(): GitHubRecord {
@@ -37,6 +39,8 @@ export function newRecord(): GitHubRecord {
     pulls: [],
     reviewRequests: [],
     reactions: [],
+    pullEdits: [],
+    labels: [],
   };
 }
 
@@ -147,6 +151,10 @@ export function mockJob(
     issueBody: string;
     baseSha: string;
     expectPullRequest: boolean;
+    /** How many PRs the job opens (a stacked series when more than one); default 1 with expectPullRequest. */
+    pullRequests?: number;
+    /** PR numbers that get the needs-human-review label. */
+    labeled?: number[];
     extraComments?: number;
   },
 ): nock.Scope {
@@ -165,6 +173,8 @@ export function mockJob(
     (body) => body,
     (body) => body.status === "completed",
   );
+  const pullEdit = recordInto(record.pullEdits, (body) => body);
+  const label = recordInto(record.labels, (body) => body);
   const scope = nock(API)
     .get(repoPath())
     .reply(200, {
@@ -205,30 +215,51 @@ export function mockJob(
       return { id: 77 };
     });
   mockIssueComments(record, issueNumber, 1 + (options.extraComments ?? 0), 600);
-  if (options.expectPullRequest) {
+  const pullCount = options.pullRequests ?? (options.expectPullRequest ? 1 : 0);
+  if (pullCount > 0) {
+    let nextPull = 12;
+    const webBase = API === "https://api.github.com" ? "https://github.com" : API;
     scope
       .get(`${PREFIX}/app`)
       .reply(200, { id: 1234, slug: "issue-agent" })
       .get(`${PREFIX}/users/issue-agent%5Bbot%5D`)
       .reply(200, { id: 98765, login: "issue-agent[bot]" })
       .post(`${repoPath()}/pulls`, (body) => pull.match(body))
+      .times(pullCount)
       .reply(201, () => {
         pull.commit();
-        return {
-          number: 12,
-          html_url: `${API === "https://api.github.com" ? "https://github.com" : API}/${OWNER}/${REPO}/pull/12`,
-        };
-      })
-      .post(`${repoPath()}/pulls/12/requested_reviewers`, (body) => review.match(body))
-      .reply(201, () => {
-        review.commit();
-        return {};
-      })
-      .post(`${repoPath()}/check-runs`, (body) => headCheck.match(body))
-      .reply(201, () => {
-        headCheck.commit();
-        return { id: 78 };
+        const number = nextPull++;
+        return { number, html_url: `${webBase}/${OWNER}/${REPO}/pull/${number}` };
       });
+    for (let k = 0; k < pullCount; k += 1) {
+      scope
+        .post(`${repoPath()}/pulls/${12 + k}/requested_reviewers`, (body) => review.match(body))
+        .reply(201, () => {
+          review.commit();
+          return {};
+        })
+        .post(`${repoPath()}/check-runs`, (body) => headCheck.match(body))
+        .reply(201, () => {
+          headCheck.commit();
+          return { id: 78 + k };
+        });
+      if (pullCount > 1) {
+        scope
+          .patch(`${repoPath()}/pulls/${12 + k}`, (body) => pullEdit.match(body))
+          .reply(200, () => {
+            pullEdit.commit();
+            return { number: 12 + k };
+          });
+      }
+    }
+    for (const number of options.labeled ?? []) {
+      scope
+        .post(`${repoPath()}/issues/${number}/labels`, (body) => label.match(body))
+        .reply(200, () => {
+          label.commit();
+          return [];
+        });
+    }
   }
   return scope;
 }

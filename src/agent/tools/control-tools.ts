@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool } from "./tool.ts";
+import { defineTool, ToolError } from "./tool.ts";
 
 export const updatePlanTool = defineTool({
   name: "update_plan",
@@ -19,17 +19,53 @@ export const updatePlanTool = defineTool({
   },
 });
 
+const stepFields = {
+  title: z.string().min(1).max(120).describe("Pull request title for this step, imperative mood."),
+  summary: z.string().min(1).max(5_000).describe("What this step changes, for a reviewer."),
+};
+
+export const commitStepTool = defineTool({
+  name: "commit_step",
+  description:
+    "Deliver part of the work as one atomic step (its own pull request, stacked on the previous step). Use it when the whole change would exceed the diff limit. The step must stand on its own: it includes its tests and passes every gate (paths, diff size, lint, test-first). Without `paths`, all current changes form the step.",
+  parameters: z.object({
+    ...stepFields,
+    paths: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("Files or directories that make up this step; the rest stays for later steps."),
+  }),
+  async run(args, context) {
+    const result = await context.delivery.deliver({ ...args, final: false });
+    if (!result.ok) throw new ToolError(result.message);
+    const { step } = result;
+    return {
+      output: `Step ${context.log.steps.length} delivered (${step.lines} lines, ${step.files.length} files); every gate passed: ${step.gates.map((g) => `${g.gate} ${g.status}`).join(", ")}.`,
+    };
+  },
+});
+
 export const finishTool = defineTool({
   name: "finish",
   description:
-    "Call when the change is complete and tested. The title, summary and rationale become the pull request; explain why you chose this approach and what you considered.",
+    "Call when the work is complete and tested. Remaining changes become the last step and must pass every gate (paths, diff size, lint, test-first: tests that fail without your change and pass with it). The title, summary and rationale become the pull request; explain why you chose this approach and what you considered.",
   parameters: z.object({
-    title: z.string().min(1).max(120).describe("Pull request title, imperative mood."),
-    summary: z.string().min(1).max(5_000).describe("What changed, for a reviewer."),
+    ...stepFields,
     rationale: z.string().min(1).max(10_000).describe("Why this approach; alternatives considered; risks."),
   }),
-  async run(args) {
-    return { output: "finished", outcome: { kind: "finished", ...args } };
+  async run(args, context) {
+    if (await context.delivery.hasPendingChanges()) {
+      const result = await context.delivery.deliver({
+        title: args.title,
+        summary: args.summary,
+        final: true,
+      });
+      if (!result.ok) throw new ToolError(result.message);
+    }
+    return {
+      output: "finished",
+      outcome: { kind: "finished", title: args.title, summary: args.summary, rationale: args.rationale },
+    };
   },
 });
 

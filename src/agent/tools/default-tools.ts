@@ -1,4 +1,4 @@
-import { finishTool, giveUpTool, updatePlanTool } from "./control-tools.ts";
+import { commitStepTool, finishTool, giveUpTool, updatePlanTool } from "./control-tools.ts";
 import { editFileTool, readFileTool, writeFileTool } from "./file-tools.ts";
 import { runCommandTool } from "./run-command-tool.ts";
 import { listFilesTool, searchFilesTool } from "./search-tools.ts";
@@ -12,6 +12,7 @@ export const defaultTools: readonly Tool[] = [
   editFileTool,
   runCommandTool,
   updatePlanTool,
+  commitStepTool,
   finishTool,
   giveUpTool,
 ];

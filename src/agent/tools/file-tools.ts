@@ -1,8 +1,9 @@
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { displayPath, resolveWorkspacePath } from "../../guardrails/resolve-workspace-path.ts";
-import { defineTool, ToolError } from "./tool.ts";
+import { runLint } from "../../gates/lint-gate.ts";
+import { checkPathAccess } from "../../guardrails/paths/check-path-access.ts";
+import { defineTool, ToolError, type ToolContext } from "./tool.ts";
 
 /** Lines returned by one read when the model does not ask for a range. */
 const DEFAULT_READ_LINES = 400;
@@ -19,7 +20,12 @@ export const readFileTool = defineTool({
     end_line: z.int().min(1).optional(),
   }),
   async run(args, context) {
-    const file = await resolveWorkspacePath(context.workspace, args.path);
+    const { absolute: file, relative } = await checkPathAccess(
+      context.workspace,
+      args.path,
+      "read",
+      context.paths,
+    );
     const info = await stat(file).catch(() => undefined);
     if (!info) throw new ToolError(`${args.path} does not exist`);
     if (!info.isFile()) throw new ToolError(`${args.path} is not a file (use list_files for directories)`);
@@ -33,7 +39,7 @@ export const readFileTool = defineTool({
       text = `${text.slice(0, MAX_READ_BYTES)}\n[… cut: read a smaller range …]`;
     const more = end < lines.length ? ` (more: start_line=${end + 1})` : "";
     return {
-      output: `${displayPath(context.workspace, file)}: lines ${start}-${end} of ${lines.length}${more}\n${context.redact(text)}`,
+      output: `${relative}: lines ${start}-${end} of ${lines.length}${more}\n${context.redact(text)}`,
     };
   },
 });
@@ -46,11 +52,16 @@ export const writeFileTool = defineTool({
     content: z.string().max(MAX_WRITE_BYTES),
   }),
   async run(args, context) {
-    const file = await resolveWorkspacePath(context.workspace, args.path);
+    const { absolute: file, relative } = await checkPathAccess(
+      context.workspace,
+      args.path,
+      "write",
+      context.paths,
+    );
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, args.content);
     return {
-      output: `wrote ${displayPath(context.workspace, file)} (${args.content.split("\n").length} lines)`,
+      output: `wrote ${relative} (${args.content.split("\n").length} lines)${await lintFeedback(context, relative)}`,
     };
   },
 });
@@ -66,7 +77,12 @@ export const editFileTool = defineTool({
     replace_all: z.boolean().optional(),
   }),
   async run(args, context) {
-    const file = await resolveWorkspacePath(context.workspace, args.path);
+    const { absolute: file, relative } = await checkPathAccess(
+      context.workspace,
+      args.path,
+      "write",
+      context.paths,
+    );
     const content = await readFile(file, "utf8").catch(() => {
       throw new ToolError(`${args.path} does not exist (use write_file to create it)`);
     });
@@ -82,6 +98,24 @@ export const editFileTool = defineTool({
       ? content.split(args.old_string).join(args.new_string)
       : content.replace(args.old_string, () => args.new_string);
     await writeFile(file, updated);
-    return { output: `edited ${displayPath(context.workspace, file)} (${occurrences} replacement(s))` };
+    return {
+      output: `edited ${relative} (${occurrences} replacement(s))${await lintFeedback(context, relative)}`,
+    };
   },
 });
+
+/** Runs the configured lint commands on the file just edited; failures go back to the model at once. */
+async function lintFeedback(context: ToolContext, relative: string): Promise<string> {
+  const failures = await runLint(context.config.gates.lint, [relative], {
+    sandbox: context.sandbox,
+    cwd: context.workspace,
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+  if (failures.length === 0) return "";
+  return failures
+    .map(
+      (f) =>
+        `\nLint failed: \`${f.command}\` exited ${f.exitCode ?? "(timed out)"}:\n${context.redact(f.output)}`,
+    )
+    .join("");
+}

@@ -1,10 +1,12 @@
 import { z } from "zod";
+import { judgeCommand } from "../../guardrails/commands/judge-command.ts";
+import { GuardrailViolation } from "../../guardrails/guardrail-violation.ts";
 import { defineTool } from "./tool.ts";
 
 export const runCommandTool = defineTool({
   name: "run_command",
   description:
-    "Run a shell command (bash) in the repository root, e.g. to run tests. No interactive input; output is capped (head and tail kept); a command that runs too long is killed with everything it started.",
+    "Run a shell command (bash) in the repository root, e.g. to run tests. Commands are checked against the repository's allow/deny lists and run in a sandbox without network access (unless enabled) and without credentials. No interactive input; output is capped (head and tail kept); a command that runs too long is killed with everything it started. Do not commit or push: the harness does that.",
   parameters: z.object({
     command: z.string().min(1).max(10_000),
     timeout_seconds: z
@@ -14,6 +16,27 @@ export const runCommandTool = defineTool({
       .describe("Defaults to the repository's configured limit, which is also the maximum."),
   }),
   async run(args, context) {
+    const verdict = await judgeCommand(args.command, context.config.commands);
+    const subject = context.redact(args.command);
+    if (verdict.decision === "deny") {
+      context.log.refusals.push({ rule: verdict.rule, subject, reason: verdict.reason });
+      context.log.changed();
+      throw new GuardrailViolation(verdict.rule, `the command was not run: ${verdict.reason}.`);
+    }
+    if (verdict.decision === "approve") {
+      const answer = await context.clock.paused(context.requestApproval(args.command, verdict.reason));
+      if (answer.decision !== "approved") {
+        const reason =
+          answer.decision === "denied" ? `@${answer.by} denied it` : "nobody approved it in time";
+        context.log.refusals.push({ rule: `approval: ${verdict.rules.join(", ")}`, subject, reason });
+        context.log.changed();
+        throw new GuardrailViolation(
+          "approval",
+          `the command was not run: ${reason}. Find another way or explain in your summary why it is needed.`,
+        );
+      }
+    }
+
     const limitSeconds = context.config.commands.timeout_seconds;
     const timeoutMs = Math.max(
       1_000,
@@ -27,7 +50,7 @@ export const runCommandTool = defineTool({
       ...(context.signal ? { signal: context.signal } : {}),
     });
     context.log.commands.push({
-      command: context.redact(args.command),
+      command: subject,
       exitCode: result.exitCode,
       timedOut: result.timedOut,
       durationMs: result.durationMs,

@@ -1,7 +1,7 @@
 import { execa } from "execa";
 import { z } from "zod";
-import { displayPath, resolveWorkspacePath } from "../../guardrails/resolve-workspace-path.ts";
-import { defineTool, ToolError } from "./tool.ts";
+import { checkPathAccess } from "../../guardrails/paths/check-path-access.ts";
+import { defineTool, ToolError, type ToolContext } from "./tool.ts";
 
 const MAX_LISTED_FILES = 500;
 const MAX_MATCHES = 200;
@@ -17,6 +17,14 @@ async function ripgrep(args: string[], cwd: string): Promise<string[]> {
   return result.stdout.split("\n").filter(Boolean);
 }
 
+/** `.git` and the forbidden paths never show up in a listing or a search. */
+function excludedGlobs(context: ToolContext): string[] {
+  return ["!.git", ...context.config.paths.forbidden.map((glob) => `!${glob}`)].flatMap((glob) => [
+    "--glob",
+    glob,
+  ]);
+}
+
 function withoutDotSlash(line: string): string {
   return line.startsWith("./") ? line.slice(2) : line;
 }
@@ -30,20 +38,22 @@ export const listFilesTool = defineTool({
     glob: z.string().optional().describe('e.g. "**/*.ts"'),
   }),
   async run(args, context) {
-    const dir = await resolveWorkspacePath(context.workspace, args.path ?? ".");
+    const { relative } = await checkPathAccess(context.workspace, args.path ?? ".", "read", context.paths);
     const files = await ripgrep(
       [
         "--files",
         "--hidden",
-        "--glob",
-        "!.git",
+        ...excludedGlobs(context),
         ...(args.glob ? ["--glob", args.glob] : []),
         "--",
-        displayPath(context.workspace, dir),
+        relative || ".",
       ],
       context.workspace,
     );
-    const shown = files.map(withoutDotSlash).sort();
+    const shown = files
+      .map(withoutDotSlash)
+      .filter((file) => !context.paths.isForbidden(file))
+      .sort();
     const extra =
       shown.length > MAX_LISTED_FILES
         ? `\n[… ${shown.length - MAX_LISTED_FILES} more; narrow the path or glob]`
@@ -62,26 +72,27 @@ export const searchFilesTool = defineTool({
     ignore_case: z.boolean().optional(),
   }),
   async run(args, context) {
-    const dir = await resolveWorkspacePath(context.workspace, args.path ?? ".");
+    const { relative } = await checkPathAccess(context.workspace, args.path ?? ".", "read", context.paths);
     const matches = await ripgrep(
       [
         "--line-number",
         "--no-heading",
         "--color=never",
         "--hidden",
-        "--glob",
-        "!.git",
+        ...excludedGlobs(context),
         "--max-columns=300",
         ...(args.ignore_case ? ["--ignore-case"] : []),
         ...(args.glob ? ["--glob", args.glob] : []),
         "--regexp",
         args.pattern,
         "--",
-        displayPath(context.workspace, dir),
+        relative || ".",
       ],
       context.workspace,
     );
-    const shown = matches.map(withoutDotSlash);
+    const shown = matches
+      .map(withoutDotSlash)
+      .filter((line) => !context.paths.isForbidden(line.slice(0, line.indexOf(":"))));
     const extra =
       shown.length > MAX_MATCHES ? `\n[… ${shown.length - MAX_MATCHES} more matches; narrow the search]` : "";
     return {

@@ -1,6 +1,10 @@
 import type { z } from "zod";
 import type { AgentConfig } from "../../config/agent-config.schema.ts";
+import type { StepDelivery } from "../../gates/deliver-step.ts";
+import type { PathPolicy } from "../../guardrails/paths/path-policy.ts";
+import type { ApprovalAnswer } from "../../jobs/approval-desk.ts";
 import type { Sandbox } from "../../sandbox/sandbox.ts";
+import type { JobClock } from "../job-clock.ts";
 import type { RunLog } from "../run-log.ts";
 
 /** What every tool may use. One per job. */
@@ -9,10 +13,15 @@ export interface ToolContext {
   workspace: string;
   sandbox: Sandbox;
   config: AgentConfig;
+  paths: PathPolicy;
   log: RunLog;
+  clock: JobClock;
   redact: (text: string) => string;
   /** Milliseconds left before the job's wall-clock limit. */
   remainingMs: () => number;
+  /** Asks someone with write access to approve a command; the job waits for the answer. */
+  requestApproval: (command: string, reason: string) => Promise<ApprovalAnswer>;
+  delivery: StepDelivery;
   signal: AbortSignal | undefined;
 }
 

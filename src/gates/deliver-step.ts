@@ -1,0 +1,170 @@
+import path from "node:path";
+import type { DeliveredStep, GateResult, RunLog } from "../agent/run-log.ts";
+import type { AgentConfig } from "../config/agent-config.schema.ts";
+import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
+import type { Sandbox } from "../sandbox/sandbox.ts";
+import { gitAs, hasUncommittedChanges, stagedChanges } from "../workspace/commit-and-push.ts";
+import type { Workspace } from "../workspace/workspace.ts";
+import { diffLines, diffSizeGate } from "./diff-size-gate.ts";
+import { lintGate } from "./lint-gate.ts";
+import { pathsGate, reviewReasons } from "./paths-gate.ts";
+import { testFirstGate } from "./test-first-gate.ts";
+
+export type DeliveryResult = { ok: true; step: DeliveredStep } | { ok: false; message: string };
+
+const EXCERPT_CHARS = 3_000;
+
+/**
+ * Turns the agent's pending change into one atomic, gated step: commit it, run every gate on that
+ * commit alone, keep it if all pass, and otherwise undo the commit (the change stays in the working
+ * tree) and tell the agent exactly what failed. Each kept step becomes one pull request.
+ */
+export class StepDelivery {
+  private readonly options: {
+    workspace: Workspace;
+    config: AgentConfig;
+    paths: PathPolicy;
+    sandbox: Sandbox;
+    log: RunLog;
+    author: () => Promise<{ name: string; email: string }>;
+    issueNumber: number;
+    signal?: AbortSignal;
+  };
+
+  constructor(options: StepDelivery["options"]) {
+    this.options = options;
+  }
+
+  async hasPendingChanges(): Promise<boolean> {
+    return hasUncommittedChanges(this.options.workspace.git);
+  }
+
+  async deliver(request: {
+    title: string;
+    summary: string;
+    paths?: readonly string[];
+    final: boolean;
+  }): Promise<DeliveryResult> {
+    const { workspace, config, log } = this.options;
+    const git = gitAs(workspace, await this.options.author());
+    const pathspecs = request.paths?.length ? request.paths.map((p) => path.normalize(p)) : ["."];
+    if (pathspecs.some((p) => p.startsWith("..") || path.isAbsolute(p))) {
+      return { ok: false, message: "`paths` must be relative paths inside the repository." };
+    }
+    await git.raw(["add", "--all", "--", ...pathspecs]);
+    const baseSha = (await git.revparse(["HEAD"])).trim();
+    const files = await stagedChanges(git, baseSha);
+    if (files.length === 0) {
+      return {
+        ok: false,
+        message: request.paths?.length
+          ? "Nothing to deliver under those paths."
+          : "Nothing to deliver: no file changed since the last step.",
+      };
+    }
+    const lines = diffLines(files);
+    const max = config.gates.max_diff_lines;
+    if (lines > max) {
+      await git.raw(["reset", "-q"]);
+      return {
+        ok: false,
+        message: [
+          `This step would change ${lines} lines; a pull request may change at most ${max} (gates.max_diff_lines).`,
+          `Changed: ${files.map((f) => `${f.path} (+${f.added} −${f.removed})`).join(", ")}.`,
+          "Deliver the work as ordered steps of at most that size: call commit_step with `paths` naming a part that stands on its own (code with its tests), then the next part, and finish with the rest. A single file over the limit must be split into smaller files or changes.",
+        ].join("\n"),
+      };
+    }
+
+    const trailer = request.final
+      ? `Fixes #${this.options.issueNumber}`
+      : `Part of #${this.options.issueNumber}`;
+    await git.raw([
+      "commit",
+      "--no-verify",
+      "--quiet",
+      "-m",
+      `${request.title}\n\n${request.summary}\n\n${trailer}`,
+    ]);
+    const headSha = (await git.revparse(["HEAD"])).trim();
+    const stashed = await hasUncommittedChanges(git);
+    if (stashed) await git.raw(["stash", "push", "--include-untracked", "--quiet"]);
+    let gates: GateResult[];
+    try {
+      gates = await this.runGates(git, baseSha, headSha, files);
+    } finally {
+      if (stashed) await git.raw(["stash", "pop", "--quiet"]);
+    }
+
+    const failed = gates.filter((gate) => gate.status === "failed");
+    if (failed.length > 0) {
+      await git.raw(["reset", "-q", "--soft", baseSha]);
+      await git.raw(["reset", "-q"]);
+      log.lastRejectedGates = gates;
+      log.changed();
+      return { ok: false, message: describeFailures(failed) };
+    }
+    const step: DeliveredStep = {
+      title: request.title,
+      summary: request.summary,
+      sha: headSha,
+      baseSha,
+      files,
+      lines,
+      gates,
+      reviewReasons: reviewReasons(files, this.options.paths),
+    };
+    log.steps.push(step);
+    log.lastRejectedGates = undefined;
+    log.changed();
+    return { ok: true, step };
+  }
+
+  private async runGates(
+    git: ReturnType<typeof gitAs>,
+    baseSha: string,
+    headSha: string,
+    files: DeliveredStep["files"],
+  ): Promise<GateResult[]> {
+    const { workspace, config, sandbox, signal } = this.options;
+    const run = { sandbox, cwd: workspace.dir, ...(signal ? { signal } : {}) };
+    const present: string[] = [];
+    for (const file of files) {
+      if (
+        await git.raw(["cat-file", "-e", `${headSha}:${file.path}`]).then(
+          () => true,
+          () => false,
+        )
+      )
+        present.push(file.path);
+    }
+    return [
+      pathsGate(files, this.options.paths),
+      diffSizeGate(files, config.gates.max_diff_lines),
+      await lintGate(config.gates.lint, present, run),
+      await testFirstGate({
+        git,
+        branch: workspace.branch,
+        baseSha,
+        headSha,
+        paths: files.map((f) => f.path),
+        gates: config.gates,
+        timeoutMs: config.commands.timeout_seconds * 1_000,
+        ...run,
+      }),
+    ];
+  }
+}
+
+function describeFailures(failed: GateResult[]): string {
+  const parts = failed.map((gate) => {
+    const excerpts = (gate.excerpts ?? [])
+      .map(
+        (e) =>
+          `--- ${e.title} ---\n${e.text.length > EXCERPT_CHARS ? `…${e.text.slice(-EXCERPT_CHARS)}` : e.text}`,
+      )
+      .join("\n");
+    return `The ${gate.gate} gate failed: ${gate.detail}.${excerpts ? `\n${excerpts}` : ""}`;
+  });
+  return `${parts.join("\n\n")}\n\nThe step was not delivered; your changes are still in the working tree. Fix them and try again.`;
+}

@@ -1,0 +1,120 @@
+import type { SimpleGit } from "simple-git";
+import type { GateResult } from "../agent/run-log.ts";
+import type { AgentConfig } from "../config/agent-config.schema.ts";
+import type { Sandbox } from "../sandbox/sandbox.ts";
+import { classifyTestFiles } from "./classify-test-files.ts";
+
+const TEST_OUTPUT_BYTES = 12 * 1024;
+
+/**
+ * Test-first, verified by running things: the step must add or modify tests; with only its test
+ * changes applied to its base commit the test command must fail, and with the whole step it must
+ * pass. Runs in the workspace (so ignored files such as installed dependencies stay available) on
+ * a clean tree, and always returns the workspace to the branch tip.
+ */
+export async function testFirstGate(options: {
+  git: SimpleGit;
+  cwd: string;
+  branch: string;
+  baseSha: string;
+  headSha: string;
+  paths: readonly string[];
+  gates: AgentConfig["gates"];
+  timeoutMs: number;
+  sandbox: Sandbox;
+  signal?: AbortSignal;
+}): Promise<GateResult> {
+  const { gates, git } = options;
+  if (!gates.test_first)
+    return { gate: "test-first", status: "skipped", detail: "`gates.test_first` is off" };
+  const { tests, onlyExempt } = classifyTestFiles(options.paths, gates.tests);
+  if (onlyExempt) return { gate: "test-first", status: "skipped", detail: "documentation-only change" };
+  if (tests.length === 0) {
+    return {
+      gate: "test-first",
+      status: "failed",
+      detail: `the change adds or modifies no tests (test files match ${gates.tests.patterns.map((p) => `\`${p}\``).join(", ")})`,
+    };
+  }
+  const command = gates.tests.command;
+  if (!command) {
+    return {
+      gate: "test-first",
+      status: "passed",
+      detail: `tests changed (${tests.map((t) => `\`${t}\``).join(", ")}); not run, because no \`gates.tests.command\` is configured`,
+    };
+  }
+
+  const runTests = () =>
+    options.sandbox.run({
+      command,
+      cwd: options.cwd,
+      timeoutMs: options.timeoutMs,
+      maxOutputBytes: TEST_OUTPUT_BYTES,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  const testsAtHead: string[] = [];
+  for (const test of tests) {
+    if (
+      await git.raw(["cat-file", "-e", `${options.headSha}:${test}`]).then(
+        () => true,
+        () => false,
+      )
+    )
+      testsAtHead.push(test);
+  }
+  let before;
+  let after;
+  try {
+    await git.raw(["checkout", "-q", "--detach", options.baseSha]);
+    if (testsAtHead.length > 0) await git.raw(["checkout", options.headSha, "--", ...testsAtHead]);
+    before = await runTests();
+    await resetTree(git);
+    await git.raw(["checkout", "-q", "--detach", options.headSha]);
+    after = await runTests();
+  } finally {
+    await resetTree(git);
+    await git.raw(["checkout", "-q", options.branch]);
+  }
+
+  const excerpts = [
+    {
+      title: `\`${command}\` on the base commit with only the test changes (exit ${describeExit(before)})`,
+      text: before.output,
+    },
+    { title: `\`${command}\` with the whole change (exit ${describeExit(after)})`, text: after.output },
+  ];
+  if (before.exitCode === 0) {
+    return {
+      gate: "test-first",
+      status: "failed",
+      detail:
+        "the tests already pass on the base commit with only the test changes applied, so they do not show what the change fixes or adds",
+      excerpts,
+    };
+  }
+  if (after.exitCode !== 0) {
+    return {
+      gate: "test-first",
+      status: "failed",
+      detail: `the tests fail with the whole change (exit ${describeExit(after)})`,
+      excerpts,
+    };
+  }
+  return {
+    gate: "test-first",
+    status: "passed",
+    detail: `\`${command}\` failed before the change (exit ${describeExit(before)}) and passes with it`,
+    excerpts,
+  };
+}
+
+async function resetTree(git: SimpleGit): Promise<void> {
+  await git.raw(["reset", "-q", "--hard"]);
+  // Files the tests created are removed; ignored ones (dependencies, caches) are kept.
+  await git.raw(["clean", "-fdq"]);
+}
+
+function describeExit(result: { exitCode: number | null; timedOut: boolean }): string {
+  return result.timedOut ? "timed out" : String(result.exitCode);
+}

@@ -1,0 +1,55 @@
+import type { GateResult, Refusal } from "../agent/run-log.ts";
+
+const STATUS: Record<GateResult["status"], string> = {
+  passed: "✅ passed",
+  failed: "❌ failed",
+  skipped: "⏭️ skipped",
+};
+
+/** Every gate's verdict as a table, the same in the PR body and the check run. */
+export function renderGateTable(gates: readonly GateResult[]): string {
+  return [
+    "| Gate | Result | Details |",
+    "| --- | --- | --- |",
+    ...gates.map((g) => `| ${g.gate} | ${STATUS[g.status]} | ${cell(g.detail)} |`),
+  ].join("\n");
+}
+
+/** Log excerpts of the gates (test runs before and after, lint output), for the check run. */
+export function renderGateExcerpts(gates: readonly GateResult[], maxChars = 4_000): string {
+  return gates
+    .flatMap((g) => g.excerpts ?? [])
+    .map(
+      (e) =>
+        `<details><summary>${e.title}</summary>\n\n\`\`\`\n${tail(e.text, maxChars)}\n\`\`\`\n</details>`,
+    )
+    .join("\n");
+}
+
+export function renderRefusals(refusals: readonly Refusal[]): string {
+  if (refusals.length === 0) return "";
+  return [
+    `**Refused by the guardrails (${refusals.length})**`,
+    "| Rule | Attempt | Why |",
+    "| --- | --- | --- |",
+    ...refusals.map(
+      (r) =>
+        `| ${cell(r.rule)} | \`${cell(r.subject).replace(/`/g, "'").slice(0, 200)}\` | ${cell(r.reason)} |`,
+    ),
+  ].join("\n");
+}
+
+export function renderReviewReasons(reasons: ReadonlyArray<{ path: string; reason: string }>): string {
+  return reasons.map((r) => `- \`${r.path}\`: ${r.reason}`).join("\n");
+}
+
+export const UNSANDBOXED_WARNING =
+  "> [!WARNING]\n> **The agent's commands ran without a sandbox** (bubblewrap is unavailable on the app host and this repository set `sandbox.allow_unsandboxed: true`). They had the app host's filesystem and network. Review with that in mind.";
+
+function cell(text: string): string {
+  return text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+}
+
+function tail(text: string, maxChars: number): string {
+  return text.length > maxChars ? `…${text.slice(-maxChars)}` : text;
+}

@@ -1,0 +1,30 @@
+import type { AgentConfig } from "../config/agent-config.schema.ts";
+import { ConfigError } from "../errors.ts";
+import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
+import { BubblewrapSandbox, probeBubblewrap, type BubblewrapStatus } from "./bubblewrap-sandbox.ts";
+import { ProcessSandbox } from "./process-sandbox.ts";
+import type { Sandbox } from "./sandbox.ts";
+
+/**
+ * Bubblewrap when it works on this host. Otherwise commands are refused — the job stops before the
+ * model is called, saying how to fix it — unless the repository opted into running unsandboxed.
+ */
+export async function chooseSandbox(
+  options: { workspace: string; scratch: string; config: AgentConfig; policy: PathPolicy },
+  status: BubblewrapStatus | Promise<BubblewrapStatus> = probeBubblewrap(),
+): Promise<Sandbox> {
+  const bubblewrap = await status;
+  if (bubblewrap.available) {
+    return new BubblewrapSandbox({
+      workspace: options.workspace,
+      scratch: options.scratch,
+      network: options.config.sandbox.network,
+      policy: options.policy,
+    });
+  }
+  if (options.config.sandbox.allow_unsandboxed) return new ProcessSandbox(options.scratch);
+  throw new ConfigError(
+    `The agent's commands cannot run safely: ${bubblewrap.reason}.`,
+    "Install bubblewrap on the app host (Debian/Ubuntu: `apt-get install bubblewrap`; in a container, allow user namespaces), or set `sandbox.allow_unsandboxed: true` in .github/agent.yml to run commands without a sandbox.",
+  );
+}
