@@ -4,9 +4,12 @@
  */
 export class GuardrailViolation extends Error {
   readonly rule: string;
-  constructor(rule: string, message: string) {
+  /** What was refused: the command line or the path. */
+  readonly subject: string;
+  constructor(rule: string, message: string, subject: string) {
     super(message);
     this.name = "GuardrailViolation";
     this.rule = rule;
+    this.subject = subject;
   }
 }

@@ -13,13 +13,14 @@ export async function resolveWorkspacePath(workspace: string, requested: string)
   const real = await realpathOfExistingPrefix(lexical);
   const relative = path.relative(root, real);
   if (relative.startsWith("..") || path.isAbsolute(relative)) {
-    throw new GuardrailViolation("path", `path "${requested}" is outside the repository`);
+    throw new GuardrailViolation("path", `path "${requested}" is outside the repository`, requested);
   }
   const firstSegment = relative.split(path.sep)[0];
   if (firstSegment === ".git") {
     throw new GuardrailViolation(
       "path",
       `path "${requested}" is inside .git/, which the agent may not touch`,
+      requested,
     );
   }
   return real;

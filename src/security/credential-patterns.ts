@@ -14,10 +14,13 @@ export const CREDENTIAL_PATTERNS: ReadonlyArray<{ name: string; pattern: RegExp 
   { name: "Slack token", pattern: /\bxox[abeoprs]-[A-Za-z0-9-]{10,}\b/g },
   { name: "Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
   { name: "npm token", pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  // GitHub App JWTs (and any other JWT): header.payload.signature, base64url, header starts `{"`.
+  { name: "JWT", pattern: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   { name: "basic-auth URL", pattern: /(?<=\b[a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:[^\s/@]+(?=@)/gi },
   {
-    name: "bearer token",
-    pattern: /(?<=\bAuthorization:\s*(?:Bearer|Basic|token)\s+)[A-Za-z0-9._~+/=-]{16,}/gi,
+    // `Authorization: Bearer …` in a header dump, or `"authorization": "bearer …"` in a JSON one.
+    name: "authorization header",
+    pattern: /(?<=\bauthorization"?\s*[:=]\s*"?(?:bearer|basic|token)\s+)[A-Za-z0-9._~+/=-]{16,}/gi,
   },
 ];
 

@@ -1,52 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { issuesLabeled } from "../fixtures/events.ts";
-import { OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
-import { git, headOf } from "../helpers/git-fixtures.ts";
-import {
-  mockInstallationToken,
-  mockJob,
-  mockPermission,
-  mockRepoConfig,
-  newRecord,
-  type GitHubRecord,
-} from "../helpers/github-api-mock.ts";
+import { describe, expect, it } from "vitest";
+import { git } from "../helpers/git-fixtures.ts";
+import { closeHarnessAfterEach, runLabeledJob } from "../helpers/run-labeled-job.ts";
 import { call, type ScriptedTurn } from "../helpers/scripted-model-server.ts";
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
+closeHarnessAfterEach();
 
-/** Runs one labeled-issue job against `script` and returns what GitHub received. */
-async function runJobWith(
-  script: ScriptedTurn[],
-  options: { config?: string; giveUpComment?: boolean } = {},
-): Promise<{ h: Harness; record: GitHubRecord }> {
-  harness = await startHarness({ script });
-  const h = harness;
-  const record = newRecord();
-  const scopes = [
-    mockInstallationToken(),
-    mockRepoConfig(options.config),
-    mockPermission("maintainer", "admin"),
-    mockJob(record, {
-      cloneUrl: h.cloneUrl,
-      issueNumber: 21,
-      issueTitle: "Do something",
-      issueBody: "Please.",
-      baseSha: headOf(h.bare, "main"),
-      expectPullRequest: false,
-      extraComments: options.giveUpComment ? 1 : 0,
-    }),
-  ];
-  await h.probot.receive({
-    id: "d-outcome",
-    ...issuesLabeled({ owner: OWNER, repo: REPO, issueNumber: 21 }),
+/** Runs one labeled-issue job against `script`; a give-up posts one comment besides the status. */
+function runJobWith(script: ScriptedTurn[], options: { config?: string; giveUpComment?: boolean } = {}) {
+  return runLabeledJob(script, {
+    ...(options.config ? { config: options.config } : {}),
+    extraComments: options.giveUpComment ? 1 : 0,
   });
-  await h.agent.idle();
-  for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
-  return { h, record };
 }
 
 function remoteBranches(bare: string): string {

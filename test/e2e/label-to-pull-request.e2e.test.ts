@@ -153,6 +153,10 @@ describe("a labeled issue becomes a pull request", () => {
       expect(published).not.toContain(secret);
       expect(h.logs.text).not.toContain(secret);
     }
+    // Nor the app's own JWT, which signs its requests for installation tokens.
+    const jwt = /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/;
+    expect(published).not.toMatch(jwt);
+    expect(h.logs.text).not.toMatch(jwt);
     for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
     expect(nock.pendingMocks()).toEqual([]);
   });

@@ -216,14 +216,18 @@ export function mockJob(
     });
   mockIssueComments(record, issueNumber, 1 + (options.extraComments ?? 0), 600);
   const pullCount = options.pullRequests ?? (options.expectPullRequest ? 1 : 0);
+  // The app's commit identity, looked up when the agent first tries to deliver a step.
+  nock(API)
+    .get(`${PREFIX}/app`)
+    .optionally(pullCount === 0)
+    .reply(200, { id: 1234, slug: "issue-agent" })
+    .get(`${PREFIX}/users/issue-agent%5Bbot%5D`)
+    .optionally(pullCount === 0)
+    .reply(200, { id: 98765, login: "issue-agent[bot]" });
   if (pullCount > 0) {
     let nextPull = 12;
     const webBase = API === "https://api.github.com" ? "https://github.com" : API;
     scope
-      .get(`${PREFIX}/app`)
-      .reply(200, { id: 1234, slug: "issue-agent" })
-      .get(`${PREFIX}/users/issue-agent%5Bbot%5D`)
-      .reply(200, { id: 98765, login: "issue-agent[bot]" })
       .post(`${repoPath()}/pulls`, (body) => pull.match(body))
       .times(pullCount)
       .reply(201, () => {

@@ -44,6 +44,13 @@ export async function executeToolCall(
     return { wellFormed: true, ...(await tool.run(parsed.data, context)) };
   } catch (error) {
     if (error instanceof GuardrailViolation) {
+      // Every refusal is counted and listed in the check run, whichever tool hit it.
+      context.log.refusals.push({
+        rule: error.rule,
+        subject: context.redact(error.subject),
+        reason: error.message,
+      });
+      context.log.changed();
       return { wellFormed: true, output: `Refused by the ${error.rule} rule: ${error.message}` };
     }
     if (error instanceof ToolError) return { wellFormed: true, output: `Error: ${error.message}` };

@@ -19,20 +19,17 @@ export const runCommandTool = defineTool({
     const verdict = await judgeCommand(args.command, context.config.commands);
     const subject = context.redact(args.command);
     if (verdict.decision === "deny") {
-      context.log.refusals.push({ rule: verdict.rule, subject, reason: verdict.reason });
-      context.log.changed();
-      throw new GuardrailViolation(verdict.rule, `the command was not run: ${verdict.reason}.`);
+      throw new GuardrailViolation(verdict.rule, `the command was not run: ${verdict.reason}.`, subject);
     }
     if (verdict.decision === "approve") {
       const answer = await context.clock.paused(context.requestApproval(args.command, verdict.reason));
       if (answer.decision !== "approved") {
         const reason =
           answer.decision === "denied" ? `@${answer.by} denied it` : "nobody approved it in time";
-        context.log.refusals.push({ rule: `approval: ${verdict.rules.join(", ")}`, subject, reason });
-        context.log.changed();
         throw new GuardrailViolation(
-          "approval",
+          `approval: ${verdict.rules.join(", ")}`,
           `the command was not run: ${reason}. Find another way or explain in your summary why it is needed.`,
+          subject,
         );
       }
     }

@@ -19,12 +19,17 @@ export async function checkPathAccess(
     throw new GuardrailViolation(
       "paths.forbidden",
       `"${requested}" is forbidden: it may not be read or written`,
+      requested,
     );
   }
   if (access === "write") {
     const violation = policy.writeViolation(target);
     if (violation)
-      throw new GuardrailViolation("paths", `"${requested}" may not be changed: it is ${violation}`);
+      throw new GuardrailViolation(
+        "paths",
+        `"${requested}" may not be changed: it is ${violation}`,
+        requested,
+      );
   }
   return { absolute, relative: target };
 }

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { parseAgentConfig } from "../../../src/config/parse-agent-config.ts";
+import { PathPolicy } from "../../../src/guardrails/paths/path-policy.ts";
+
+const policy = new PathPolicy(
+  parseAgentConfig({
+    paths: {
+      write: ["src/**", "tests/**", "migrations/**", "package.json"],
+      read_only: ["docs/**"],
+      forbidden: ["config/**", ".env*"],
+      require_review: ["migrations/**"],
+    },
+  }).paths,
+);
+
+describe("PathPolicy", () => {
+  it.each([
+    ["src/a.ts", "write"],
+    ["src/deep/b.ts", "write"],
+    ["tests/a.test.ts", "write"],
+    ["docs/guide.md", "read"],
+    ["README.md", "read"],
+    ["config/secrets.yml", "none"],
+    [".env", "none"],
+    [".env.local", "none"],
+  ])("%s → %s", (path, access) => {
+    expect(policy.access(path)).toBe(access);
+  });
+
+  it.each([
+    ["src/a.ts", undefined],
+    ["docs/guide.md", "read-only (paths.read_only)"],
+    ["config/x", "forbidden (paths.forbidden)"],
+    ["README.md", "outside the writable paths (paths.write)"],
+  ])("write violation of %s: %s", (path, reason) => {
+    expect(policy.writeViolation(path)).toBe(reason);
+  });
+
+  it.each([
+    ["package.json", "dependency manifest or lockfile"],
+    ["web/yarn.lock", "dependency manifest or lockfile"],
+    ["requirements-dev.txt", "dependency manifest or lockfile"],
+    [".github/workflows/ci.yml", "CI configuration"],
+    ["migrations/001.sql", "paths.require_review: migrations/**"],
+    ["src/a.ts", undefined],
+  ])("review reason of %s: %s", (path, reason) => {
+    expect(policy.reviewReason(path)).toBe(reason);
+  });
+
+  it("forbids the usual secret files by default", () => {
+    const defaults = new PathPolicy(parseAgentConfig(undefined).paths);
+    for (const path of [".env", "app/.env.production", "certs/server.pem", "deploy/id_rsa", ".npmrc"]) {
+      expect(defaults.access(path)).toBe("none");
+    }
+    expect(defaults.access("src/index.ts")).toBe("write");
+  });
+});

@@ -1,0 +1,92 @@
+import { afterEach, expect } from "vitest";
+import { issuesLabeled } from "../fixtures/events.ts";
+import { OWNER, REPO, startHarness, type Harness } from "./e2e-harness.ts";
+import { headOf } from "./git-fixtures.ts";
+import {
+  mockInstallationToken,
+  mockJob,
+  mockPermission,
+  mockRepoConfig,
+  newRecord,
+  type GitHubRecord,
+} from "./github-api-mock.ts";
+import type { RecordedRequest, ScriptedTurn } from "./scripted-model-server.ts";
+
+let current: Harness | undefined;
+
+/** Registers the cleanup of the harness that `runLabeledJob` starts; call once per test file. */
+export function closeHarnessAfterEach(): void {
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+}
+
+export const ISSUE_NUMBER = 21;
+
+/**
+ * Labels issue #21 and runs the job against a scripted model, with GitHub faked for everything the
+ * job will ask. Asserts every expected GitHub call was made, and returns what GitHub received.
+ */
+export async function runLabeledJob(
+  script: Array<ScriptedTurn | ((request: RecordedRequest) => ScriptedTurn)>,
+  options: {
+    config?: string;
+    files?: Record<string, string>;
+    issueTitle?: string;
+    /** Comments the job posts besides its status comment (give-up note, approval requests). */
+    extraComments?: number;
+    pullRequests?: number;
+    labeled?: number[];
+    /** Runs while the job is under way, e.g. to deliver `/agent approve`. */
+    during?: (h: Harness, record: GitHubRecord) => Promise<void>;
+  } = {},
+): Promise<{ h: Harness; record: GitHubRecord }> {
+  current = await startHarness({ script, ...(options.files ? { files: options.files } : {}) });
+  const h = current;
+  const record = newRecord();
+  const pullRequests = options.pullRequests ?? 0;
+  const scopes = [
+    mockInstallationToken(),
+    mockRepoConfig(options.config),
+    mockPermission("maintainer", "admin"),
+    mockJob(record, {
+      cloneUrl: h.cloneUrl,
+      issueNumber: ISSUE_NUMBER,
+      issueTitle: options.issueTitle ?? "Do something",
+      issueBody: "Please.",
+      baseSha: headOf(h.bare, "main"),
+      expectPullRequest: pullRequests > 0,
+      pullRequests,
+      ...(options.labeled ? { labeled: options.labeled } : {}),
+      extraComments: options.extraComments ?? 0,
+    }),
+  ];
+  await h.probot.receive({
+    id: "d-job",
+    ...issuesLabeled({
+      owner: OWNER,
+      repo: REPO,
+      issueNumber: ISSUE_NUMBER,
+      issueTitle: options.issueTitle ?? "Do something",
+    }),
+  });
+  await options.during?.(h, record);
+  await h.agent.idle();
+  for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+  return { h, record };
+}
+
+/** The tool result the model received in its `index`-th request (0-based). */
+export function toolResult(h: Harness, index: number): string {
+  return String(h.model.requests[index]?.body.messages.at(-1)?.content);
+}
+
+/** Waits until `condition` holds, for events that happen while a job runs. */
+export async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not reached in time");
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
