@@ -5,18 +5,21 @@ import { OpenAIChatModel } from "./agent/openai-model.ts";
 import { githubAppIdentity } from "./forge/github-app-identity.ts";
 import { GitHubForge } from "./forge/github-forge.ts";
 import { InProcessQueue, type JobQueue } from "./jobs/job-queue.ts";
-import { MemoryJobStore, type JobStore } from "./jobs/job-store.ts";
+import type { JobStore } from "./jobs/job-store.ts";
+import { recoverJobs } from "./jobs/recover-jobs.ts";
 import { runJob } from "./jobs/run-job.ts";
+import { SqliteState } from "./jobs/stores/sqlite-state.ts";
 import { ApprovalDesk } from "./jobs/approval-desk.ts";
 import { redactorFromEnv, type SecretRedactor } from "./security/secret-redactor.ts";
 import { loadSettings, type Settings } from "./settings.ts";
-import { MemoryDeliveryLog, type DeliveryLog } from "./triggers/delivery-log.ts";
+import type { DeliveryLog } from "./triggers/delivery-log.ts";
 import { handleTrigger } from "./triggers/handle-trigger.ts";
 import { healthHandler } from "./server/health-handler.ts";
 
 export interface IssueAgent {
   app: ApplicationFunction;
-  store: JobStore;
+  /** The job store, once Probot has loaded the app. */
+  readonly store: JobStore;
   /** Resolves when every queued job has finished (tests, graceful shutdown). */
   idle(): Promise<void>;
 }
@@ -31,22 +34,25 @@ export function createIssueAgent(options: {
   env?: NodeJS.ProcessEnv;
 }): IssueAgent {
   const env = options.env ?? process.env;
-  const store = options.store ?? new MemoryJobStore();
-  const deliveries = options.deliveries ?? new MemoryDeliveryLog();
   const approvals = new ApprovalDesk();
   let queue: JobQueue | undefined;
+  let store: JobStore | undefined = options.store;
 
   const app: ApplicationFunction = (probot, { addHandler }) => {
     const settings = options.settings ?? loadSettings(env);
     const redactor = options.redactor ?? redactorFromEnv(env);
     const workspaceRoot = settings.ISSUE_AGENT_WORKDIR ?? path.join(os.tmpdir(), "issue-agent");
+    const state = options.store && options.deliveries ? undefined : new SqliteState(settings.ISSUE_AGENT_DB);
+    const jobs = options.store ?? (state as SqliteState);
+    store = jobs;
+    const deliveries = options.deliveries ?? (state as SqliteState);
     const identityFor = githubAppIdentity(probot, env.GHE_HOST ?? "github.com");
     queue = new InProcessQueue({
       concurrency: settings.ISSUE_AGENT_CONCURRENCY,
       onError: (jobId, error) => probot.log.error({ err: error, jobId }, "job runner crashed"),
       handler: async (jobId) => {
         await runJob(jobId, {
-          store,
+          store: jobs,
           workspaceRoot,
           redactor,
           log: probot.log.child({ jobId }),
@@ -60,6 +66,7 @@ export function createIssueAgent(options: {
               repo: job.trigger.repo,
               issueNumber: job.trigger.issueNumber,
               appIdentity: () => identityFor(octokit),
+              statusCommentId: job.report.statusCommentId,
             });
           },
           modelFor: (job) =>
@@ -72,11 +79,19 @@ export function createIssueAgent(options: {
         });
       },
     });
-    const deps = { store, queue, deliveries, approvals };
+    const deps = { store: jobs, queue, deliveries, approvals };
     probot.on("issues.labeled", (context) => handleTrigger(context, deps));
     probot.on("issue_comment.created", (context) => handleTrigger(context, deps));
     addHandler(healthHandler);
+    void recoverJobs(jobs, queue, probot.log);
   };
 
-  return { app, store, idle: () => queue?.idle() ?? Promise.resolve() };
+  return {
+    app,
+    get store() {
+      if (!store) throw new Error("the app is not loaded yet");
+      return store;
+    },
+    idle: () => queue?.idle() ?? Promise.resolve(),
+  };
 }

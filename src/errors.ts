@@ -41,6 +41,11 @@ export class WorkspaceError extends UserFacingError {
   readonly conclusion = "failure";
 }
 
+/** The app's process died too often while running the job. */
+export class JobInterrupted extends UserFacingError {
+  readonly conclusion = "failure";
+}
+
 /** The job was stopped on request. */
 export class JobCancelled extends UserFacingError {
   readonly conclusion = "cancelled";

@@ -16,6 +16,8 @@ const settingsSchema = z.object({
   ISSUE_AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** Where per-job workspaces are created; each job gets a fresh directory inside it. */
   ISSUE_AGENT_WORKDIR: z.string().optional(),
+  /** The SQLite file that keeps jobs and seen webhook deliveries across restarts. */
+  ISSUE_AGENT_DB: z.string().min(1).default(".issue-agent/state.db"),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

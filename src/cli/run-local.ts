@@ -6,7 +6,7 @@ import { CONFIG_PATH } from "../config/agent-config.schema.ts";
 import { loadRepoConfig, parseYamlConfig } from "../config/load-repo-config.ts";
 import { LocalForge } from "../forge/local-forge.ts";
 import { newJob, type Job } from "../jobs/job.ts";
-import { MemoryJobStore } from "../jobs/job-store.ts";
+import { MemoryJobStore } from "../jobs/stores/memory-job-store.ts";
 import { runJob, type Logger } from "../jobs/run-job.ts";
 import { terminalApprovals } from "./terminal-approvals.ts";
 import { redactorFromEnv } from "../security/secret-redactor.ts";

@@ -60,8 +60,11 @@ export interface Forge {
   gitCredentials(): Promise<GitCredentials | undefined>;
   /** Who the commits are by: the app's bot account on GitHub. */
   commitAuthor(): Promise<{ name: string; email: string }>;
-  /** Creates the job's status comment the first time, edits that same comment afterwards. */
-  setStatusComment(body: string): Promise<void>;
+  /**
+   * Creates the job's status comment the first time, edits that same comment afterwards (also
+   * after a restart, when the forge was given the comment's id). Returns the comment's id.
+   */
+  setStatusComment(body: string): Promise<number>;
   comment(body: string): Promise<void>;
   createCheckRun(headSha: string, output: CheckRunOutput): Promise<number>;
   updateCheckRun(id: number, output: CheckRunOutput): Promise<void>;

@@ -32,7 +32,10 @@ export class GitHubForge implements Forge {
     repo: string;
     issueNumber: number;
     appIdentity: () => Promise<{ name: string; email: string }>;
+    /** The status comment of an earlier attempt of the same job. */
+    statusCommentId?: number | undefined;
   }) {
+    this.statusCommentId = options.statusCommentId;
     this.octokit = options.octokit;
     this.owner = options.owner;
     this.repo = options.repo;
@@ -86,7 +89,7 @@ export class GitHubForge implements Forge {
     return this.appIdentity();
   }
 
-  async setStatusComment(body: string): Promise<void> {
+  async setStatusComment(body: string): Promise<number> {
     const text = fitGitHubText(body);
     if (this.statusCommentId === undefined) {
       const { data } = await this.octokit.rest.issues.createComment({
@@ -95,13 +98,14 @@ export class GitHubForge implements Forge {
         body: text,
       });
       this.statusCommentId = data.id;
-      return;
+      return data.id;
     }
     await this.octokit.rest.issues.updateComment({
       ...this.repoParams,
       comment_id: this.statusCommentId,
       body: text,
     });
+    return this.statusCommentId;
   }
 
   async comment(body: string): Promise<void> {

@@ -54,9 +54,10 @@ export class LocalForge implements Forge {
     return { name: "issue-agent", email: "issue-agent@localhost" };
   }
 
-  async setStatusComment(body: string): Promise<void> {
+  async setStatusComment(body: string): Promise<number> {
     const now = body.split("\n").find((line) => line.startsWith("**Now:**") || line.startsWith("### "));
     if (now) this.progress(now.replace(/^### |\*\*/g, ""));
+    return 1;
   }
 
   async comment(body: string): Promise<void> {

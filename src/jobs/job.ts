@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { PlanStep } from "../agent/run-log.ts";
 import type { AgentConfig } from "../config/agent-config.schema.ts";
 import type { Trigger } from "../triggers/trigger.ts";
 
@@ -26,7 +27,12 @@ export interface Job {
   createdAt: string;
   updatedAt: string;
   events: JobEvent[];
-  pullRequestUrl: string | undefined;
+  /** Attempts started; more than one means a process died while the job was running. */
+  attempts: number;
+  /** Where the job reports, so any process can finish the report after a crash. */
+  report: { checkRunId?: number; statusCommentId?: number };
+  plan: PlanStep[];
+  pullRequestUrls: string[];
 }
 
 export function newJob(trigger: Trigger, config: AgentConfig, now = new Date()): Job {
@@ -39,7 +45,10 @@ export function newJob(trigger: Trigger, config: AgentConfig, now = new Date()):
     createdAt: at,
     updatedAt: at,
     events: [{ at, message: `queued (${trigger.kind} by @${trigger.sender})` }],
-    pullRequestUrl: undefined,
+    attempts: 0,
+    report: {},
+    plan: [],
+    pullRequestUrls: [],
   };
 }
 

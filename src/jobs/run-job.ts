@@ -6,7 +6,7 @@ import { buildInitialMessages } from "../agent/prompt/build-messages.ts";
 import { RunLog } from "../agent/run-log.ts";
 import { defaultTools } from "../agent/tools/default-tools.ts";
 import type { AgentOutcome, Tool } from "../agent/tools/tool.ts";
-import { describeError, UserFacingError } from "../errors.ts";
+import { describeError, JobInterrupted, UserFacingError } from "../errors.ts";
 import type { CheckConclusion, Forge } from "../forge/forge.ts";
 import { StepDelivery } from "../gates/deliver-step.ts";
 import { PathPolicy } from "../guardrails/paths/path-policy.ts";
@@ -49,6 +49,8 @@ interface Verdict {
 }
 
 const MAX_COMMAND_IN_COMMENT = 2_000;
+/** A job whose process died this many times is not started again. */
+export const MAX_ATTEMPTS = 3;
 
 /**
  * One job, start to end: 1. read the issue, 2. prepare a workspace and its sandbox, 3. run the
@@ -60,7 +62,14 @@ const MAX_COMMAND_IN_COMMENT = 2_000;
 export async function runJob(jobId: string, deps: JobDependencies): Promise<Job> {
   const loaded = await deps.store.get(jobId);
   if (!loaded) throw new Error(`job ${jobId} not found`);
-  let job = transition(loaded, "running", "started");
+  if (loaded.state !== "queued" && loaded.state !== "running") return loaded; // already over
+  // A job found "running" was interrupted: its process died. Its safe point is the start (nothing
+  // is pushed before the agent finishes), so it runs again, reusing its check run and comment.
+  const interrupted = loaded.state === "running";
+  let job: Job = interrupted
+    ? withEvent(loaded, `resuming after an interruption (attempt ${loaded.attempts + 1})`)
+    : transition(loaded, "running", "started");
+  job = { ...job, attempts: job.attempts + 1 };
   await deps.store.save(job);
 
   let baseForge: Forge;
@@ -75,6 +84,12 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
   }
   const forge = redactingForge(baseForge, deps.redactor);
   const log = new RunLog();
+  const saveProgress = (update: (current: Job) => Job) => {
+    job = update(job);
+    void deps.store
+      .save(job)
+      .catch((error: unknown) => deps.log.warn({ err: error, jobId }, "could not save job progress"));
+  };
   const reporter = new ProgressReporter(
     forge,
     {
@@ -90,15 +105,41 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       final: undefined,
     },
     deps.log,
+    {
+      existingCheckRunId: job.report.checkRunId,
+      onIds: (ids) => saveProgress((current) => ({ ...current, report: { ...current.report, ...ids } })),
+    },
   );
   log.onChange(() => {
     reporter.progress.plan = log.plan;
+    saveProgress((current) => ({ ...current, plan: log.plan }));
     void reporter.refresh();
   });
 
   let workspace: Workspace | undefined;
   let verdict: Verdict = { conclusion: "failure", headline: "failed unexpectedly", detail: undefined };
   try {
+    if (job.pullRequestUrls.length > 0) {
+      // Interrupted after publishing: the work is out; only the report is left to finish.
+      verdict = {
+        conclusion: "success",
+        headline: `opened ${job.pullRequestUrls.join(", ")}`,
+        detail: undefined,
+      };
+      reporter.progress.pullRequestUrls = job.pullRequestUrls;
+      job = transition(job, "succeeded", "already published before the interruption");
+      return job;
+    }
+    if (job.attempts > MAX_ATTEMPTS) {
+      throw new JobInterrupted(
+        `The app stopped ${job.attempts - 1} times while working on this issue, so the job was not started again.`,
+        "Check the app's logs for crashes or memory limits, then comment `/agent` to retry.",
+      );
+    }
+    if (interrupted)
+      await reporter.note(
+        `The app restarted while this job was running; attempt ${job.attempts} started over from the beginning.`,
+      );
     // 1. The issue and where to work.
     const { config } = job;
     const repository = await forge.getRepository();
@@ -251,7 +292,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       });
       const urls = published.map((p) => p.pull.url);
       reporter.progress.pullRequestUrls = urls;
-      job = { ...withEvent(job, `opened ${urls.join(", ")}`), pullRequestUrl: urls[0] };
+      job = { ...withEvent(job, `opened ${urls.join(", ")}`), pullRequestUrls: urls };
       const needsReview = published.flatMap((p) => p.step.reviewReasons);
       const numbers = published.map((p) => `#${p.pull.number}`).join(", ");
       verdict = needsReview.length

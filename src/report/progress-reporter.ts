@@ -17,17 +17,37 @@ export class ProgressReporter {
   private readonly log: Logger;
   private checkRunId: number | undefined;
   private chain: Promise<void> = Promise.resolve();
+  private readonly onIds: (ids: { checkRunId?: number; statusCommentId?: number }) => void;
 
-  constructor(forge: Forge, progress: JobProgress, log: Logger) {
+  /**
+   * @param existing the check run of an earlier, interrupted attempt of the same job, to reuse
+   * @param onIds told the check run's and the status comment's ids, to record them with the job
+   */
+  constructor(
+    forge: Forge,
+    progress: JobProgress,
+    log: Logger,
+    options: {
+      existingCheckRunId?: number | undefined;
+      onIds?: (ids: { checkRunId?: number; statusCommentId?: number }) => void;
+    } = {},
+  ) {
     this.forge = forge;
     this.progress = progress;
     this.log = log;
+    this.checkRunId = options.existingCheckRunId;
+    this.onIds = options.onIds ?? (() => undefined);
   }
 
   async start(baseSha: string): Promise<void> {
     await this.enqueue("start", async () => {
-      this.checkRunId = await this.forge.createCheckRun(baseSha, renderCheckOutput(this.progress));
-      await this.forge.setStatusComment(renderStatusComment(this.progress));
+      if (this.checkRunId === undefined) {
+        this.checkRunId = await this.forge.createCheckRun(baseSha, renderCheckOutput(this.progress));
+      } else {
+        await this.forge.updateCheckRun(this.checkRunId, renderCheckOutput(this.progress));
+      }
+      const statusCommentId = await this.forge.setStatusComment(renderStatusComment(this.progress));
+      this.onIds({ checkRunId: this.checkRunId, statusCommentId });
     });
   }
 
@@ -54,9 +74,12 @@ export class ProgressReporter {
   finish(conclusion: CheckConclusion, headline: string, detail: string | undefined): Promise<void> {
     this.progress.final = { conclusion, headline, detail };
     return this.enqueue("finish", async () => {
-      await this.forge.setStatusComment(renderStatusComment(this.progress)).catch((error: unknown) => {
-        this.log.warn({ err: error }, "could not update the status comment");
-      });
+      await this.forge
+        .setStatusComment(renderStatusComment(this.progress))
+        .then((statusCommentId) => this.onIds({ statusCommentId }))
+        .catch((error: unknown) => {
+          this.log.warn({ err: error }, "could not update the status comment");
+        });
       if (this.checkRunId !== undefined) {
         await this.forge.completeCheckRun(this.checkRunId, conclusion, renderCheckOutput(this.progress));
       }

@@ -4,7 +4,7 @@
  */
 export interface DeliveryLog {
   /** True the first time an id is seen, false for every repeat. */
-  firstSighting(deliveryId: string): boolean;
+  firstSighting(deliveryId: string): Promise<boolean>;
 }
 
 export class MemoryDeliveryLog implements DeliveryLog {
@@ -15,7 +15,7 @@ export class MemoryDeliveryLog implements DeliveryLog {
     this.capacity = capacity;
   }
 
-  firstSighting(deliveryId: string): boolean {
+  async firstSighting(deliveryId: string): Promise<boolean> {
     if (this.seen.has(deliveryId)) return false;
     this.seen.add(deliveryId);
     if (this.seen.size > this.capacity) {

@@ -52,7 +52,7 @@ export async function handleTrigger(context: TriggerContext, deps: TriggerDepend
   }
 
   // 2. A redelivered webhook never starts a second job.
-  if (!deps.deliveries.firstSighting(context.id)) {
+  if (!(await deps.deliveries.firstSighting(context.id))) {
     log.info("ignoring redelivered webhook");
     return;
   }

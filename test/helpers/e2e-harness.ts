@@ -44,6 +44,8 @@ export async function startHarness(options: {
   settings?: Partial<Settings>;
   /** A GitHub Enterprise Server API root, e.g. https://ghe.example.com/api/v3. */
   enterprise?: { host: string };
+  /** Runs before the app loads, e.g. to leave state behind as a crashed process would. */
+  beforeLoad?: (paths: { db: string; cloneUrl: string; bare: string }) => Promise<void>;
 }): Promise<Harness> {
   nock.disableNetConnect();
   nock.enableNetConnect("127.0.0.1");
@@ -67,11 +69,14 @@ export async function startHarness(options: {
       ISSUE_AGENT_MODEL: "test-model",
       ISSUE_AGENT_CONCURRENCY: 1,
       ISSUE_AGENT_WORKDIR: workdir,
+      ISSUE_AGENT_DB: path.join(workdir, "state.db"),
       ...options.settings,
     },
     redactor,
     env: options.enterprise ? { GHE_HOST: options.enterprise.host } : {},
   });
+  const cloneUrl = GitHttpServer.cloneUrl(gitBase, remote.root, remote.bare);
+  await options.beforeLoad?.({ db: path.join(workdir, "state.db"), cloneUrl, bare: remote.bare });
   await probot.load(agent.app, { cwd: process.cwd(), addHandler: () => undefined });
   return {
     probot,
@@ -79,7 +84,7 @@ export async function startHarness(options: {
     model,
     logs,
     bare: remote.bare,
-    cloneUrl: GitHttpServer.cloneUrl(gitBase, remote.root, remote.bare),
+    cloneUrl,
     workdir,
     gitServer,
     async close() {

@@ -156,6 +156,8 @@ export function mockJob(
     /** PR numbers that get the needs-human-review label. */
     labeled?: number[];
     extraComments?: number;
+    /** A resumed job edits the check run and status comment it already has instead of creating them. */
+    resumed?: boolean;
   },
 ): nock.Scope {
   const { issueNumber } = options;
@@ -186,6 +188,7 @@ export function mockJob(
     .get(`${repoPath()}/branches/main`)
     .reply(200, { name: "main", commit: { sha: options.baseSha } })
     .post(`${repoPath()}/check-runs`, (body) => startCheck.match(body))
+    .optionally(options.resumed === true)
     .reply(201, () => {
       startCheck.commit();
       return { id: 77 };
@@ -214,7 +217,8 @@ export function mockJob(
       checkUpdate.commit();
       return { id: 77 };
     });
-  mockIssueComments(record, issueNumber, 1 + (options.extraComments ?? 0), 600);
+  const newComments = (options.resumed ? 0 : 1) + (options.extraComments ?? 0);
+  if (newComments > 0) mockIssueComments(record, issueNumber, newComments, options.resumed ? 601 : 600);
   const pullCount = options.pullRequests ?? (options.expectPullRequest ? 1 : 0);
   // The app's commit identity, looked up when the agent first tries to deliver a step.
   nock(API)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { isActive, newJob, transition, type JobState } from "../../src/jobs/job.ts";
-import { MemoryJobStore } from "../../src/jobs/job-store.ts";
+import { MemoryJobStore } from "../../src/jobs/stores/memory-job-store.ts";
 import type { Trigger } from "../../src/triggers/trigger.ts";
 
 const trigger: Trigger = {

@@ -1,0 +1,91 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import type { DeliveryLog } from "../../triggers/delivery-log.ts";
+import { issueKey } from "../../triggers/trigger.ts";
+import type { Job } from "../job.ts";
+import type { JobStore } from "../job-store.ts";
+
+/** How long a delivery id is remembered; GitHub redelivers within days. */
+const DELIVERY_RETENTION_DAYS = 30;
+
+/**
+ * The embedded default: job records and seen webhook deliveries in one SQLite file (node:sqlite, no
+ * service, no native addon). One active job per issue is a unique index, so it holds even for
+ * triggers that race.
+ */
+export class SqliteState implements JobStore, DeliveryLog {
+  private readonly db: DatabaseSync;
+
+  constructor(file: string) {
+    if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new DatabaseSync(file);
+    this.db.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA busy_timeout = 5000;
+      CREATE TABLE IF NOT EXISTS jobs (
+        id TEXT PRIMARY KEY,
+        issue_key TEXT NOT NULL,
+        state TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        record TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS one_active_job_per_issue
+        ON jobs (issue_key) WHERE state IN ('queued', 'running');
+      CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state);
+      CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, seen_at TEXT NOT NULL);
+    `);
+    this.db
+      .prepare("DELETE FROM deliveries WHERE seen_at < ?")
+      .run(new Date(Date.now() - DELIVERY_RETENTION_DAYS * 86_400_000).toISOString());
+  }
+
+  async createUnlessActive(job: Job) {
+    try {
+      this.db
+        .prepare(
+          "INSERT INTO jobs (id, issue_key, state, created_at, updated_at, record) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .run(job.id, issueKey(job.trigger), job.state, job.createdAt, job.updatedAt, JSON.stringify(job));
+      return { created: true as const, job };
+    } catch (error) {
+      if (!String((error as Error).message).includes("UNIQUE constraint failed")) throw error;
+      const active = this.db
+        .prepare("SELECT record FROM jobs WHERE issue_key = ? AND state IN ('queued', 'running')")
+        .get(issueKey(job.trigger)) as { record: string } | undefined;
+      if (!active) throw error;
+      return { created: false as const, active: JSON.parse(active.record) as Job };
+    }
+  }
+
+  async get(id: string) {
+    const row = this.db.prepare("SELECT record FROM jobs WHERE id = ?").get(id) as
+      { record: string } | undefined;
+    return row ? (JSON.parse(row.record) as Job) : undefined;
+  }
+
+  async save(job: Job) {
+    this.db
+      .prepare("UPDATE jobs SET state = ?, updated_at = ?, record = ? WHERE id = ?")
+      .run(job.state, job.updatedAt, JSON.stringify(job), job.id);
+  }
+
+  async listActive() {
+    const rows = this.db
+      .prepare("SELECT record FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at")
+      .all() as Array<{ record: string }>;
+    return rows.map((row) => JSON.parse(row.record) as Job);
+  }
+
+  async firstSighting(deliveryId: string): Promise<boolean> {
+    const result = this.db
+      .prepare("INSERT OR IGNORE INTO deliveries (id, seen_at) VALUES (?, ?)")
+      .run(deliveryId, new Date().toISOString());
+    return result.changes === 1;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,118 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
+import { newJob, transition, withEvent } from "../../src/jobs/job.ts";
+import { MAX_ATTEMPTS } from "../../src/jobs/run-job.ts";
+import { SqliteState } from "../../src/jobs/stores/sqlite-state.ts";
+import { INSTALLATION_ID, OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
+import { branchLog, headOf } from "../helpers/git-fixtures.ts";
+import { mockInstallationToken, mockJob, newRecord } from "../helpers/github-api-mock.ts";
+import { call } from "../helpers/scripted-model-server.ts";
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+/** Leaves a job in the database as a process that died mid-job would: running, with its report ids. */
+function leaveInterruptedJob(db: string, attempts: number): string {
+  const state = new SqliteState(db);
+  const job = newJob(
+    {
+      kind: "label",
+      deliveryId: "d-before-crash",
+      installationId: INSTALLATION_ID,
+      owner: OWNER,
+      repo: REPO,
+      issueNumber: 31,
+      sender: "maintainer",
+      instructions: undefined,
+      commentId: undefined,
+    },
+    parseAgentConfig(undefined),
+  );
+  void state.createUnlessActive(job);
+  const running = withEvent(transition(job, "running", "started"), "workspace ready");
+  void state.save({ ...running, attempts, report: { checkRunId: 77, statusCommentId: 600 } });
+  state.close();
+  return job.id;
+}
+
+describe("a restart never loses a job", () => {
+  it("runs a job that was running when the process died again, in the same check run and status comment", async () => {
+    let jobId = "";
+    harness = await startHarness({
+      beforeLoad: async ({ db }) => {
+        jobId = leaveInterruptedJob(db, 1);
+      },
+      script: [
+        call("write_file", { path: "test/notes.test.js", content: "// notes\n" }),
+        call("write_file", { path: "src/notes.js", content: "export const notes = 1;\n" }),
+        call("finish", { title: "Add notes", summary: "Adds notes.", rationale: "Asked for." }),
+      ],
+    });
+    const h = harness;
+    const record = newRecord();
+    const scopes = [
+      mockInstallationToken(),
+      mockJob(record, {
+        cloneUrl: h.cloneUrl,
+        issueNumber: 31,
+        issueTitle: "Add notes",
+        issueBody: "",
+        baseSha: headOf(h.bare, "main"),
+        expectPullRequest: true,
+        resumed: true,
+      }),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await h.agent.idle();
+
+    expect(record.checkRuns.filter((c) => c.status === "in_progress")).toEqual([]);
+    expect(record.comments).toEqual([]);
+    expect(record.checkRunUpdates.at(-1)).toMatchObject({ status: "completed", conclusion: "success" });
+    const status = record.commentEdits.at(-1)!.body;
+    expect(status).toContain(
+      "The app restarted while this job was running; attempt 2 started over from the beginning.",
+    );
+    expect(status).toContain("opened #12");
+    expect(branchLog(h.bare, "agent/31-add-notes")).toContain("Add notes");
+    const job = await h.agent.store.get(jobId);
+    expect(job).toMatchObject({
+      state: "succeeded",
+      attempts: 2,
+      pullRequestUrls: ["https://github.com/octo-org/hello-world/pull/12"],
+    });
+    expect(job!.events.map((e) => e.message)).toContain("resuming after an interruption (attempt 2)");
+    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+  });
+
+  it("gives up on a job whose process keeps dying, saying so on the issue and the check run", async () => {
+    harness = await startHarness({
+      beforeLoad: async ({ db }) => {
+        leaveInterruptedJob(db, MAX_ATTEMPTS);
+      },
+      script: [],
+    });
+    const record = newRecord();
+    mockInstallationToken();
+    mockJob(record, {
+      cloneUrl: harness.cloneUrl,
+      issueNumber: 31,
+      issueTitle: "x",
+      issueBody: "",
+      baseSha: "unused",
+      expectPullRequest: false,
+      resumed: true,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await harness.agent.idle();
+    const final = record.checkRunUpdates.at(-1)!;
+    expect(final).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(final.output.summary).toContain(
+      `The app stopped ${MAX_ATTEMPTS} times while working on this issue`,
+    );
+    expect(record.commentEdits.at(-1)!.body).toContain("comment `/agent` to retry");
+    expect(harness.model.requests).toHaveLength(0);
+  });
+});
