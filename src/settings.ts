@@ -18,6 +18,24 @@ const settingsSchema = z.object({
   ISSUE_AGENT_WORKDIR: z.string().optional(),
   /** The SQLite file that keeps jobs and seen webhook deliveries across restarts. */
   ISSUE_AGENT_DB: z.string().min(1).default(".issue-agent/state.db"),
+  /**
+   * Redis for scale-out: jobs, deliveries and approvals live there and jobs go through BullMQ, so
+   * `npm start` only receives webhooks and `npm run worker` processes run the jobs.
+   */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
+  /** Key prefix in Redis, so several installations of the app can share one server. */
+  ISSUE_AGENT_REDIS_PREFIX: z.string().min(1).default("issue-agent"),
+  /** Jobs running at once on one repository, across all workers (Redis mode). */
+  ISSUE_AGENT_REPO_CONCURRENCY: z.coerce.number().int().min(1).default(1),
+  /** Jobs started per hour for one installation (Redis mode). */
+  ISSUE_AGENT_INSTALLATION_JOBS_PER_HOUR: z.coerce.number().int().min(1).default(60),
+  /** How long a dead worker's job stays locked before another worker resumes it (Redis mode). */
+  ISSUE_AGENT_LOCK_SECONDS: z.coerce.number().positive().default(60),
+  /** On SIGTERM, how long running jobs get before the process exits (they are resumed later). */
+  ISSUE_AGENT_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

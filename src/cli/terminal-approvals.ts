@@ -17,5 +17,9 @@ export function terminalApprovals(print: (line: string) => void): Approvals {
         prompt.close();
       }
     },
+    // Answers come from the terminal, never from comments.
+    async answer() {
+      return undefined;
+    },
   };
 }

@@ -7,28 +7,23 @@ interface Pending {
   resolve: (answer: ApprovalAnswer) => void;
 }
 
-/** Where a job waits for a human's decision on a command. */
+export type IssueRef = { owner: string; repo: string; issueNumber: number };
+
+/** Where a job waits for a human's decision on a command, and where the decision is delivered. */
 export interface Approvals {
-  wait(
-    issue: { owner: string; repo: string; issueNumber: number },
-    command: string,
-    timeoutMs: number,
-  ): Promise<ApprovalAnswer>;
+  wait(issue: IssueRef, command: string, timeoutMs: number): Promise<ApprovalAnswer>;
+  /** Delivers a decision; resolves to the command it applied to, or undefined when nothing was waiting. */
+  answer(issue: IssueRef, decision: "approved" | "denied", by: string): Promise<string | undefined>;
 }
 
 /**
- * Where a job waits for a human to approve a command, and where `/agent approve` / `/agent deny`
- * comments deliver the answer. One pending request per issue; a decision applies to that command
- * only.
+ * In-process approvals: a job waits here for `/agent approve` / `/agent deny`. One pending request
+ * per issue; a decision applies to that command only. RedisApprovals does the same across processes.
  */
 export class ApprovalDesk implements Approvals {
   private readonly pending = new Map<string, Pending>();
 
-  wait(
-    issue: { owner: string; repo: string; issueNumber: number },
-    command: string,
-    timeoutMs: number,
-  ): Promise<ApprovalAnswer> {
+  wait(issue: IssueRef, command: string, timeoutMs: number): Promise<ApprovalAnswer> {
     const key = issueKey(issue);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -46,12 +41,7 @@ export class ApprovalDesk implements Approvals {
     });
   }
 
-  /** Delivers a decision; returns the command it applied to, or undefined when nothing was waiting. */
-  answer(
-    issue: { owner: string; repo: string; issueNumber: number },
-    decision: "approved" | "denied",
-    by: string,
-  ): string | undefined {
+  async answer(issue: IssueRef, decision: "approved" | "denied", by: string): Promise<string | undefined> {
     const pending = this.pending.get(issueKey(issue));
     if (!pending) return undefined;
     pending.resolve({ decision, by });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { intendedLabel, loadRepoConfig } from "../config/load-repo-config.ts";
 import { newJob } from "../jobs/job.ts";
 import type { JobQueue } from "../jobs/job-queue.ts";
-import type { ApprovalDesk } from "../jobs/approval-desk.ts";
+import type { Approvals } from "../jobs/approval-desk.ts";
 import type { JobStore } from "../jobs/job-store.ts";
 import { type Classification, classifyComment, classifyLabeled } from "./classify-event.ts";
 import type { DeliveryLog } from "./delivery-log.ts";
@@ -15,7 +15,7 @@ export interface TriggerDependencies {
   store: JobStore;
   queue: JobQueue;
   deliveries: DeliveryLog;
-  approvals: ApprovalDesk;
+  approvals: Approvals;
 }
 
 /** The part of Probot's context this handler uses, for both event types. */
@@ -106,7 +106,7 @@ export async function handleTrigger(context: TriggerContext, deps: TriggerDepend
   // 5. An answer to a pending approval goes to the waiting job, not to a new one.
   const decision = approvalDecision(classification.instructions);
   if (decision) {
-    const command = deps.approvals.answer(
+    const command = await deps.approvals.answer(
       { owner: repo.owner, repo: repo.repo, issueNumber: issue.issue_number },
       decision,
       sender,

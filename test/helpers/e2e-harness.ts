@@ -5,7 +5,7 @@ import nock from "nock";
 import type { Probot } from "probot";
 import { createIssueAgent, type IssueAgent } from "../../src/app.ts";
 import { SecretRedactor } from "../../src/security/secret-redactor.ts";
-import type { Settings } from "../../src/settings.ts";
+import { loadSettings, type Settings } from "../../src/settings.ts";
 import { createRemoteRepository } from "./git-fixtures.ts";
 import { GitHttpServer } from "./git-http-server.ts";
 import { ScriptedModelServer, type RecordedRequest, type ScriptedTurn } from "./scripted-model-server.ts";
@@ -64,12 +64,14 @@ export async function startHarness(options: {
   redactor.add(OPENAI_KEY);
   const agent = createIssueAgent({
     settings: {
-      OPENAI_API_KEY: OPENAI_KEY,
-      OPENAI_BASE_URL: modelUrl,
-      ISSUE_AGENT_MODEL: "test-model",
-      ISSUE_AGENT_CONCURRENCY: 1,
-      ISSUE_AGENT_WORKDIR: workdir,
-      ISSUE_AGENT_DB: path.join(workdir, "state.db"),
+      ...loadSettings({
+        OPENAI_API_KEY: OPENAI_KEY,
+        OPENAI_BASE_URL: modelUrl,
+        ISSUE_AGENT_MODEL: "test-model",
+        ISSUE_AGENT_CONCURRENCY: "1",
+        ISSUE_AGENT_WORKDIR: workdir,
+        ISSUE_AGENT_DB: path.join(workdir, "state.db"),
+      }),
       ...options.settings,
     },
     redactor,

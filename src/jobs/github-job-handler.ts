@@ -1,0 +1,55 @@
+import os from "node:os";
+import path from "node:path";
+import type { Probot, ProbotOctokit } from "probot";
+import { OpenAIChatModel } from "../agent/openai-model.ts";
+import { githubAppIdentity } from "../forge/github-app-identity.ts";
+import { GitHubForge } from "../forge/github-forge.ts";
+import type { SecretRedactor } from "../security/secret-redactor.ts";
+import type { Settings } from "../settings.ts";
+import type { Approvals } from "./approval-desk.ts";
+import type { JobStore } from "./job-store.ts";
+import { runJob } from "./run-job.ts";
+
+/**
+ * Runs a job by id against GitHub: the same wiring in the single-process app and in `npm run
+ * worker`. The installation's Octokit comes from the Probot instance (token minted per job).
+ */
+export function githubJobHandler(options: {
+  probot: Probot;
+  settings: Settings;
+  store: JobStore;
+  approvals: Approvals;
+  redactor: SecretRedactor;
+  env: NodeJS.ProcessEnv;
+}): (jobId: string, signal?: AbortSignal) => Promise<void> {
+  const { probot, settings } = options;
+  const identityFor = githubAppIdentity(probot, options.env.GHE_HOST ?? "github.com");
+  const workspaceRoot = settings.ISSUE_AGENT_WORKDIR ?? path.join(os.tmpdir(), "issue-agent");
+  return async (jobId, signal) => {
+    await runJob(jobId, {
+      store: options.store,
+      workspaceRoot,
+      redactor: options.redactor,
+      approvals: options.approvals,
+      log: probot.log.child({ jobId }),
+      ...(signal ? { signal } : {}),
+      forgeFor: async (job) => {
+        const octokit = (await probot.auth(job.trigger.installationId)) as InstanceType<typeof ProbotOctokit>;
+        return new GitHubForge({
+          octokit,
+          owner: job.trigger.owner,
+          repo: job.trigger.repo,
+          issueNumber: job.trigger.issueNumber,
+          appIdentity: () => identityFor(octokit),
+          statusCommentId: job.report.statusCommentId,
+        });
+      },
+      modelFor: (job) =>
+        new OpenAIChatModel({
+          model: job.config.agent.model ?? settings.ISSUE_AGENT_MODEL,
+          apiKey: settings.OPENAI_API_KEY,
+          baseURL: settings.OPENAI_BASE_URL,
+        }),
+    });
+  };
+}

@@ -1,0 +1,113 @@
+import type { Redis } from "ioredis";
+import type { DeliveryLog } from "../../triggers/delivery-log.ts";
+import { issueKey } from "../../triggers/trigger.ts";
+import { isActive, type Job } from "../job.ts";
+import type { JobStore } from "../job-store.ts";
+
+const DELIVERY_RETENTION_SECONDS = 30 * 86_400;
+
+/**
+ * Creates the job unless the issue's active-job pointer names a job that is still queued or
+ * running. Atomic in Redis, so two receivers racing on one issue yield one job.
+ * KEYS: active pointer, job key, active set. ARGV: job id, job JSON, job key prefix.
+ */
+const CREATE_UNLESS_ACTIVE = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local record = redis.call('GET', ARGV[3] .. current)
+  if record then
+    local state = cjson.decode(record).state
+    if state == 'queued' or state == 'running' then return record end
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('SET', KEYS[2], ARGV[2])
+redis.call('SADD', KEYS[3], ARGV[1])
+return false
+`;
+
+/** Saves the job; once it is over, its issue's pointer and its active-set entry are released. */
+const SAVE = `
+redis.call('SET', KEYS[1], ARGV[2])
+if ARGV[3] == '0' then
+  if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
+  redis.call('SREM', KEYS[3], ARGV[1])
+end
+return true
+`;
+
+/**
+ * Job records and seen deliveries in Redis, visible to every receiver and worker process. One
+ * active job per issue is kept by a Lua script, so it holds across processes.
+ */
+export class RedisState implements JobStore, DeliveryLog {
+  private readonly redis: Redis;
+  private readonly prefix: string;
+
+  constructor(redis: Redis, prefix = "issue-agent") {
+    this.redis = redis;
+    this.prefix = prefix;
+  }
+
+  private jobKey(id: string) {
+    return `${this.prefix}:job:${id}`;
+  }
+
+  private activeKey(job: Job) {
+    return `${this.prefix}:active:${issueKey(job.trigger)}`;
+  }
+
+  private get activeSet() {
+    return `${this.prefix}:active-jobs`;
+  }
+
+  async createUnlessActive(job: Job) {
+    const existing = (await this.redis.eval(
+      CREATE_UNLESS_ACTIVE,
+      3,
+      this.activeKey(job),
+      this.jobKey(job.id),
+      this.activeSet,
+      job.id,
+      JSON.stringify(job),
+      `${this.prefix}:job:`,
+    )) as string | null;
+    if (existing) return { created: false as const, active: JSON.parse(existing) as Job };
+    return { created: true as const, job };
+  }
+
+  async get(id: string) {
+    const record = await this.redis.get(this.jobKey(id));
+    return record ? (JSON.parse(record) as Job) : undefined;
+  }
+
+  async save(job: Job) {
+    await this.redis.eval(
+      SAVE,
+      3,
+      this.jobKey(job.id),
+      this.activeKey(job),
+      this.activeSet,
+      job.id,
+      JSON.stringify(job),
+      isActive(job.state) ? "1" : "0",
+    );
+  }
+
+  async listActive() {
+    const ids = await this.redis.smembers(this.activeSet);
+    const jobs = await Promise.all(ids.map((id) => this.get(id)));
+    return jobs.filter((job): job is Job => job !== undefined && isActive(job.state));
+  }
+
+  async firstSighting(deliveryId: string): Promise<boolean> {
+    const result = await this.redis.set(
+      `${this.prefix}:delivery:${deliveryId}`,
+      "1",
+      "EX",
+      DELIVERY_RETENTION_SECONDS,
+      "NX",
+    );
+    return result === "OK";
+  }
+}

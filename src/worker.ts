@@ -1,0 +1,71 @@
+import { Redis } from "ioredis";
+import { createProbot } from "probot";
+import { UserFacingError, ConfigError } from "./errors.ts";
+import { startBullWorker } from "./jobs/distributed/bullmq-queue.ts";
+import { RedisApprovals } from "./jobs/distributed/redis-approvals.ts";
+import { githubJobHandler } from "./jobs/github-job-handler.ts";
+import { RedisState } from "./jobs/stores/redis-state.ts";
+import { redactorFromEnv } from "./security/secret-redactor.ts";
+import { loadSettings } from "./settings.ts";
+
+// `npm run worker`: takes jobs from the Redis queue and runs them. Run any number of these, each
+// with its own ISSUE_AGENT_CONCURRENCY; `npm start` processes receive the webhooks.
+try {
+  if (process.env.NODE_ENV !== "production") process.loadEnvFile?.(".env");
+} catch {
+  // No .env file: the environment is used as it is.
+}
+try {
+  const settings = loadSettings();
+  if (!settings.REDIS_URL) {
+    throw new ConfigError(
+      "`npm run worker` needs REDIS_URL.",
+      "Set REDIS_URL for the webhook receivers and the workers, or run `npm start` alone, which then runs jobs itself.",
+    );
+  }
+  const probot = createProbot({ env: process.env });
+  const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 3 });
+  const prefix = settings.ISSUE_AGENT_REDIS_PREFIX;
+  const store = new RedisState(redis, prefix);
+  const handler = githubJobHandler({
+    probot,
+    settings,
+    store,
+    approvals: new RedisApprovals(redis, prefix),
+    redactor: redactorFromEnv(),
+    env: process.env,
+  });
+  const worker = startBullWorker({
+    redisUrl: settings.REDIS_URL,
+    redis,
+    prefix,
+    concurrency: settings.ISSUE_AGENT_CONCURRENCY,
+    lockMs: settings.ISSUE_AGENT_LOCK_SECONDS * 1_000,
+    limits: {
+      repositoryConcurrency: settings.ISSUE_AGENT_REPO_CONCURRENCY,
+      installationJobsPerHour: settings.ISSUE_AGENT_INSTALLATION_JOBS_PER_HOUR,
+    },
+    store,
+    handler,
+    log: probot.log,
+  });
+  probot.log.info(
+    { pid: process.pid, concurrency: settings.ISSUE_AGENT_CONCURRENCY },
+    "issue-agent worker ready",
+  );
+  const stop = async (signal: string) => {
+    probot.log.info({ signal }, "stopping: no new jobs; waiting for running ones");
+    await worker.shutdown(settings.ISSUE_AGENT_SHUTDOWN_GRACE_SECONDS * 1_000);
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+} catch (error) {
+  const message =
+    error instanceof UserFacingError
+      ? `${error.message}${error.hint ? `\n${error.hint}` : ""}`
+      : String(error);
+  console.error(`issue-agent worker cannot start: ${message}`);
+  process.exit(1);
+}
