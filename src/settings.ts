@@ -50,3 +50,13 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   return parsed.data;
 }
+
+/**
+ * The environment as Probot should see it. REDIS_URL belongs to issue-agent's queue; Probot would
+ * otherwise use it to cluster its request throttling through Bottleneck, which hangs write
+ * requests with the ioredis version BullMQ needs.
+ */
+export function withoutProbotRedis(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { REDIS_URL: _redisUrl, ...rest } = env;
+  return rest;
+}

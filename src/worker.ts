@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { pino } from "pino";
 import { createProbot } from "probot";
 import { UserFacingError, ConfigError } from "./errors.ts";
 import { startBullWorker } from "./jobs/distributed/bullmq-queue.ts";
@@ -6,7 +7,7 @@ import { RedisApprovals } from "./jobs/distributed/redis-approvals.ts";
 import { githubJobHandler } from "./jobs/github-job-handler.ts";
 import { RedisState } from "./jobs/stores/redis-state.ts";
 import { redactorFromEnv } from "./security/secret-redactor.ts";
-import { loadSettings } from "./settings.ts";
+import { loadSettings, withoutProbotRedis } from "./settings.ts";
 
 // `npm run worker`: takes jobs from the Redis queue and runs them. Run any number of these, each
 // with its own ISSUE_AGENT_CONCURRENCY; `npm start` processes receive the webhooks.
@@ -23,7 +24,11 @@ try {
       "Set REDIS_URL for the webhook receivers and the workers, or run `npm start` alone, which then runs jobs itself.",
     );
   }
-  const probot = createProbot({ env: process.env });
+  // Probot sets up its own logger asynchronously; the worker needs one at once.
+  const log = pino({ level: process.env.LOG_LEVEL ?? "info", name: "issue-agent-worker" });
+  // Probot would also read REDIS_URL and cluster its GitHub request throttling through Bottleneck on
+  // Redis, which hangs write requests with ioredis 5; each process throttles its own requests.
+  const probot = createProbot({ env: withoutProbotRedis(process.env), overrides: { log } });
   const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 3 });
   const prefix = settings.ISSUE_AGENT_REDIS_PREFIX;
   const store = new RedisState(redis, prefix);
@@ -47,14 +52,11 @@ try {
     },
     store,
     handler,
-    log: probot.log,
+    log,
   });
-  probot.log.info(
-    { pid: process.pid, concurrency: settings.ISSUE_AGENT_CONCURRENCY },
-    "issue-agent worker ready",
-  );
+  log.info({ pid: process.pid, concurrency: settings.ISSUE_AGENT_CONCURRENCY }, "issue-agent worker ready");
   const stop = async (signal: string) => {
-    probot.log.info({ signal }, "stopping: no new jobs; waiting for running ones");
+    log.info({ signal }, "stopping: no new jobs; waiting for running ones");
     await worker.shutdown(settings.ISSUE_AGENT_SHUTDOWN_GRACE_SECONDS * 1_000);
     redis.disconnect();
     process.exit(0);

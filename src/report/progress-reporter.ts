@@ -17,6 +17,7 @@ export class ProgressReporter {
   private readonly log: Logger;
   private checkRunId: number | undefined;
   private chain: Promise<void> = Promise.resolve();
+  private pendingRefresh: Promise<void> | undefined;
   private readonly onIds: (ids: { checkRunId?: number; statusCommentId?: number }) => void;
 
   /**
@@ -61,13 +62,20 @@ export class ProgressReporter {
     return this.refresh();
   }
 
+  /**
+   * Shows the current progress. Refreshes asked for while one is waiting are folded into it: each
+   * is two GitHub writes, and GitHub throttles writes, so a burst of changes costs one refresh.
+   */
   refresh(): Promise<void> {
-    return this.enqueue("update", async () => {
+    if (this.pendingRefresh) return this.pendingRefresh;
+    this.pendingRefresh = this.enqueue("update", async () => {
+      this.pendingRefresh = undefined;
       await this.forge.setStatusComment(renderStatusComment(this.progress));
       if (this.checkRunId !== undefined) {
         await this.forge.updateCheckRun(this.checkRunId, renderCheckOutput(this.progress));
       }
     });
+    return this.pendingRefresh;
   }
 
   /** Completes the check run and rewrites the status comment; called exactly once, in `finally`. */

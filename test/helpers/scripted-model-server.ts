@@ -18,14 +18,22 @@ export interface RecordedRequest {
  * and records what the real `openai` SDK sent. Running out of script is answered with a 500 so a
  * test that expected fewer turns fails loudly.
  */
+export type TurnSource = ScriptedTurn | ((request: RecordedRequest) => ScriptedTurn | Promise<ScriptedTurn>);
+
 export class ScriptedModelServer {
   readonly requests: RecordedRequest[] = [];
-  private readonly script: Array<ScriptedTurn | ((request: RecordedRequest) => ScriptedTurn)>;
+  private readonly script: TurnSource[];
+  private readonly respond: ((request: RecordedRequest) => ScriptedTurn | Promise<ScriptedTurn>) | undefined;
   private readonly server: http.Server;
   private callCounter = 0;
 
-  constructor(script: Array<ScriptedTurn | ((request: RecordedRequest) => ScriptedTurn)>) {
-    this.script = [...script];
+  /**
+   * @param script the turns in order, or one function that answers every request (for
+   * conversations that arrive interleaved, e.g. from several workers)
+   */
+  constructor(script: TurnSource[] | ((request: RecordedRequest) => ScriptedTurn | Promise<ScriptedTurn>)) {
+    this.script = Array.isArray(script) ? [...script] : [];
+    this.respond = Array.isArray(script) ? undefined : script;
     this.server = http.createServer((req, res) => void this.handle(req, res));
   }
 
@@ -58,14 +66,14 @@ export class ScriptedModelServer {
       headers: req.headers,
     };
     this.requests.push(request);
-    const next = this.script.shift();
+    const next = this.respond ?? this.script.shift();
     if (!next) {
       res
         .writeHead(500, { "content-type": "application/json" })
         .end(JSON.stringify({ error: { message: "script exhausted" } }));
       return;
     }
-    const turn = typeof next === "function" ? next(request) : next;
+    const turn = typeof next === "function" ? await next(request) : next;
     if ("status" in turn) {
       res
         .writeHead(turn.status, { "content-type": "application/json", ...turn.headers })
