@@ -13,7 +13,8 @@ import { redactorFromEnv, type SecretRedactor } from "./security/secret-redactor
 import { loadSettings, type Settings } from "./settings.ts";
 import type { DeliveryLog } from "./triggers/delivery-log.ts";
 import { handleTrigger, type TriggerDependencies } from "./triggers/handle-trigger.ts";
-import { healthHandler } from "./server/health-handler.ts";
+import { operationsHandler } from "./server/health-handler.ts";
+import { Metrics } from "./server/metrics.ts";
 
 export interface IssueAgent {
   app: ApplicationFunction;
@@ -21,6 +22,11 @@ export interface IssueAgent {
   readonly store: JobStore;
   /** Resolves when every queued job has finished (tests, graceful shutdown). */
   idle(): Promise<void>;
+  /**
+   * Graceful shutdown: /readyz says no, no new job starts, running ones get `graceMs` to finish;
+   * what is still running then resumes from its safe point after the restart.
+   */
+  shutdown(graceMs: number): Promise<void>;
 }
 
 /** Wires webhook events to handlers and the queue to the job runner. No logic lives here. */
@@ -35,11 +41,14 @@ export function createIssueAgent(options: {
   const env = options.env ?? process.env;
   let queue: JobQueue | undefined;
   let store: JobStore | undefined = options.store;
+  let shuttingDown = false;
+  let ready: () => Promise<boolean> = async () => false;
 
   const app: ApplicationFunction = (probot, { addHandler }) => {
     const settings = options.settings ?? loadSettings(env);
     const redactor = options.redactor ?? redactorFromEnv(env);
     let deps: TriggerDependencies;
+    let metrics: Metrics;
     if (settings.REDIS_URL) {
       // Scale-out: this process only receives webhooks; `npm run worker` processes run the jobs.
       const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 3 });
@@ -52,6 +61,8 @@ export function createIssueAgent(options: {
         deliveries: options.deliveries ?? state,
         approvals: new RedisApprovals(redis, settings.ISSUE_AGENT_REDIS_PREFIX),
       };
+      metrics = new Metrics(store);
+      ready = async () => !shuttingDown && (await redis.ping()) === "PONG";
     } else {
       const state =
         options.store && options.deliveries ? undefined : new SqliteState(settings.ISSUE_AGENT_DB);
@@ -59,17 +70,33 @@ export function createIssueAgent(options: {
       store = jobs;
       const approvals = new ApprovalDesk();
       const handler = githubJobHandler({ probot, settings, store: jobs, approvals, redactor, env });
+      metrics = new Metrics(jobs);
+      const jobMetrics = metrics;
       queue = new InProcessQueue({
         concurrency: settings.ISSUE_AGENT_CONCURRENCY,
         onError: (jobId, error) => probot.log.error({ err: error, jobId }, "job runner crashed"),
-        handler: (jobId) => handler(jobId),
+        handler: async (jobId) => {
+          if (shuttingDown) return; // left queued; it runs after the restart
+          jobMetrics.observeJob(await handler(jobId));
+        },
       });
+      ready = async () => !shuttingDown && (await jobs.listActive()) !== undefined;
       deps = { store: jobs, queue, deliveries: options.deliveries ?? (state as SqliteState), approvals };
       void recoverJobs(jobs, queue, probot.log);
     }
-    probot.on("issues.labeled", (context) => handleTrigger(context, deps));
-    probot.on("issue_comment.created", (context) => handleTrigger(context, deps));
-    addHandler(healthHandler);
+    const timed = async (event: string, handle: () => Promise<void>) => {
+      const started = performance.now();
+      try {
+        await handle();
+      } finally {
+        metrics.observeWebhook(event, (performance.now() - started) / 1_000);
+      }
+    };
+    probot.on("issues.labeled", (context) => timed("issues.labeled", () => handleTrigger(context, deps)));
+    probot.on("issue_comment.created", (context) =>
+      timed("issue_comment.created", () => handleTrigger(context, deps)),
+    );
+    addHandler(operationsHandler({ ready: () => ready(), metrics }));
   };
 
   return {
@@ -79,5 +106,10 @@ export function createIssueAgent(options: {
       return store;
     },
     idle: () => queue?.idle() ?? Promise.resolve(),
+    async shutdown(graceMs: number) {
+      shuttingDown = true;
+      const idle = queue?.idle() ?? Promise.resolve();
+      await Promise.race([idle, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+    },
   };
 }

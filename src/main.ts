@@ -2,15 +2,25 @@ import { run } from "probot";
 import { createIssueAgent } from "./app.ts";
 import { UserFacingError } from "./errors.ts";
 import { SmeeChannelClient } from "./server/offline-smee-client.ts";
-import { withoutProbotRedis } from "./settings.ts";
+import { loadSettings, withoutProbotRedis } from "./settings.ts";
 
 // `npm start`: the Probot server. Without APP_ID/PRIVATE_KEY, Probot serves its setup page that
 // registers the GitHub App from app.yml (the manifest flow) and writes the credentials to .env.
 try {
   const agent = createIssueAgent({});
-  await run(agent.app, { SmeeClient: SmeeChannelClient, env: withoutProbotRedis(process.env) } as Parameters<
-    typeof run
-  >[1]);
+  const server = await run(agent.app, {
+    SmeeClient: SmeeChannelClient,
+    env: withoutProbotRedis(process.env),
+  } as Parameters<typeof run>[1]);
+  // Graceful shutdown: stop taking webhooks and jobs, give running jobs a grace period, exit.
+  // Whatever still runs is resumed from its safe point when the app starts again.
+  process.once("SIGTERM", () => {
+    void (async () => {
+      await agent.shutdown(loadSettings().ISSUE_AGENT_SHUTDOWN_GRACE_SECONDS * 1_000);
+      await server.stop();
+      process.exit(0);
+    })();
+  });
 } catch (error) {
   if (error instanceof UserFacingError) {
     console.error(`issue-agent cannot start: ${error.message}${error.hint ? `\n${error.hint}` : ""}`);

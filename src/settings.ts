@@ -34,6 +34,8 @@ const settingsSchema = z.object({
   ISSUE_AGENT_INSTALLATION_JOBS_PER_HOUR: z.coerce.number().int().min(1).default(60),
   /** How long a dead worker's job stays locked before another worker resumes it (Redis mode). */
   ISSUE_AGENT_LOCK_SECONDS: z.coerce.number().positive().default(60),
+  /** Port of a worker's /healthz, /readyz and /metrics (workers receive no webhooks). */
+  ISSUE_AGENT_WORKER_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   /** On SIGTERM, how long running jobs get before the process exits (they are resumed later). */
   ISSUE_AGENT_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
 });

@@ -1,3 +1,4 @@
+import http from "node:http";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { createProbot } from "probot";
@@ -7,6 +8,8 @@ import { RedisApprovals } from "./jobs/distributed/redis-approvals.ts";
 import { githubJobHandler } from "./jobs/github-job-handler.ts";
 import { RedisState } from "./jobs/stores/redis-state.ts";
 import { redactorFromEnv } from "./security/secret-redactor.ts";
+import { operationsHandler } from "./server/health-handler.ts";
+import { Metrics } from "./server/metrics.ts";
 import { loadSettings, withoutProbotRedis } from "./settings.ts";
 
 // `npm run worker`: takes jobs from the Redis queue and runs them. Run any number of these, each
@@ -32,6 +35,7 @@ try {
   const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 3 });
   const prefix = settings.ISSUE_AGENT_REDIS_PREFIX;
   const store = new RedisState(redis, prefix);
+  const metrics = new Metrics(store);
   const handler = githubJobHandler({
     probot,
     settings,
@@ -51,11 +55,20 @@ try {
       installationJobsPerHour: settings.ISSUE_AGENT_INSTALLATION_JOBS_PER_HOUR,
     },
     store,
-    handler,
+    handler: async (jobId, signal) => metrics.observeJob(await handler(jobId, signal)),
     log,
   });
+  // Workers have no webhook server; they serve health, readiness and their job metrics here.
+  const port = settings.ISSUE_AGENT_WORKER_PORT;
+  let stopping = false;
+  const ops = operationsHandler({ ready: async () => !stopping && (await redis.ping()) === "PONG", metrics });
+  http
+    .createServer((req, res) => void ops(req, res).then((handled) => handled || res.writeHead(404).end()))
+    .listen(port, process.env.HOST ?? "0.0.0.0")
+    .on("error", (error) => log.warn({ err: error, port }, "worker operations endpoint unavailable"));
   log.info({ pid: process.pid, concurrency: settings.ISSUE_AGENT_CONCURRENCY }, "issue-agent worker ready");
   const stop = async (signal: string) => {
+    stopping = true;
     log.info({ signal }, "stopping: no new jobs; waiting for running ones");
     await worker.shutdown(settings.ISSUE_AGENT_SHUTDOWN_GRACE_SECONDS * 1_000);
     redis.disconnect();

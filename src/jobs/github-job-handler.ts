@@ -7,6 +7,7 @@ import { GitHubForge } from "../forge/github-forge.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
 import type { Settings } from "../settings.ts";
 import type { Approvals } from "./approval-desk.ts";
+import type { Job } from "./job.ts";
 import type { JobStore } from "./job-store.ts";
 import { runJob } from "./run-job.ts";
 
@@ -21,12 +22,12 @@ export function githubJobHandler(options: {
   approvals: Approvals;
   redactor: SecretRedactor;
   env: NodeJS.ProcessEnv;
-}): (jobId: string, signal?: AbortSignal) => Promise<void> {
+}): (jobId: string, signal?: AbortSignal) => Promise<Job> {
   const { probot, settings } = options;
   const identityFor = githubAppIdentity(probot, options.env.GHE_HOST ?? "github.com");
   const workspaceRoot = settings.ISSUE_AGENT_WORKDIR ?? path.join(os.tmpdir(), "issue-agent");
-  return async (jobId, signal) => {
-    await runJob(jobId, {
+  return (jobId, signal) =>
+    runJob(jobId, {
       store: options.store,
       workspaceRoot,
       redactor: options.redactor,
@@ -51,5 +52,4 @@ export function githubJobHandler(options: {
           baseURL: settings.OPENAI_BASE_URL,
         }),
     });
-  };
 }

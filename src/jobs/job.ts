@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { PlanStep } from "../agent/run-log.ts";
+import type { GateStatus, PlanStep, TokenUsage } from "../agent/run-log.ts";
 import type { AgentConfig } from "../config/agent-config.schema.ts";
 import type { Trigger } from "../triggers/trigger.ts";
 
@@ -33,6 +33,11 @@ export interface Job {
   report: { checkRunId?: number; statusCommentId?: number };
   plan: PlanStep[];
   pullRequestUrls: string[];
+  /** When the job first left the queue. */
+  startedAt: string | undefined;
+  usage: TokenUsage | undefined;
+  /** Every gate verdict of the run, delivered steps and rejected attempts alike. */
+  gateOutcomes: Array<{ gate: string; status: GateStatus }>;
 }
 
 export function newJob(trigger: Trigger, config: AgentConfig, now = new Date()): Job {
@@ -49,6 +54,9 @@ export function newJob(trigger: Trigger, config: AgentConfig, now = new Date()):
     report: {},
     plan: [],
     pullRequestUrls: [],
+    startedAt: undefined,
+    usage: undefined,
+    gateOutcomes: [],
   };
 }
 

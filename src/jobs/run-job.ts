@@ -69,7 +69,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
   let job: Job = interrupted
     ? withEvent(loaded, `resuming after an interruption (attempt ${loaded.attempts + 1})`)
     : transition(loaded, "running", "started");
-  job = { ...job, attempts: job.attempts + 1 };
+  job = { ...job, attempts: job.attempts + 1, startedAt: job.startedAt ?? new Date().toISOString() };
   await deps.store.save(job);
 
   let baseForge: Forge;
@@ -309,6 +309,13 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     if (!(error instanceof UserFacingError)) deps.log.error({ err: error, jobId }, "job failed unexpectedly");
     job = transition(job, verdict.conclusion === "cancelled" ? "cancelled" : "failed", verdict.headline);
   } finally {
+    job = {
+      ...job,
+      usage: { ...log.usage },
+      gateOutcomes: [...log.steps.flatMap((step) => step.gates), ...(log.lastRejectedGates ?? [])].map(
+        (gate) => ({ gate: gate.gate, status: gate.status }),
+      ),
+    };
     await reporter.finish(verdict.conclusion, verdict.headline, verdict.detail);
     await workspace?.dispose();
     await deps.store.save(job);

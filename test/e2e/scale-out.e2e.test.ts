@@ -67,6 +67,7 @@ function startWorker(githubHost: string, modelUrl: string) {
       ISSUE_AGENT_CONCURRENCY: "1",
       ISSUE_AGENT_REPO_CONCURRENCY: "4",
       ISSUE_AGENT_LOCK_SECONDS: "2",
+      ISSUE_AGENT_WORKER_PORT: "0",
       ISSUE_AGENT_WORKDIR: path.join(workdir, `worker-${workers.length}`),
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import nock from "nock";
-import type { Probot } from "probot";
+import type { ApplicationFunctionOptions, Probot } from "probot";
+
+type Handler = Parameters<ApplicationFunctionOptions["addHandler"]>[0];
 import { createIssueAgent, type IssueAgent } from "../../src/app.ts";
 import { SecretRedactor } from "../../src/security/secret-redactor.ts";
 import { loadSettings, type Settings } from "../../src/settings.ts";
@@ -35,6 +37,8 @@ export interface Harness {
   cloneUrl: string;
   workdir: string;
   gitServer: GitHttpServer;
+  /** The HTTP handlers the app added to Probot's server (health, readiness, metrics). */
+  handlers: Handler[];
   close(): Promise<void>;
 }
 
@@ -79,7 +83,8 @@ export async function startHarness(options: {
   });
   const cloneUrl = GitHttpServer.cloneUrl(gitBase, remote.root, remote.bare);
   await options.beforeLoad?.({ db: path.join(workdir, "state.db"), cloneUrl, bare: remote.bare });
-  await probot.load(agent.app, { cwd: process.cwd(), addHandler: () => undefined });
+  const handlers: Handler[] = [];
+  await probot.load(agent.app, { cwd: process.cwd(), addHandler: (handler) => handlers.push(handler) });
   return {
     probot,
     agent,
@@ -89,6 +94,7 @@ export async function startHarness(options: {
     cloneUrl,
     workdir,
     gitServer,
+    handlers,
     async close() {
       await agent.idle();
       await model.stop();

@@ -1,0 +1,88 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { Job } from "../jobs/job.ts";
+import type { JobStore } from "../jobs/job-store.ts";
+
+/**
+ * The app's Prometheus metrics. One registry per process; receivers record webhook handling,
+ * whichever process runs a job records the job.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly webhookSeconds = new Histogram({
+    name: "issue_agent_webhook_handling_seconds",
+    help: "Time from receiving a webhook to answering it (validate, authorize, record, enqueue).",
+    labelNames: ["event"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly jobsFinished = new Counter({
+    name: "issue_agent_jobs_finished_total",
+    help: "Jobs that ended, by final state.",
+    labelNames: ["state"],
+    registers: [this.registry],
+  });
+  private readonly jobSeconds = new Histogram({
+    name: "issue_agent_job_duration_seconds",
+    help: "Time from a job's start to its end.",
+    labelNames: ["state"],
+    buckets: [10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200],
+    registers: [this.registry],
+  });
+  private readonly queueWaitSeconds = new Histogram({
+    name: "issue_agent_queue_wait_seconds",
+    help: "Time a job waited in the queue before it started.",
+    buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+    registers: [this.registry],
+  });
+  private readonly tokens = new Counter({
+    name: "issue_agent_tokens_total",
+    help: "Model tokens used by jobs, by kind.",
+    labelNames: ["kind"],
+    registers: [this.registry],
+  });
+  private readonly gates = new Counter({
+    name: "issue_agent_gate_outcomes_total",
+    help: "Gate verdicts, by gate and outcome.",
+    labelNames: ["gate", "status"],
+    registers: [this.registry],
+  });
+
+  constructor(store?: JobStore) {
+    collectDefaultMetrics({ register: this.registry, prefix: "issue_agent_process_" });
+    if (store) {
+      new Gauge({
+        name: "issue_agent_jobs_active",
+        help: "Jobs queued or running now, by state.",
+        labelNames: ["state"],
+        registers: [this.registry],
+        async collect() {
+          const active = await store.listActive();
+          for (const state of ["queued", "running"])
+            this.set({ state }, active.filter((job) => job.state === state).length);
+        },
+      });
+    }
+  }
+
+  observeWebhook(event: string, seconds: number): void {
+    this.webhookSeconds.observe({ event }, seconds);
+  }
+
+  /** Records a job once it has ended. */
+  observeJob(job: Job): void {
+    if (job.state === "queued" || job.state === "running") return;
+    this.jobsFinished.inc({ state: job.state });
+    if (job.startedAt) {
+      this.jobSeconds.observe(
+        { state: job.state },
+        (Date.parse(job.updatedAt) - Date.parse(job.startedAt)) / 1_000,
+      );
+      this.queueWaitSeconds.observe((Date.parse(job.startedAt) - Date.parse(job.createdAt)) / 1_000);
+    }
+    if (job.usage) {
+      this.tokens.inc({ kind: "prompt" }, job.usage.promptTokens);
+      this.tokens.inc({ kind: "completion" }, job.usage.completionTokens);
+    }
+    for (const outcome of job.gateOutcomes) this.gates.inc(outcome);
+  }
+}
