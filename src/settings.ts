@@ -16,6 +16,10 @@ const settingsSchema = z.object({
   ISSUE_AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /** Where per-job workspaces are created; each job gets a fresh directory inside it. */
   ISSUE_AGENT_WORKDIR: z.string().optional(),
+  /** Per-repository git mirrors that make later jobs start fast; default: <workdir>/cache. */
+  ISSUE_AGENT_CACHE_DIR: z.string().optional(),
+  /** Disk budget of that cache in megabytes; least recently used mirrors are evicted beyond it. */
+  ISSUE_AGENT_CACHE_MAX_MB: z.coerce.number().positive().default(10_240),
   /** The SQLite file that keeps jobs and seen webhook deliveries across restarts. */
   ISSUE_AGENT_DB: z.string().min(1).default(".issue-agent/state.db"),
   /**

@@ -9,6 +9,7 @@ import type { Settings } from "../settings.ts";
 import type { Approvals } from "./approval-desk.ts";
 import type { Job } from "./job.ts";
 import type { JobStore } from "./job-store.ts";
+import { RepositoryCache } from "../workspace/repository-cache.ts";
 import { runJob } from "./run-job.ts";
 
 /**
@@ -26,10 +27,15 @@ export function githubJobHandler(options: {
   const { probot, settings } = options;
   const identityFor = githubAppIdentity(probot, options.env.GHE_HOST ?? "github.com");
   const workspaceRoot = settings.ISSUE_AGENT_WORKDIR ?? path.join(os.tmpdir(), "issue-agent");
+  const repositoryCache = new RepositoryCache(
+    settings.ISSUE_AGENT_CACHE_DIR ?? path.join(workspaceRoot, "cache"),
+    settings.ISSUE_AGENT_CACHE_MAX_MB * 1024 * 1024,
+  );
   return (jobId, signal) =>
     runJob(jobId, {
       store: options.store,
       workspaceRoot,
+      repositoryCache,
       redactor: options.redactor,
       approvals: options.approvals,
       log: probot.log.child({ jobId }),

@@ -17,6 +17,7 @@ import { chooseSandbox } from "../sandbox/choose-sandbox.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
 import { branchName } from "../workspace/branch-name.ts";
 import { credentialForms } from "../workspace/git-environment.ts";
+import type { RepositoryCache } from "../workspace/repository-cache.ts";
 import { createWorkspace, type Workspace } from "../workspace/workspace.ts";
 import type { Approvals } from "./approval-desk.ts";
 import { transition, withEvent, type Job } from "./job.ts";
@@ -35,6 +36,8 @@ export interface JobDependencies {
   modelFor(job: Job): Model;
   approvals: Approvals;
   workspaceRoot: string;
+  /** Per-repository mirrors that make the second job's start fast; none means a plain clone. */
+  repositoryCache?: RepositoryCache;
   redactor: SecretRedactor;
   log: Logger;
   tools?: readonly Tool[];
@@ -156,6 +159,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       branch: branchName(issue.number, issue.title),
       credentials,
       redact: (text) => deps.redactor.redact(text),
+      cache: deps.repositoryCache,
     });
     job = withEvent(job, `workspace ready on branch ${workspace.branch} at ${workspace.baseSha}`);
     await deps.store.save(job);
@@ -166,6 +170,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       scratch: workspace.scratch,
       config,
       policy: paths,
+      objectSource: workspace.objectSource,
     });
     reporter.progress.unsandboxed = !sandbox.isolated;
 

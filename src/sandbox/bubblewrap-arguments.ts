@@ -9,7 +9,7 @@ export interface SandboxLayout {
   systemDirs: string[];
   /** Top-level links such as /bin → usr/bin on merged-/usr systems. */
   systemLinks: Array<{ path: string; target: string }>;
-  /** Workspace paths to mount read-only (`paths.read_only`). */
+  /** Paths to mount read-only: `paths.read_only` in the workspace, and the git object cache. */
   readOnly: string[];
   /**
    * Paths to hide: system secrets (/etc/shadow) and `paths.forbidden` in the workspace. Files become

@@ -20,9 +20,9 @@ const HIDDEN_SYSTEM_PATHS = ["/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/et
  */
 export class BubblewrapSandbox implements Sandbox {
   readonly isolated = true;
-  private readonly options: { workspace: string; scratch: string; network: boolean; policy: PathPolicy };
+  private readonly options: SandboxOptions;
 
-  constructor(options: { workspace: string; scratch: string; network: boolean; policy: PathPolicy }) {
+  constructor(options: SandboxOptions) {
     this.options = options;
   }
 
@@ -45,7 +45,8 @@ export class BubblewrapSandbox implements Sandbox {
     const workspace = await realpath(this.options.workspace);
     const { policy } = this.options;
     const hidden: SandboxLayout["hidden"] = [];
-    const readOnly: string[] = [];
+    // git in the sandbox must read the objects the workspace borrows from the cache.
+    const readOnly: string[] = this.options.objectSource ? [this.options.objectSource] : [];
     const entries = await listWorkspaceEntries(workspace, (entry) => policy.isForbidden(entry.relative));
     for (const entry of entries) {
       const absolute = path.join(workspace, entry.relative);
@@ -69,6 +70,15 @@ export class BubblewrapSandbox implements Sandbox {
       network: this.options.network,
     };
   }
+}
+
+interface SandboxOptions {
+  workspace: string;
+  scratch: string;
+  network: boolean;
+  policy: PathPolicy;
+  /** The repository cache's mirror, shown read-only. */
+  objectSource?: string | undefined;
 }
 
 let cachedSystem:

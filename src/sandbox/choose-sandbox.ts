@@ -10,7 +10,13 @@ import type { Sandbox } from "./sandbox.ts";
  * model is called, saying how to fix it — unless the repository opted into running unsandboxed.
  */
 export async function chooseSandbox(
-  options: { workspace: string; scratch: string; config: AgentConfig; policy: PathPolicy },
+  options: {
+    workspace: string;
+    scratch: string;
+    config: AgentConfig;
+    policy: PathPolicy;
+    objectSource?: string | undefined;
+  },
   status: BubblewrapStatus | Promise<BubblewrapStatus> = probeBubblewrap(),
 ): Promise<Sandbox> {
   const bubblewrap = await status;
@@ -20,6 +26,7 @@ export async function chooseSandbox(
       scratch: options.scratch,
       network: options.config.sandbox.network,
       policy: options.policy,
+      objectSource: options.objectSource,
     });
   }
   if (options.config.sandbox.allow_unsandboxed) return new ProcessSandbox(options.scratch);

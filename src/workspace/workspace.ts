@@ -5,6 +5,7 @@ import { openGit } from "./open-git.ts";
 import type { GitCredentials } from "../forge/forge.ts";
 import { WorkspaceError, describeError } from "../errors.ts";
 import { gitEnvironment } from "./git-environment.ts";
+import type { RepositoryCache } from "./repository-cache.ts";
 
 /**
  * A fresh clone for one job. `dir` is the working tree the agent edits; `scratch` (outside it)
@@ -19,6 +20,8 @@ export interface Workspace {
   /** Environment of the app's git processes (carries the credentials header). */
   gitEnv: Record<string, string>;
   git: SimpleGit;
+  /** The repository cache's mirror this clone borrows objects from; commands must see it. */
+  objectSource: string | undefined;
   dispose(): Promise<void>;
 }
 
@@ -29,26 +32,58 @@ export async function createWorkspace(options: {
   branch: string;
   credentials: GitCredentials | undefined;
   redact: (text: string) => string;
+  cache?: RepositoryCache | undefined;
 }): Promise<Workspace> {
   await mkdir(options.root, { recursive: true });
   const jobDir = await mkdtemp(path.join(options.root, "job-"));
   const dir = path.join(jobDir, "repo");
   const scratch = path.join(jobDir, "scratch");
   await mkdir(scratch, { recursive: true });
-  const dispose = () => rm(jobDir, { recursive: true, force: true });
   const env = gitEnvironment(scratch, options.credentials);
+  const cached = await options.cache?.acquire(options.cloneUrl, env).catch((error: unknown) => {
+    void rm(jobDir, { recursive: true, force: true });
+    throw new WorkspaceError(
+      `Could not fetch ${options.cloneUrl} into the repository cache: ${options.redact(describeError(error))}`,
+      "Check that the app is installed on this repository with the contents permission.",
+    );
+  });
+  const dispose = async () => {
+    await rm(jobDir, { recursive: true, force: true });
+    cached?.release();
+  };
 
   try {
-    await openGit(jobDir, env).clone(options.cloneUrl, dir, {
-      "--branch": options.baseBranch,
-      "--single-branch": null,
-      "--no-tags": null,
-    });
+    if (cached) {
+      // A local clone that borrows the mirror's objects: no copy, no network.
+      await openGit(jobDir, env).clone(cached.path, dir, {
+        "--shared": null,
+        "--branch": options.baseBranch,
+        "--single-branch": null,
+        "--no-tags": null,
+      });
+      await openGit(dir, env).raw(["remote", "set-url", "origin", options.cloneUrl]);
+    } else {
+      await openGit(jobDir, env).clone(options.cloneUrl, dir, {
+        "--branch": options.baseBranch,
+        "--single-branch": null,
+        "--no-tags": null,
+      });
+    }
     const git = openGit(dir, env);
     const baseSha = (await git.revparse(["HEAD"])).trim();
     const branch = await unusedBranchName(git, options.branch);
     await git.checkoutLocalBranch(branch);
-    return { dir, scratch, branch, baseBranch: options.baseBranch, baseSha, gitEnv: env, git, dispose };
+    return {
+      dir,
+      scratch,
+      branch,
+      baseBranch: options.baseBranch,
+      baseSha,
+      gitEnv: env,
+      git,
+      objectSource: cached?.path,
+      dispose,
+    };
   } catch (error) {
     await dispose();
     throw new WorkspaceError(

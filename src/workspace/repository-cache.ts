@@ -1,0 +1,133 @@
+import { createHash } from "node:crypto";
+import { mkdir, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { openGit } from "./open-git.ts";
+
+export interface CachedRepository {
+  /** The bare mirror; job clones borrow its objects, so it must stay while they live. */
+  path: string;
+  release(): void;
+}
+
+/**
+ * One bare mirror per repository, updated with `git fetch` before each job, so a job's clone is a
+ * local `--shared` clone that copies no objects. The cache stays within a disk budget by evicting
+ * the least recently used mirrors that no running job uses.
+ */
+export class RepositoryCache {
+  private readonly root: string;
+  private readonly maxBytes: number;
+  private readonly inUse = new Map<string, number>();
+  private readonly updates = new Map<string, Promise<void>>();
+
+  constructor(root: string, maxBytes: number) {
+    this.root = root;
+    this.maxBytes = maxBytes;
+  }
+
+  async acquire(cloneUrl: string, gitEnv: Record<string, string>): Promise<CachedRepository> {
+    const mirror = path.join(this.root, `${mirrorName(cloneUrl)}.git`);
+    this.inUse.set(mirror, (this.inUse.get(mirror) ?? 0) + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.inUse.set(mirror, (this.inUse.get(mirror) ?? 1) - 1);
+    };
+    try {
+      // One update per mirror at a time; concurrent jobs on a repository share it.
+      const previous = this.updates.get(mirror) ?? Promise.resolve();
+      const update = previous.catch(() => undefined).then(() => this.update(mirror, cloneUrl, gitEnv));
+      this.updates.set(mirror, update);
+      await update;
+      await touch(path.join(mirror, "issue-agent-last-used"));
+      void this.evict().catch(() => undefined);
+      return { path: mirror, release };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  private async update(mirror: string, cloneUrl: string, gitEnv: Record<string, string>): Promise<void> {
+    const exists = await stat(path.join(mirror, "HEAD")).then(
+      () => true,
+      () => false,
+    );
+    if (exists) {
+      await openGit(mirror, gitEnv).raw([
+        "fetch",
+        "--prune",
+        "--quiet",
+        "origin",
+        "+refs/heads/*:refs/heads/*",
+      ]);
+      return;
+    }
+    await mkdir(this.root, { recursive: true });
+    await rm(mirror, { recursive: true, force: true });
+    await openGit(this.root, gitEnv).raw(["clone", "--bare", "--quiet", "--no-tags", cloneUrl, mirror]);
+    // A bare clone keeps no fetch refspec; set one so later fetches update every branch.
+    await openGit(mirror, gitEnv).raw(["config", "remote.origin.fetch", "+refs/heads/*:refs/heads/*"]);
+  }
+
+  /** Removes least recently used mirrors, never one in use, until the cache fits its budget. */
+  async evict(): Promise<string[]> {
+    const names = await readdir(this.root).catch(() => [] as string[]);
+    const mirrors = await Promise.all(
+      names
+        .filter((name) => name.endsWith(".git"))
+        .map(async (name) => {
+          const full = path.join(this.root, name);
+          const used = await stat(path.join(full, "issue-agent-last-used")).then(
+            (s) => s.mtimeMs,
+            () => 0,
+          );
+          return { path: full, used, bytes: await directorySize(full) };
+        }),
+    );
+    let total = mirrors.reduce((sum, m) => sum + m.bytes, 0);
+    const evicted: string[] = [];
+    for (const mirror of mirrors.sort((a, b) => a.used - b.used)) {
+      if (total <= this.maxBytes) break;
+      if ((this.inUse.get(mirror.path) ?? 0) > 0) continue;
+      await rm(mirror.path, { recursive: true, force: true });
+      total -= mirror.bytes;
+      evicted.push(mirror.path);
+    }
+    return evicted;
+  }
+}
+
+/** A readable, collision-free directory name for a repository URL. */
+export function mirrorName(cloneUrl: string): string {
+  const base = cloneUrl
+    .replace(/\.git$/, "")
+    .split(/[/:]/)
+    .filter(Boolean)
+    .slice(-2)
+    .join("-")
+    .replace(/[^\w.-]+/g, "_");
+  const hash = createHash("sha256").update(cloneUrl).digest("hex").slice(0, 12);
+  return `${base}-${hash}`;
+}
+
+async function touch(file: string): Promise<void> {
+  const now = new Date();
+  await writeFile(file, "").catch(() => undefined);
+  await utimes(file, now, now).catch(() => undefined);
+}
+
+async function directorySize(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += await directorySize(full);
+    else
+      total += await stat(full).then(
+        (s) => s.size,
+        () => 0,
+      );
+  }
+  return total;
+}
