@@ -1,0 +1,264 @@
+// `npm run bench`: speed targets of issue #4, each measured in this run on this machine, with
+// ratios against a baseline measured in the same run. Not part of the test suite.
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
+import { createHmac, randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Redis } from "ioredis";
+import { runAgentLoop } from "../src/agent/agent-loop.ts";
+import { JobClock } from "../src/agent/job-clock.ts";
+import type { Model } from "../src/agent/model.ts";
+import { RunLog } from "../src/agent/run-log.ts";
+import { defaultTools } from "../src/agent/tools/default-tools.ts";
+import { createIssueAgent } from "../src/app.ts";
+import { parseAgentConfig } from "../src/config/parse-agent-config.ts";
+import type { StepDelivery } from "../src/gates/deliver-step.ts";
+import { PathPolicy } from "../src/guardrails/paths/path-policy.ts";
+import { ProcessSandbox } from "../src/sandbox/process-sandbox.ts";
+import { loadSettings } from "../src/settings.ts";
+import { issuesLabeled } from "../test/fixtures/events.ts";
+import { FakeGitHubServer } from "../test/helpers/fake-github-server.ts";
+import { GitHttpServer } from "../test/helpers/git-http-server.ts";
+import { call, ScriptedModelServer } from "../test/helpers/scripted-model-server.ts";
+import { LogCapture, testProbot } from "../test/helpers/test-probot.ts";
+
+const execFileAsync = promisify(execFile);
+// Not imported from the test harness: it loads nock, which patches sockets process-wide.
+const INSTALLATION_TOKEN = "ghs_BENCHinstallationTOKEN0123456789abcdef";
+const OWNER = "octo-org";
+const REPO = "hello-world";
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+};
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+/** GitHub over real HTTP (nock patches sockets process-wide, which stalls large git packs). */
+async function fakeGitHub(cloneUrl = "") {
+  const github = new FakeGitHubServer({
+    token: INSTALLATION_TOKEN,
+    cloneUrl: () => cloneUrl,
+    baseSha: () => "0".repeat(40),
+  });
+  const host = await github.start();
+  return { github, baseUrl: `http://${host}/api/v3` };
+}
+
+async function webhookBurst(): Promise<void> {
+  const prefix = `issue-agent-bench-${randomBytes(4).toString("hex")}`;
+  const redis = new Redis("redis://127.0.0.1:6379");
+  const { github, baseUrl } = await fakeGitHub();
+  const probot = testProbot(new LogCapture(), { secret: "bench-secret", baseUrl });
+  const agent = createIssueAgent({
+    settings: loadSettings({
+      REDIS_URL: "redis://127.0.0.1:6379",
+      ISSUE_AGENT_REDIS_PREFIX: prefix,
+      OPENAI_API_KEY: "sk-bench",
+    }),
+    env: {},
+  });
+  await probot.load(agent.app, { cwd: process.cwd(), addHandler: () => undefined });
+  const middleware = await probot.getNodeMiddleware();
+  const server = http.createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
+  const deliveries = 500;
+  const inFlight = 50;
+  const times: number[] = [];
+  let next = 0;
+  const send = async () => {
+    while (next < deliveries) {
+      const issue = ++next;
+      const body = JSON.stringify(issuesLabeled({ owner: OWNER, repo: REPO, issueNumber: issue }).payload);
+      const started = performance.now();
+      const response = await fetch(url, {
+        method: "POST",
+        body,
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": "issues",
+          "x-github-delivery": `bench-${prefix}-${issue}`,
+          "x-hub-signature-256": `sha256=${createHmac("sha256", "bench-secret").update(body).digest("hex")}`,
+        },
+      });
+      await response.arrayBuffer();
+      times.push(performance.now() - started);
+      if (response.status !== 200) throw new Error(`delivery ${issue} answered ${response.status}`);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, send));
+  const queued = (await redis.keys(`${prefix}:job:*`)).length;
+  console.log(
+    `webhook acknowledgement, ${deliveries} signed deliveries, ${inFlight} in flight (Redis mode, fake GitHub over local HTTP):`,
+  );
+  console.log(
+    `  p50 ${ms(percentile(times, 50))}  p99 ${ms(percentile(times, 99))}  max ${ms(Math.max(...times))}  (target p99 < 50 ms)`,
+  );
+  console.log(
+    `  jobs queued: ${queued} of ${deliveries}${queued === deliveries ? " — none lost" : " — LOST SOME"}`,
+  );
+  server.close();
+  const keys = await redis.keys(`${prefix}:*`);
+  for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+  redis.disconnect();
+  await github.stop();
+}
+
+/** A bare repository of `files` small files served over authenticated smart-HTTP. */
+async function largeRepository(files: number) {
+  const root = mkdtempSync(path.join(os.tmpdir(), "issue-agent-bench-repo-"));
+  const seed = path.join(root, "seed");
+  const bare = path.join(root, "remote.git");
+  mkdirSync(seed);
+  for (let i = 0; i < files; i += 1) {
+    const dir = path.join(seed, `pkg${i % 50}`, `mod${i % 7}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `file${i}.ts`), `export const value${i} = ${i};\n// ${"x".repeat(200)}\n`);
+  }
+  const run = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, stdio: "ignore" });
+  run(seed, "init", "--quiet", "--initial-branch=main");
+  run(seed, "add", "--all");
+  run(seed, "-c", "user.name=b", "-c", "user.email=b@b", "commit", "--quiet", "-m", "initial");
+  run(root, "clone", "--quiet", "--bare", seed, bare);
+  const server = new GitHttpServer({ projectRoot: root, token: INSTALLATION_TOKEN });
+  const base = await server.start();
+  return { root, bare, server, cloneUrl: GitHttpServer.cloneUrl(base, root, bare) };
+}
+
+async function jobStart(): Promise<void> {
+  const repo = await largeRepository(5_000);
+  const auth = `Authorization: Basic ${Buffer.from(`x-access-token:${INSTALLATION_TOKEN}`).toString("base64")}`;
+  const cloneTimes: number[] = [];
+  for (let i = 0; i < 3; i += 1) {
+    const target = path.join(repo.root, `plain-${i}`);
+    const started = performance.now();
+    // Async: the git server answering this clone runs in this very process.
+    await execFileAsync("git", [
+      "-c",
+      `http.extraHeader=${auth}`,
+      "clone",
+      "--quiet",
+      "--branch",
+      "main",
+      "--single-branch",
+      repo.cloneUrl,
+      target,
+    ]);
+    cloneTimes.push(performance.now() - started);
+    rmSync(target, { recursive: true, force: true });
+  }
+  const plainClone = percentile(cloneTimes, 50);
+
+  let firstRequestAt = 0;
+  const model = new ScriptedModelServer(() => {
+    firstRequestAt = performance.now();
+    return call("give_up", { reason: "benchmark" });
+  });
+  const modelUrl = await model.start();
+  const workdir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-bench-work-"));
+  const { github, baseUrl } = await fakeGitHub(repo.cloneUrl);
+  const probot = testProbot(new LogCapture(), { baseUrl });
+  const agent = createIssueAgent({
+    settings: loadSettings({
+      OPENAI_BASE_URL: modelUrl,
+      ISSUE_AGENT_WORKDIR: workdir,
+      ISSUE_AGENT_DB: path.join(workdir, "state.db"),
+    }),
+    env: {},
+  });
+  await probot.load(agent.app, { cwd: process.cwd(), addHandler: () => undefined });
+  const starts: number[] = [];
+  for (const issue of [1, 2]) {
+    const started = performance.now();
+    await probot.receive({
+      id: `bench-start-${issue}`,
+      ...issuesLabeled({ owner: OWNER, repo: REPO, issueNumber: issue }),
+    });
+    await agent.idle();
+    starts.push(firstRequestAt - started);
+  }
+  console.log(
+    `job start (trigger to first model request), repository of 5,000 files over smart-HTTP, fake GitHub:`,
+  );
+  console.log(`  plain git clone (median of 3): ${ms(plainClone)}`);
+  console.log(`  first job:  ${ms(starts[0]!)}  = ${(starts[0]! / plainClone).toFixed(2)}× the clone`);
+  console.log(
+    `  second job: ${ms(starts[1]!)}  = ${(starts[1]! / plainClone).toFixed(2)}× the clone  (target ≤ 0.2×)`,
+  );
+  await model.stop();
+  await repo.server.stop();
+  rmSync(repo.root, { recursive: true, force: true });
+  rmSync(workdir, { recursive: true, force: true });
+  await github.stop();
+}
+
+async function stepOverhead(): Promise<void> {
+  const steps = 200;
+  const workspace = mkdtempSync(path.join(os.tmpdir(), "issue-agent-bench-steps-"));
+  let modelMs = 0;
+  let turn = 0;
+  const model: Model = {
+    name: "bench",
+    async complete() {
+      const started = performance.now();
+      turn += 1;
+      const message =
+        turn >= steps
+          ? { name: "give_up", arguments: JSON.stringify({ reason: "done" }) }
+          : {
+              name: "update_plan",
+              arguments: JSON.stringify({ steps: [{ title: `step ${turn}`, status: "in_progress" }] }),
+            };
+      const result = {
+        message: {
+          role: "assistant" as const,
+          content: null,
+          refusal: null,
+          tool_calls: [{ id: `c${turn}`, type: "function" as const, function: message }],
+        },
+        usage: { promptTokens: 1, completionTokens: 1 },
+      };
+      modelMs += performance.now() - started;
+      return result;
+    },
+  };
+  const config = parseAgentConfig(undefined);
+  const started = performance.now();
+  await runAgentLoop({
+    model,
+    tools: defaultTools,
+    messages: [{ role: "user", content: "go" }],
+    limits: { maxSteps: steps + 1, maxMs: 60_000, maxTokens: 1e9, maxConsecutiveFormatErrors: 3 },
+    context: {
+      workspace,
+      sandbox: new ProcessSandbox(path.join(workspace, "..", "bench-scratch")),
+      config,
+      paths: new PathPolicy(config.paths),
+      log: new RunLog(),
+      clock: new JobClock(),
+      redact: (text) => text,
+      remainingMs: () => 60_000,
+      requestApproval: async () => ({ decision: "denied", by: "bench" }),
+      delivery: {} as StepDelivery,
+      signal: undefined,
+    },
+  });
+  const total = performance.now() - started;
+  console.log(`harness overhead per agent step (scripted in-process model, no commands), ${steps} steps:`);
+  console.log(
+    `  ${ms((total - modelMs) / steps)} per step (total ${ms(total)}, of which model ${ms(modelMs)})`,
+  );
+  rmSync(workspace, { recursive: true, force: true });
+}
+
+await webhookBurst();
+await jobStart();
+await stepOverhead();
+process.exit(0);
