@@ -15,7 +15,8 @@ RUN apt-get update \
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
-    ISSUE_AGENT_WORKDIR=/home/node/workspaces
+    ISSUE_AGENT_WORKDIR=/home/node/workspaces \
+    ISSUE_AGENT_DB=/home/node/workspaces/state.db
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json app.yml ./
