@@ -4,6 +4,7 @@
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY stubs ./stubs
 RUN npm ci --omit=dev --no-audit --no-fund
 
 # 2. Runtime: Node 24 runs the TypeScript sources directly (type stripping), so there is no build.
