@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { GREETING_REPO } from "../helpers/e2e-harness.ts";
 import { createRemoteRepository, git } from "../helpers/git-fixtures.ts";
+import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
 import { call, ScriptedModelServer } from "../helpers/scripted-model-server.ts";
 
 const run = promisify(execFile);
@@ -27,16 +28,8 @@ describe("issue-agent run (no GitHub)", () => {
     writeFileSync(issueFile, "# Greeting lacks punctuation\n\nIt should say `Hello, Ada!`.\n");
 
     const model = new ScriptedModelServer([
-      call("edit_file", {
-        path: "src/greet.js",
-        old_string: '"Hello " + name',
-        new_string: "`Hello, ${name}!`",
-      }),
-      call("edit_file", {
-        path: "test/greet.test.js",
-        old_string: 'assert.match(greet("Ada"), /Ada/);',
-        new_string: 'assert.equal(greet("Ada"), "Hello, Ada!");',
-      }),
+      fixGreeting,
+      testGreeting,
       call("finish", { title: "Punctuate the greeting", summary: "Adds the comma.", rationale: "As asked." }),
     ]);
     const baseURL = await model.start();

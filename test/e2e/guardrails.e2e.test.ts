@@ -16,21 +16,12 @@ import {
   toolResult,
   waitFor,
 } from "../helpers/run-labeled-job.ts";
+import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 
 closeHarnessAfterEach();
 
 const WITH_TESTS = "gates:\n  tests:\n    command: node --test\n";
-const fixGreeting = call("edit_file", {
-  path: "src/greet.js",
-  old_string: '"Hello " + name',
-  new_string: "`Hello, ${name}!`",
-});
-const testGreeting = call("edit_file", {
-  path: "test/greet.test.js",
-  old_string: 'assert.match(greet("Ada"), /Ada/);',
-  new_string: 'assert.equal(greet("Ada"), "Hello, Ada!");',
-});
 const finish = (title = "Punctuate the greeting") =>
   call("finish", { title, summary: "greet() says `Hello, <name>!`.", rationale: "As the issue asks." });
 

@@ -19,6 +19,7 @@ import {
   newRecord,
   useApiBase,
 } from "../helpers/github-api-mock.ts";
+import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 
 let harness: Harness | undefined;
@@ -43,16 +44,8 @@ describe("a labeled issue becomes a pull request", () => {
       script: [
         call("update_plan", { steps: [{ title: "Add punctuation to the greeting", status: "in_progress" }] }),
         call("read_file", { path: "src/greet.js" }),
-        call("edit_file", {
-          path: "src/greet.js",
-          old_string: '"Hello " + name',
-          new_string: "`Hello, ${name}!`",
-        }),
-        call("edit_file", {
-          path: "test/greet.test.js",
-          old_string: 'assert.match(greet("Ada"), /Ada/);',
-          new_string: 'assert.equal(greet("Ada"), "Hello, Ada!");',
-        }),
+        fixGreeting,
+        testGreeting,
         () => {
           diskScan = tokenOnDisk(harness!.workdir);
           return call("run_command", { command: "node --test 2>&1; env" });
