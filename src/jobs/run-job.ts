@@ -13,6 +13,7 @@ import { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { sanitizeUntrusted } from "../guardrails/untrusted/sanitize-untrusted.ts";
 import { publishSteps } from "../publish/publish-steps.ts";
 import { ProgressReporter } from "../report/progress-reporter.ts";
+import { quoteMarkdown } from "../report/quote-markdown.ts";
 import { chooseSandbox } from "../sandbox/choose-sandbox.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
 import { branchName } from "../workspace/branch-name.ts";
@@ -264,16 +265,16 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         detail: outcome.reason,
       };
       await forge.comment(
-        `issue-agent did not open a pull request. The agent gave up:\n\n${quote(outcome.reason)}`,
+        `issue-agent did not open a pull request. The agent gave up:\n\n${quoteMarkdown(outcome.reason)}`,
       );
     } else if (log.steps.length === 0) {
       verdict = {
         conclusion: "neutral",
         headline: "no pull request: the agent changed no files",
-        detail: `The agent finished without changing any file. Its summary:\n\n${quote(outcome.summary)}`,
+        detail: `The agent finished without changing any file. Its summary:\n\n${quoteMarkdown(outcome.summary)}`,
       };
       await forge.comment(
-        `issue-agent did not open a pull request: the agent changed no files.\n\n${quote(outcome.summary)}`,
+        `issue-agent did not open a pull request: the agent changed no files.\n\n${quoteMarkdown(outcome.summary)}`,
       );
     } else {
       await reporter.phase("Publishing the pull request");
@@ -358,13 +359,6 @@ function headlineFor(error: UserFacingError): string {
     default:
       return "failed";
   }
-}
-
-function quote(text: string): string {
-  return text
-    .split("\n")
-    .map((line) => `> ${line}`)
-    .join("\n");
 }
 
 /** Every text the job sends to the forge passes through the redactor first. */

@@ -6,6 +6,7 @@ import {
   UNSANDBOXED_WARNING,
 } from "../report/render-guardrails.ts";
 import { renderPlan } from "../report/render-plan.ts";
+import { quoteMarkdown } from "../report/quote-markdown.ts";
 import { commandRow } from "../report/render-status.ts";
 
 export interface PullRequestContent {
@@ -49,7 +50,7 @@ export function renderPullRequestBody(content: PullRequestContent): string {
     "## Rationale",
     content.rationale,
     ...(content.maintainerInstructions
-      ? ["", "## Maintainer instructions", quote(content.maintainerInstructions)]
+      ? ["", "## Maintainer instructions", quoteMarkdown(content.maintainerInstructions)]
       : []),
     "",
     "## Plan",
@@ -81,11 +82,4 @@ function renderSeries(part: PullRequestContent["part"]): string {
     return i + 1 === part.index ? `**${text} (this PR)**` : text;
   });
   return `**Part ${part.index} of ${part.count}** of a stacked series; merge in order. ${items.join(" · ")}`;
-}
-
-function quote(text: string): string {
-  return text
-    .split("\n")
-    .map((line) => `> ${line}`)
-    .join("\n");
 }

@@ -94,13 +94,6 @@ export class ProgressReporter {
     });
   }
 
-  /** The verdict on the PR head commit too, so it can be a required status check. */
-  reportOnHead(headSha: string, conclusion: CheckConclusion): Promise<void> {
-    return this.enqueue("head check", () =>
-      this.forge.reportCheckOn(headSha, conclusion, renderCheckOutput(this.progress)),
-    );
-  }
-
   private enqueue(what: string, work: () => Promise<void>): Promise<void> {
     this.chain = this.chain.then(work).catch((error: unknown) => {
       this.log.warn({ err: error }, `progress ${what} failed`);

@@ -37,11 +37,6 @@ export class BullJobQueue implements JobQueue {
     }
   }
 
-  async waiting(): Promise<number> {
-    const counts = await this.queue.getJobCounts("waiting", "delayed", "prioritized");
-    return Object.values(counts).reduce((sum, count) => sum + count, 0);
-  }
-
   async close(): Promise<void> {
     await this.queue.close();
   }
