@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
-import type { ApplicationFunction } from "probot";
+import type { ApplicationFunction, ProbotOctokit } from "probot";
+import { fetchRepoConfig } from "./config/fetch-repo-config.ts";
 import { BullJobQueue } from "./jobs/distributed/bullmq-queue.ts";
 import { RedisApprovals } from "./jobs/distributed/redis-approvals.ts";
 import { githubJobHandler } from "./jobs/github-job-handler.ts";
@@ -13,15 +14,25 @@ import { redactorFromEnv, type SecretRedactor } from "./security/secret-redactor
 import { loadSettings, type Settings } from "./settings.ts";
 import type { DeliveryLog } from "./triggers/delivery-log.ts";
 import { handleTrigger, type TriggerDependencies } from "./triggers/handle-trigger.ts";
+import { Intake } from "./triggers/intake.ts";
+import { receiveWebhook } from "./triggers/receive-webhook.ts";
 import { operationsHandler } from "./server/health-handler.ts";
 import { Metrics } from "./server/metrics.ts";
+
+/**
+ * How long an unsettled webhook request may stay with the receiver that accepted it before another
+ * receiver takes it over (scale-out only; one process takes over everything at its start).
+ */
+const INTAKE_TAKEOVER_MS = 60_000;
 
 export interface IssueAgent {
   app: ApplicationFunction;
   /** The job store, once Probot has loaded the app. */
   readonly store: JobStore;
-  /** Resolves when every queued job has finished (tests, graceful shutdown). */
+  /** Resolves when every received webhook is handled and every queued job has finished (tests, shutdown). */
   idle(): Promise<void>;
+  /** Resolves when every webhook received so far is handled: replied to, or its job queued. */
+  webhooksHandled(): Promise<void>;
   /**
    * Graceful shutdown: /readyz says no, no new job starts, running ones get `graceMs` to finish;
    * what is still running then resumes from its safe point after the restart.
@@ -40,6 +51,8 @@ export function createIssueAgent(options: {
 }): IssueAgent {
   const env = options.env ?? process.env;
   let queue: JobQueue | undefined;
+  let intake: Intake | undefined;
+  let takeoverTimer: NodeJS.Timeout | undefined;
   let store: JobStore | undefined = options.store;
   let shuttingDown = false;
   let ready: () => Promise<boolean> = async () => false;
@@ -48,6 +61,7 @@ export function createIssueAgent(options: {
     const settings = options.settings ?? loadSettings(env);
     const redactor = options.redactor ?? redactorFromEnv(env);
     let deps: TriggerDependencies;
+    let deliveries: DeliveryLog;
     let metrics: Metrics;
     if (settings.REDIS_URL) {
       // Scale-out: this process only receives webhooks; `npm run worker` processes run the jobs.
@@ -55,12 +69,8 @@ export function createIssueAgent(options: {
       const state = new RedisState(redis, settings.ISSUE_AGENT_REDIS_PREFIX);
       store = options.store ?? state;
       queue = new BullJobQueue(settings.REDIS_URL, settings.ISSUE_AGENT_REDIS_PREFIX);
-      deps = {
-        store,
-        queue,
-        deliveries: options.deliveries ?? state,
-        approvals: new RedisApprovals(redis, settings.ISSUE_AGENT_REDIS_PREFIX),
-      };
+      deps = { store, queue, approvals: new RedisApprovals(redis, settings.ISSUE_AGENT_REDIS_PREFIX) };
+      deliveries = options.deliveries ?? state;
       metrics = new Metrics(store);
       ready = async () => !shuttingDown && (await redis.ping()) === "PONG";
     } else {
@@ -81,8 +91,35 @@ export function createIssueAgent(options: {
         },
       });
       ready = async () => !shuttingDown && (await jobs.listActive()) !== undefined;
-      deps = { store: jobs, queue, deliveries: options.deliveries ?? (state as SqliteState), approvals };
+      deps = { store: jobs, queue, approvals };
+      deliveries = options.deliveries ?? (state as SqliteState);
       void recoverJobs(jobs, queue, probot.log);
+    }
+    const triggerDeps = deps;
+    const stage = new Intake({
+      deliveries,
+      log: probot.log,
+      handle: async (request) => {
+        const octokit = (await probot.auth(request.trigger.installationId)) as InstanceType<
+          typeof ProbotOctokit
+        >;
+        const repo = { owner: request.trigger.owner, repo: request.trigger.repo };
+        const github = { octokit, loadConfig: () => fetchRepoConfig(octokit, repo) };
+        await handleTrigger(
+          request,
+          github,
+          triggerDeps,
+          probot.log.child({ delivery: request.trigger.deliveryId }),
+        );
+      },
+    });
+    intake = stage;
+    if (settings.REDIS_URL) {
+      const takeOver = () => void stage.recover(new Date(Date.now() - INTAKE_TAKEOVER_MS));
+      takeOver();
+      takeoverTimer = setInterval(takeOver, INTAKE_TAKEOVER_MS).unref();
+    } else {
+      void stage.recover(new Date());
     }
     const timed = async (event: string, handle: () => Promise<void>) => {
       const started = performance.now();
@@ -92,12 +129,28 @@ export function createIssueAgent(options: {
         metrics.observeWebhook(event, (performance.now() - started) / 1_000);
       }
     };
-    probot.on("issues.labeled", (context) => timed("issues.labeled", () => handleTrigger(context, deps)));
-    probot.on("issue_comment.created", (context) =>
-      timed("issue_comment.created", () => handleTrigger(context, deps)),
-    );
+    for (const event of ["issues.labeled", "issue_comment.created"] as const) {
+      probot.on(event, (context) =>
+        timed(event, () =>
+          receiveWebhook(
+            context,
+            { deliveries, intake: stage },
+            context.log.child({ delivery: context.id, event: context.name }),
+          ),
+        ),
+      );
+    }
     addHandler(operationsHandler({ ready: () => ready(), metrics }));
   };
+
+  async function idle(): Promise<void> {
+    // A handled request may enqueue a job, and a job's end never submits a request: one round
+    // settles it; the loop only guards against a webhook arriving in between.
+    do {
+      await intake?.idle();
+      await queue?.idle();
+    } while (intake?.busy);
+  }
 
   return {
     app,
@@ -105,11 +158,13 @@ export function createIssueAgent(options: {
       if (!store) throw new Error("the app is not loaded yet");
       return store;
     },
-    idle: () => queue?.idle() ?? Promise.resolve(),
+    idle,
+    webhooksHandled: () => intake?.idle() ?? Promise.resolve(),
     async shutdown(graceMs: number) {
       shuttingDown = true;
-      const idle = queue?.idle() ?? Promise.resolve();
-      await Promise.race([idle, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      clearInterval(takeoverTimer);
+      const drained = idle();
+      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     },
   };
 }

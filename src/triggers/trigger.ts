@@ -17,3 +17,15 @@ export interface Trigger {
 export function issueKey(t: Pick<Trigger, "owner" | "repo" | "issueNumber">): string {
   return `${t.owner}/${t.repo}#${t.issueNumber}`.toLowerCase();
 }
+
+/**
+ * A trigger as the webhook receiver records it, before the config and the sender's permission are
+ * checked: the durable unit of the intake stage (see Intake).
+ */
+export interface TriggerRequest {
+  trigger: Trigger;
+  /** The label that was added; compared with the repository's configured label once that is loaded. */
+  labelName: string | undefined;
+  /** When the webhook arrived (ISO 8601). */
+  receivedAt: string;
+}

@@ -244,6 +244,7 @@ describe("commands that need approval", () => {
         id: `d-answer-${id}`,
         ...issueCommentCreated({ owner: OWNER, repo: REPO, issueNumber: ISSUE_NUMBER, commentId: id, body }),
       });
+      await h.agent.webhooksHandled();
       for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
     };
     const { h, record: final } = await runLabeledJob(
@@ -295,6 +296,7 @@ describe("commands that need approval", () => {
         body: "/agent approve",
       }),
     });
+    await h.agent.webhooksHandled();
     expect(record.comments.at(-1)!.body).toBe("@maintainer, nothing on this issue is waiting for approval.");
     for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
   });

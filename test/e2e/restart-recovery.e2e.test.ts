@@ -5,7 +5,13 @@ import { MAX_ATTEMPTS } from "../../src/jobs/run-job.ts";
 import { SqliteState } from "../../src/jobs/stores/sqlite-state.ts";
 import { INSTALLATION_ID, OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
 import { branchLog, headOf } from "../helpers/git-fixtures.ts";
-import { mockInstallationToken, mockJob, newRecord } from "../helpers/github-api-mock.ts";
+import {
+  mockInstallationToken,
+  mockJob,
+  mockPermission,
+  mockRepoConfig,
+  newRecord,
+} from "../helpers/github-api-mock.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 
 let harness: Harness | undefined;
@@ -114,5 +120,52 @@ describe("a restart never loses a job", () => {
     );
     expect(record.commentEdits.at(-1)!.body).toContain("comment `/agent` to retry");
     expect(harness.model.requests).toHaveLength(0);
+  });
+
+  it("handles a webhook that was acknowledged but not yet handled when the process died", async () => {
+    harness = await startHarness({
+      beforeLoad: async ({ db }) => {
+        // What the receiver records before it answers GitHub; the process died right after.
+        const state = new SqliteState(db);
+        await state.accept({
+          trigger: {
+            kind: "label",
+            deliveryId: "d-acknowledged",
+            installationId: INSTALLATION_ID,
+            owner: OWNER,
+            repo: REPO,
+            issueNumber: 33,
+            sender: "maintainer",
+            instructions: undefined,
+            commentId: undefined,
+          },
+          labelName: "agent",
+          receivedAt: new Date().toISOString(),
+        });
+        state.close();
+      },
+      script: [call("give_up", { reason: "Nothing to do in this test." })],
+    });
+    const record = newRecord();
+    const scopes = [
+      mockInstallationToken(),
+      mockRepoConfig(undefined),
+      mockPermission("maintainer", "write"),
+      mockJob(record, {
+        cloneUrl: harness.cloneUrl,
+        issueNumber: 33,
+        issueTitle: "Left behind",
+        issueBody: "",
+        baseSha: headOf(harness.bare, "main"),
+        expectPullRequest: false,
+        extraComments: 1,
+      }),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await harness.agent.idle();
+    expect(harness.model.requests).toHaveLength(1);
+    expect(record.checkRunUpdates.at(-1)).toMatchObject({ status: "completed" });
+    expect(harness.logs.text).toContain("picked up 1 webhook request(s) a stopped process had not handled");
+    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
   });
 });

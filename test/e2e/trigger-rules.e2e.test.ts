@@ -40,7 +40,9 @@ describe("who and what may start work", () => {
       id: "d-unauthorized",
       ...issuesLabeled({ owner: OWNER, repo: REPO, issueNumber: 3, sender: "drive-by" }),
     });
-    await harness.agent.idle();
+    // GitHub got its answer before any API call: config and permission are asked afterwards.
+    expect(scopes.every((scope) => scope.pendingMocks().length > 0)).toBe(true);
+    await harness.agent.webhooksHandled();
     expect(record.comments).toHaveLength(1);
     expect(record.comments[0]!.body).toContain(
       "@drive-by, issue-agent only starts work for people with write access",

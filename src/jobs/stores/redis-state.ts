@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { DeliveryLog } from "../../triggers/delivery-log.ts";
-import { issueKey } from "../../triggers/trigger.ts";
+import { issueKey, type TriggerRequest } from "../../triggers/trigger.ts";
 import { isActive, type Job } from "../job.ts";
 import type { JobStore } from "../job-store.ts";
 
@@ -34,6 +34,18 @@ if ARGV[3] == '0' then
   redis.call('SREM', KEYS[3], ARGV[1])
 end
 return true
+`;
+
+/**
+ * Remembers the delivery id and, only when it is new, records the request as unsettled.
+ * KEYS: delivery key, unsettled hash. ARGV: delivery id, request JSON, retention seconds.
+ */
+const ACCEPT = `
+if redis.call('SET', KEYS[1], '1', 'EX', ARGV[3], 'NX') then
+  redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+  return 1
+end
+return 0
 `;
 
 /**
@@ -100,14 +112,34 @@ export class RedisState implements JobStore, DeliveryLog {
     return jobs.filter((job): job is Job => job !== undefined && isActive(job.state));
   }
 
-  async firstSighting(deliveryId: string): Promise<boolean> {
-    const result = await this.redis.set(
-      `${this.prefix}:delivery:${deliveryId}`,
-      "1",
-      "EX",
-      DELIVERY_RETENTION_SECONDS,
-      "NX",
+  private get unsettledHash() {
+    return `${this.prefix}:unsettled`;
+  }
+
+  async accept(request: TriggerRequest): Promise<boolean> {
+    const id = request.trigger.deliveryId;
+    const result = await this.redis.eval(
+      ACCEPT,
+      2,
+      `${this.prefix}:delivery:${id}`,
+      this.unsettledHash,
+      id,
+      JSON.stringify(request),
+      String(DELIVERY_RETENTION_SECONDS),
     );
-    return result === "OK";
+    return result === 1;
+  }
+
+  async settle(deliveryId: string): Promise<void> {
+    await this.redis.hdel(this.unsettledHash, deliveryId);
+  }
+
+  async unsettled(receivedBefore: Date): Promise<TriggerRequest[]> {
+    const all = Object.values(await this.redis.hgetall(this.unsettledHash)).map(
+      (json) => JSON.parse(json) as TriggerRequest,
+    );
+    return all
+      .filter((request) => new Date(request.receivedAt) < receivedBefore)
+      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
   }
 }

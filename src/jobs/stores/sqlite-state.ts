@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { DeliveryLog } from "../../triggers/delivery-log.ts";
-import { issueKey } from "../../triggers/trigger.ts";
+import { issueKey, type TriggerRequest } from "../../triggers/trigger.ts";
 import type { Job } from "../job.ts";
 import type { JobStore } from "../job-store.ts";
 
@@ -36,8 +36,13 @@ export class SqliteState implements JobStore, DeliveryLog {
       CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state);
       CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, seen_at TEXT NOT NULL);
     `);
+    // Databases from before the intake stage lack the pending request; nothing else changed.
+    const columns = this.db.prepare("PRAGMA table_info(deliveries)").all() as Array<{ name: string }>;
+    if (!columns.some((column) => column.name === "request")) {
+      this.db.exec("ALTER TABLE deliveries ADD COLUMN request TEXT");
+    }
     this.db
-      .prepare("DELETE FROM deliveries WHERE seen_at < ?")
+      .prepare("DELETE FROM deliveries WHERE seen_at < ? AND request IS NULL")
       .run(new Date(Date.now() - DELIVERY_RETENTION_DAYS * 86_400_000).toISOString());
   }
 
@@ -78,11 +83,22 @@ export class SqliteState implements JobStore, DeliveryLog {
     return rows.map((row) => JSON.parse(row.record) as Job);
   }
 
-  async firstSighting(deliveryId: string): Promise<boolean> {
+  async accept(request: TriggerRequest): Promise<boolean> {
     const result = this.db
-      .prepare("INSERT OR IGNORE INTO deliveries (id, seen_at) VALUES (?, ?)")
-      .run(deliveryId, new Date().toISOString());
+      .prepare("INSERT OR IGNORE INTO deliveries (id, seen_at, request) VALUES (?, ?, ?)")
+      .run(request.trigger.deliveryId, request.receivedAt, JSON.stringify(request));
     return result.changes === 1;
+  }
+
+  async settle(deliveryId: string): Promise<void> {
+    this.db.prepare("UPDATE deliveries SET request = NULL WHERE id = ?").run(deliveryId);
+  }
+
+  async unsettled(receivedBefore: Date): Promise<TriggerRequest[]> {
+    const rows = this.db
+      .prepare("SELECT request FROM deliveries WHERE request IS NOT NULL AND seen_at < ? ORDER BY seen_at")
+      .all(receivedBefore.toISOString()) as Array<{ request: string }>;
+    return rows.map((row) => JSON.parse(row.request) as TriggerRequest);
   }
 
   close(): void {

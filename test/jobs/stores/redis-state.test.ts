@@ -5,7 +5,7 @@ import { parseAgentConfig } from "../../../src/config/parse-agent-config.ts";
 import { RedisApprovals } from "../../../src/jobs/distributed/redis-approvals.ts";
 import { newJob, transition } from "../../../src/jobs/job.ts";
 import { RedisState } from "../../../src/jobs/stores/redis-state.ts";
-import type { Trigger } from "../../../src/triggers/trigger.ts";
+import type { Trigger, TriggerRequest } from "../../../src/triggers/trigger.ts";
 
 const redis = new Redis("redis://127.0.0.1:6379");
 const prefix = `issue-agent-unit-${randomBytes(4).toString("hex")}`;
@@ -46,11 +46,25 @@ describe("RedisState (real Redis)", () => {
     expect((await b.createUnlessActive(newJob(trigger(1), config))).created).toBe(true);
   });
 
-  it("recognizes a redelivered webhook from any process", async () => {
+  it("recognizes a redelivered webhook from any process, and hands unsettled requests to any", async () => {
     const a = new RedisState(redis, prefix);
     const b = new RedisState(redis.duplicate(), prefix);
-    expect(await a.firstSighting("delivery-x")).toBe(true);
-    expect(await b.firstSighting("delivery-x")).toBe(false);
+    const request = (deliveryId: string, receivedAt: string): TriggerRequest => ({
+      trigger: { ...trigger(2), deliveryId },
+      labelName: undefined,
+      receivedAt,
+    });
+    expect(await a.accept(request("delivery-x", "2026-11-23T10:00:00.000Z"))).toBe(true);
+    expect(await b.accept(request("delivery-x", "2026-11-23T10:00:05.000Z"))).toBe(false);
+    expect(await a.accept(request("delivery-y", "2026-11-23T10:00:01.000Z"))).toBe(true);
+    expect(await b.unsettled(new Date("2026-11-23T10:00:00.500Z"))).toEqual([
+      request("delivery-x", "2026-11-23T10:00:00.000Z"),
+    ]);
+    await b.settle("delivery-x");
+    expect(await a.unsettled(new Date("2026-11-23T11:00:00.000Z"))).toEqual([
+      request("delivery-y", "2026-11-23T10:00:01.000Z"),
+    ]);
+    expect(await b.accept(request("delivery-x", "2026-11-23T10:00:09.000Z"))).toBe(false);
   });
 });
 

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../../src/config/parse-agent-config.ts";
 import { newJob, transition } from "../../../src/jobs/job.ts";
 import { SqliteState } from "../../../src/jobs/stores/sqlite-state.ts";
-import type { Trigger } from "../../../src/triggers/trigger.ts";
+import type { Trigger, TriggerRequest } from "../../../src/triggers/trigger.ts";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-sqlite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,6 +21,11 @@ const trigger = (issueNumber: number): Trigger => ({
   commentId: undefined,
 });
 const config = parseAgentConfig(undefined);
+const request = (deliveryId: string, receivedAt: string): TriggerRequest => ({
+  trigger: { ...trigger(1), deliveryId },
+  labelName: "agent",
+  receivedAt,
+});
 
 describe("SqliteState", () => {
   it("keeps jobs and deliveries across a restart (a new instance on the same file)", async () => {
@@ -30,14 +35,21 @@ describe("SqliteState", () => {
     await first.createUnlessActive(job);
     const running = { ...transition(job, "running", "started"), report: { checkRunId: 77 } };
     await first.save(running);
-    expect(await first.firstSighting("delivery-a")).toBe(true);
+    expect(await first.accept(request("delivery-a", "2026-11-23T10:00:00.000Z"))).toBe(true);
+    expect(await first.accept(request("delivery-b", "2026-11-23T10:00:01.000Z"))).toBe(true);
+    await first.settle("delivery-b");
     first.close();
 
     const second = new SqliteState(file);
     expect(await second.get(job.id)).toEqual(running);
     expect((await second.listActive()).map((j) => j.id)).toEqual([job.id]);
-    expect(await second.firstSighting("delivery-a")).toBe(false);
-    expect(await second.firstSighting("delivery-b")).toBe(true);
+    // A settled request is still a redelivery; an unsettled one is work to pick up after the restart.
+    expect(await second.accept(request("delivery-a", "2026-11-23T11:00:00.000Z"))).toBe(false);
+    expect(await second.accept(request("delivery-b", "2026-11-23T11:00:00.000Z"))).toBe(false);
+    expect(await second.unsettled(new Date("2026-11-23T09:00:00.000Z"))).toEqual([]);
+    expect(await second.unsettled(new Date("2026-11-23T12:00:00.000Z"))).toEqual([
+      request("delivery-a", "2026-11-23T10:00:00.000Z"),
+    ]);
     second.close();
   });
 

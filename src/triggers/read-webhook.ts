@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { type Classification, classifyComment, classifyLabeled } from "./classify-event.ts";
+import type { TriggerRequest } from "./trigger.ts";
+import { issueCommentCreatedPayload, issuesLabeledPayload } from "./webhook-payloads.schema.ts";
+
+export type WebhookReading =
+  | { outcome: "request"; request: TriggerRequest }
+  | { outcome: "ignored"; reason: string }
+  | { outcome: "malformed"; problems: string };
+
+/**
+ * The webhook receiver's whole decision, pure and without API calls so the acknowledgement is fast:
+ * is this a well-formed event that may start work, and if so, what exactly was asked.
+ */
+export function readWebhook(
+  delivery: { id: string; name: string; payload: unknown },
+  receivedAt: Date = new Date(),
+): WebhookReading {
+  const isComment = delivery.name === "issue_comment";
+  let classification: Classification;
+  let payload: z.infer<typeof issuesLabeledPayload> | z.infer<typeof issueCommentCreatedPayload>;
+  if (isComment) {
+    const parsed = issueCommentCreatedPayload.safeParse(delivery.payload);
+    if (!parsed.success) return { outcome: "malformed", problems: z.prettifyError(parsed.error) };
+    payload = parsed.data;
+    classification = classifyComment(parsed.data);
+  } else {
+    const parsed = issuesLabeledPayload.safeParse(delivery.payload);
+    if (!parsed.success) return { outcome: "malformed", problems: z.prettifyError(parsed.error) };
+    payload = parsed.data;
+    classification = classifyLabeled(parsed.data);
+  }
+  if (!classification.start) return { outcome: "ignored", reason: classification.reason };
+  return {
+    outcome: "request",
+    request: {
+      trigger: {
+        kind: classification.kind,
+        deliveryId: delivery.id,
+        installationId: payload.installation?.id,
+        owner: payload.repository.owner.login,
+        repo: payload.repository.name,
+        issueNumber: payload.issue.number,
+        sender: payload.sender.login,
+        instructions: classification.instructions,
+        commentId: classification.commentId,
+      },
+      labelName: classification.labelName,
+      receivedAt: receivedAt.toISOString(),
+    },
+  };
+}
