@@ -121,6 +121,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
   });
 
   let workspace: Workspace | undefined;
+  let recyclable = false;
   let verdict: Verdict = { conclusion: "failure", headline: "failed unexpectedly", detail: undefined };
   try {
     if (job.pullRequestUrls.length > 0) {
@@ -174,6 +175,8 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       objectSource: workspace.objectSource,
     });
     reporter.progress.unsandboxed = !sandbox.isolated;
+    // A tree whose `.git` the commands could not write is safe for the app to run git in again.
+    recyclable = sandbox.isolated;
 
     // 3. The agent, inside the guardrails.
     const model = deps.modelFor(job);
@@ -323,7 +326,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       ),
     };
     await reporter.finish(verdict.conclusion, verdict.headline, verdict.detail);
-    await workspace?.dispose();
+    await workspace?.dispose({ recycle: recyclable });
     await deps.store.save(job);
   }
   deps.log.info({ jobId, state: job.state, conclusion: verdict.conclusion }, `job ${job.state}`);

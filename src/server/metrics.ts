@@ -10,7 +10,7 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly webhookSeconds = new Histogram({
     name: "issue_agent_webhook_handling_seconds",
-    help: "Time from receiving a webhook to answering it (validate, authorize, record, enqueue).",
+    help: "Time from receiving a webhook to answering it (validate, drop redeliveries, record).",
     labelNames: ["event"],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { mkdir, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { openGit } from "./open-git.ts";
 
@@ -9,10 +9,17 @@ export interface CachedRepository {
   release(): void;
 }
 
+/** Idle working trees kept per repository, ready for the next job (see keepTree). */
+const TREES_PER_REPOSITORY = 2;
+/** Beside the mirror, not in it: the sandbox mounts the mirror, and must not see other trees. */
+const treesOf = (mirror: string) => mirror.replace(/\.git$/, ".trees");
+
 /**
  * One bare mirror per repository, updated with `git fetch` before each job, so a job's clone is a
- * local `--shared` clone that copies no objects. The cache stays within a disk budget by evicting
- * the least recently used mirrors that no running job uses.
+ * local `--shared` clone that copies no objects. Working trees of finished jobs can be kept beside
+ * the mirror, so the next job resets one instead of checking out every file again. The cache stays
+ * within a disk budget by evicting the least recently used mirrors (with their trees) that no
+ * running job uses.
  */
 export class RepositoryCache {
   private readonly root: string;
@@ -49,6 +56,38 @@ export class RepositoryCache {
     }
   }
 
+  /**
+   * Moves an idle working tree of this mirror to `destination`; false when there is none. Each
+   * tree is taken by one job at most: the rename is atomic.
+   */
+  async takeTree(mirror: string, destination: string): Promise<boolean> {
+    const pool = treesOf(mirror);
+    for (const name of await readdir(pool).catch(() => [] as string[])) {
+      const moved = await rename(path.join(pool, name), destination).then(
+        () => true,
+        () => false,
+      );
+      if (moved) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Keeps a finished job's working tree for the next job on the repository, if there is room;
+   * false when the caller should delete it. Only trees whose `.git` the job's commands could not
+   * write may be kept (the sandbox mounts it read-only): the app runs git in them again.
+   */
+  async keepTree(mirror: string, tree: string): Promise<boolean> {
+    const pool = treesOf(mirror);
+    const idle = await readdir(pool).catch(() => [] as string[]);
+    if (idle.length >= TREES_PER_REPOSITORY) return false;
+    await mkdir(pool, { recursive: true });
+    return rename(tree, path.join(pool, randomBytes(6).toString("hex"))).then(
+      () => true,
+      () => false,
+    );
+  }
+
   private async update(mirror: string, cloneUrl: string, gitEnv: Record<string, string>): Promise<void> {
     const exists = await stat(path.join(mirror, "HEAD")).then(
       () => true,
@@ -83,7 +122,11 @@ export class RepositoryCache {
             (s) => s.mtimeMs,
             () => 0,
           );
-          return { path: full, used, bytes: await directorySize(full) };
+          return {
+            path: full,
+            used,
+            bytes: (await directorySize(full)) + (await directorySize(treesOf(full))),
+          };
         }),
     );
     let total = mirrors.reduce((sum, m) => sum + m.bytes, 0);
@@ -91,6 +134,7 @@ export class RepositoryCache {
     for (const mirror of mirrors.sort((a, b) => a.used - b.used)) {
       if (total <= this.maxBytes) break;
       if ((this.inUse.get(mirror.path) ?? 0) > 0) continue;
+      await rm(treesOf(mirror.path), { recursive: true, force: true });
       await rm(mirror.path, { recursive: true, force: true });
       total -= mirror.bytes;
       evicted.push(mirror.path);

@@ -22,7 +22,11 @@ export interface Workspace {
   git: SimpleGit;
   /** The repository cache's mirror this clone borrows objects from; commands must see it. */
   objectSource: string | undefined;
-  dispose(): Promise<void>;
+  /**
+   * Removes the workspace. With `recycle` (only when the job's commands could not write `.git`),
+   * the working tree may instead be kept in the repository cache for the next job.
+   */
+  dispose(options?: { recycle?: boolean }): Promise<void>;
 }
 
 export async function createWorkspace(options: {
@@ -47,13 +51,42 @@ export async function createWorkspace(options: {
       "Check that the app is installed on this repository with the contents permission.",
     );
   });
-  const dispose = async () => {
+  const dispose = async ({ recycle = false }: { recycle?: boolean } = {}) => {
+    if (recycle && cached && options.cache) {
+      // Cleaned now, off the next job's clock; that job only moves it to its base.
+      const kept = await cleanTree(dir, env)
+        .then(() => options.cache?.keepTree(cached.path, dir))
+        .catch(() => false);
+      if (!kept) await rm(dir, { recursive: true, force: true });
+    }
     await rm(jobDir, { recursive: true, force: true });
     cached?.release();
   };
 
   try {
-    if (cached) {
+    // Which branch names are taken: the mirror was fetched (with --prune) a moment ago, so its
+    // branches are the remote's. Looked up while the working tree is prepared.
+    const branchName = unusedBranchName(options.branch, () =>
+      cached
+        ? openGit(cached.path, env).raw([
+            "for-each-ref",
+            "--format=%(refname)",
+            `refs/heads/${options.branch}*`,
+          ])
+        : openGit(jobDir, env).listRemote(["--heads", options.cloneUrl, `${options.branch}*`]),
+    );
+    branchName.catch(() => undefined); // awaited below; an early failure must not go unhandled
+    const reused =
+      cached && options.cache && (await options.cache.takeTree(cached.path, dir))
+        ? await resetTree(dir, cached.path, options.baseBranch, env).then(
+            () => true,
+            async () => {
+              await rm(dir, { recursive: true, force: true });
+              return false;
+            },
+          )
+        : false;
+    if (cached && !reused) {
       // A local clone that borrows the mirror's objects: no copy, no network.
       await openGit(jobDir, env).clone(cached.path, dir, {
         "--shared": null,
@@ -62,7 +95,7 @@ export async function createWorkspace(options: {
         "--no-tags": null,
       });
       await openGit(dir, env).raw(["remote", "set-url", "origin", options.cloneUrl]);
-    } else {
+    } else if (!cached) {
       await openGit(jobDir, env).clone(options.cloneUrl, dir, {
         "--branch": options.baseBranch,
         "--single-branch": null,
@@ -71,7 +104,7 @@ export async function createWorkspace(options: {
     }
     const git = openGit(dir, env);
     const baseSha = (await git.revparse(["HEAD"])).trim();
-    const branch = await unusedBranchName(git, options.branch);
+    const branch = await branchName;
     await git.checkoutLocalBranch(branch);
     return {
       dir,
@@ -94,12 +127,11 @@ export async function createWorkspace(options: {
 }
 
 /** A re-run on the same issue must not push over an earlier attempt's branch. */
-async function unusedBranchName(git: SimpleGit, wanted: string): Promise<string> {
-  const remote = await git.listRemote(["--heads", "origin", `${wanted}*`]);
+async function unusedBranchName(wanted: string, listRemoteBranches: () => Promise<string>): Promise<string> {
   const taken = new Set(
-    remote
+    (await listRemoteBranches())
       .split("\n")
-      .map((line) => line.split("\trefs/heads/")[1])
+      .map((line) => line.split("refs/heads/")[1])
       .filter((name): name is string => Boolean(name)),
   );
   if (!taken.has(wanted)) return wanted;
@@ -107,4 +139,33 @@ async function unusedBranchName(git: SimpleGit, wanted: string): Promise<string>
     const candidate = `${wanted}-${attempt}`;
     if (!taken.has(candidate)) return candidate;
   }
+}
+
+/** Discards a finished job's changes, untracked and ignored files, so the tree can be kept. */
+async function cleanTree(dir: string, env: Record<string, string>): Promise<void> {
+  const git = openGit(dir, env);
+  await git.raw(["reset", "--quiet", "--hard"]);
+  await git.raw(["clean", "-ffdxq"]);
+}
+
+/**
+ * Turns a kept (cleaned) working tree into what a fresh `--shared` clone of the base branch would
+ * be: the base checked out, nothing untracked, earlier jobs' branches deleted. Only the files that
+ * differ from the earlier job's base are written.
+ */
+async function resetTree(
+  dir: string,
+  mirror: string,
+  baseBranch: string,
+  env: Record<string, string>,
+): Promise<void> {
+  const sha = (await openGit(mirror, env).revparse([`refs/heads/${baseBranch}`])).trim();
+  const git = openGit(dir, env);
+  await git.raw(["checkout", "--quiet", "--force", "-B", baseBranch, sha]);
+  await git.raw(["clean", "-ffdxq"]);
+  await git.raw(["update-ref", `refs/remotes/origin/${baseBranch}`, sha]);
+  const branches = (await git.raw(["for-each-ref", "--format=%(refname)", "refs/heads/"]))
+    .split("\n")
+    .filter((ref) => ref && ref !== `refs/heads/${baseBranch}`);
+  for (const ref of branches) await git.raw(["update-ref", "-d", ref]);
 }

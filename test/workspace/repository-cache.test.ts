@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -75,6 +83,39 @@ describe("RepositoryCache", () => {
     expect(result.output).toBe("second\ninitial\n");
     await first.dispose();
     await second.dispose();
+  });
+
+  it("keeps a finished job's tree for the next job, which gets it as clean as a fresh clone", async () => {
+    const cache = new RepositoryCache(path.join(root, "tree-cache"), 1024 ** 3);
+    const first = await workspaceFor(cache, "agent/3-c");
+    const trees = `${first.objectSource!.replace(/\.git$/, "")}.trees`;
+    // The job leaves everything a job can leave: an edit, a commit on its branch, new and ignored files.
+    writeFileSync(path.join(first.dir, ".gitignore"), "build/\n");
+    git(first.dir, "add", ".gitignore");
+    git(first.dir, "-c", "user.name=x", "-c", "user.email=x@x", "commit", "--quiet", "-m", "job work");
+    writeFileSync(path.join(first.dir, "README.md"), "changed\n");
+    writeFileSync(path.join(first.dir, "notes.txt"), "untracked\n");
+    rmSync(path.join(first.dir, "build"), { recursive: true, force: true });
+    git(first.dir, "init", "--quiet", "build"); // even a nested repository
+    await first.dispose({ recycle: true });
+    expect(readdirSync(trees)).toHaveLength(1);
+
+    const second = await workspaceFor(cache, "agent/4-d");
+    expect(readdirSync(trees)).toHaveLength(0); // taken, not shared
+    expect(readFileSync(path.join(second.dir, "README.md"), "utf8")).toBe("hello\n");
+    expect(git(second.dir, "status", "--porcelain", "--ignored")).toBe("");
+    expect(
+      git(second.dir, "for-each-ref", "--format=%(refname:short)", "refs/heads/").split("\n").filter(Boolean),
+    ).toEqual(["agent/4-d", "main"]);
+    expect(git(second.dir, "log", "--format=%s", "-1").trim()).toBe(
+      git(remote.bare, "log", "--format=%s", "-1", "main").trim(),
+    );
+    expect(second.branch).toBe("agent/4-d");
+
+    // Without `recycle` (a job whose commands could write `.git`), the tree is deleted.
+    await second.dispose();
+    expect(readdirSync(trees)).toHaveLength(0);
+    expect(existsSync(second.dir)).toBe(false);
   });
 
   it("evicts the least recently used mirrors beyond its budget, never one a job is using", async () => {
