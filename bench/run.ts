@@ -256,7 +256,7 @@ async function stepOverhead(): Promise<void> {
           refusal: null,
           tool_calls: [{ id: `c${turn}`, type: "function" as const, function: message }],
         },
-        usage: { promptTokens: 1, completionTokens: 1 },
+        usage: { promptTokens: 1, cachedPromptTokens: 0, completionTokens: 1 },
       };
       modelMs += performance.now() - started;
       return result;

@@ -2,6 +2,7 @@ import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/reso
 import { z } from "zod";
 import { JobCancelled, LimitsExceeded, ModelMisbehaved } from "../errors.ts";
 import type { Model } from "./model.ts";
+import { costOf, type ModelPrice } from "./pricing.ts";
 import { executeToolCall } from "./tools/execute-tool-call.ts";
 import type { AgentOutcome, Tool, ToolContext } from "./tools/tool.ts";
 
@@ -27,6 +28,8 @@ export async function runAgentLoop(options: {
   messages: ChatCompletionMessageParam[];
   limits: AgentLimits;
   context: ToolContext;
+  /** The model's price; without one the cost stays unknown. */
+  price?: ModelPrice | undefined;
   onStep?: (step: number) => void;
 }): Promise<AgentOutcome> {
   const { model, tools, messages, limits, context } = options;
@@ -65,6 +68,8 @@ export async function runAgentLoop(options: {
     log.usage.modelCalls += 1;
     log.usage.promptTokens += turn.usage.promptTokens;
     log.usage.completionTokens += turn.usage.completionTokens;
+    log.usage.cachedPromptTokens += turn.usage.cachedPromptTokens;
+    if (options.price) log.usage.costUsd = (log.usage.costUsd ?? 0) + costOf(turn.usage, options.price);
 
     const calls = (turn.message.tool_calls ?? []).filter((call) => call.type === "function");
     messages.push({

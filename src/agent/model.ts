@@ -7,7 +7,8 @@ import type {
 /** One model turn: the assistant message and what it cost. */
 export interface ModelTurn {
   message: ChatCompletionMessage;
-  usage: { promptTokens: number; completionTokens: number };
+  /** `cachedPromptTokens` counts the prompt tokens the provider served from its cache. */
+  usage: { promptTokens: number; cachedPromptTokens: number; completionTokens: number };
 }
 
 /** The LLM as the agent loop sees it. The OpenAI SDK implements it; tests use a scripted server. */

@@ -50,6 +50,7 @@ export class OpenAIChatModel implements Model {
       message,
       usage: {
         promptTokens: response.usage?.prompt_tokens ?? 0,
+        cachedPromptTokens: response.usage?.prompt_tokens_details?.cached_tokens ?? 0,
         completionTokens: response.usage?.completion_tokens ?? 0,
       },
     };

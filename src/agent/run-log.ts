@@ -50,8 +50,11 @@ export interface DeliveredStep {
 
 export interface TokenUsage {
   promptTokens: number;
+  cachedPromptTokens: number;
   completionTokens: number;
   modelCalls: number;
+  /** US dollars, from the model's price; undefined when the model has no known price. */
+  costUsd: number | undefined;
 }
 
 export class RunLog {
@@ -61,7 +64,13 @@ export class RunLog {
   readonly steps: DeliveredStep[] = [];
   /** Gate results of the last rejected attempt to deliver a step, if the run ended on one. */
   lastRejectedGates: GateResult[] | undefined;
-  readonly usage: TokenUsage = { promptTokens: 0, completionTokens: 0, modelCalls: 0 };
+  readonly usage: TokenUsage = {
+    promptTokens: 0,
+    cachedPromptTokens: 0,
+    completionTokens: 0,
+    modelCalls: 0,
+    costUsd: undefined,
+  };
   turns = 0;
   private readonly listeners: Array<() => void> = [];
 

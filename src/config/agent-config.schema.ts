@@ -50,6 +50,20 @@ export const agentConfigSchema = z
           .min(1_000)
           .default(2_000_000)
           .describe("Most tokens (prompt + completion, summed over all model calls) one job may use."),
+        price: z
+          .strictObject({
+            input_per_million: z.number().nonnegative().describe("USD per million prompt tokens."),
+            cached_input_per_million: z
+              .number()
+              .nonnegative()
+              .optional()
+              .describe("USD per million prompt tokens served from the provider's cache."),
+            output_per_million: z.number().nonnegative().describe("USD per million completion tokens."),
+          })
+          .optional()
+          .describe(
+            "The model's price; overrides the built-in table of OpenAI prices (needed for other endpoints).",
+          ),
       })
       .prefault({})
       .describe("Limits on the agent loop. The harness enforces them; the model is only told."),

@@ -4,6 +4,7 @@ import { JobClock } from "../agent/job-clock.ts";
 import type { Model } from "../agent/model.ts";
 import { buildInitialMessages } from "../agent/prompt/build-messages.ts";
 import { RunLog } from "../agent/run-log.ts";
+import { priceFor, type ModelPrice } from "../agent/pricing.ts";
 import { defaultTools } from "../agent/tools/default-tools.ts";
 import type { AgentOutcome, Tool } from "../agent/tools/tool.ts";
 import { describeError, JobInterrupted, UserFacingError } from "../errors.ts";
@@ -215,6 +216,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         maxTokens: config.agent.max_tokens,
         maxConsecutiveFormatErrors: 3,
       },
+      price: priceFor(model.name, priceOverride(config)),
       context: {
         workspace: workspaceDir,
         sandbox,
@@ -398,5 +400,18 @@ function redactingForge(forge: Forge, redactor: SecretRedactor): Forge {
     updatePullRequestBody: (n, body) => forge.updatePullRequestBody(n, r(body)),
     addLabels: (n, labels) => forge.addLabels(n, labels),
     requestReview: (n, logins) => forge.requestReview(n, logins),
+  };
+}
+
+/** The repository's `agent.price`, in the price table's shape. */
+function priceOverride(config: Job["config"]): ModelPrice | undefined {
+  const price = config.agent.price;
+  if (!price) return undefined;
+  return {
+    inputPerMillion: price.input_per_million,
+    ...(price.cached_input_per_million === undefined
+      ? {}
+      : { cachedInputPerMillion: price.cached_input_per_million }),
+    outputPerMillion: price.output_per_million,
   };
 }

@@ -1,3 +1,4 @@
+import { formatCost } from "../agent/pricing.ts";
 import type { DeliveredStep, RunLog } from "../agent/run-log.ts";
 import {
   renderGateTable,
@@ -71,7 +72,7 @@ export function renderPullRequestBody(content: PullRequestContent): string {
       : ["_The agent ran no commands._"]),
     "",
     "## Usage",
-    `${log.turns} turns, ${log.usage.modelCalls} model calls, ${log.usage.promptTokens} prompt tokens, ${log.usage.completionTokens} completion tokens (${log.totalTokens} total).`,
+    `${log.turns} turns, ${log.usage.modelCalls} model calls, ${log.usage.promptTokens} prompt tokens, ${log.usage.completionTokens} completion tokens (${log.totalTokens} total, ${log.usage.cachedPromptTokens} prompt tokens from the provider's cache); ${formatCost(log.usage.costUsd)}.`,
   ].join("\n");
 }
 

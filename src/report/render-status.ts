@@ -1,3 +1,4 @@
+import { formatCost } from "../agent/pricing.ts";
 import type { CheckRunOutput } from "../forge/forge.ts";
 import type { JobProgress } from "./job-progress.ts";
 import {
@@ -102,5 +103,5 @@ function pullRequestLines(progress: JobProgress): string[] {
 function usageLine(progress: JobProgress): string {
   const log = progress.log;
   if (!log) return "";
-  return `<sub>${log.turns} turns · ${log.usage.modelCalls} model calls · ${log.usage.promptTokens.toLocaleString("en-US")} prompt + ${log.usage.completionTokens.toLocaleString("en-US")} completion tokens · ${log.commands.length} commands</sub>`;
+  return `<sub>${log.turns} turns · ${log.usage.modelCalls} model calls · ${log.usage.promptTokens.toLocaleString("en-US")} prompt + ${log.usage.completionTokens.toLocaleString("en-US")} completion tokens · ${formatCost(log.usage.costUsd)} · ${log.commands.length} commands</sub>`;
 }

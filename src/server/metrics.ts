@@ -40,6 +40,11 @@ export class Metrics {
     labelNames: ["kind"],
     registers: [this.registry],
   });
+  private readonly cost = new Counter({
+    name: "issue_agent_cost_usd_total",
+    help: "What jobs' model calls cost, in US dollars, from each model's price (jobs without a known price are not counted).",
+    registers: [this.registry],
+  });
   private readonly gates = new Counter({
     name: "issue_agent_gate_outcomes_total",
     help: "Gate verdicts, by gate and outcome.",
@@ -82,6 +87,8 @@ export class Metrics {
     if (job.usage) {
       this.tokens.inc({ kind: "prompt" }, job.usage.promptTokens);
       this.tokens.inc({ kind: "completion" }, job.usage.completionTokens);
+      this.tokens.inc({ kind: "cached_prompt" }, job.usage.cachedPromptTokens ?? 0);
+      if (job.usage.costUsd !== undefined) this.cost.inc(job.usage.costUsd);
     }
     for (const outcome of job.gateOutcomes) this.gates.inc(outcome);
   }

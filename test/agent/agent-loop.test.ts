@@ -33,7 +33,7 @@ function listingModel(tokens: number, delayMs = 0): Model & { calls: number } {
             { id: `c${this.calls}`, type: "function", function: { name: "list_files", arguments: "{}" } },
           ],
         },
-        usage: { promptTokens: tokens, completionTokens: 0 },
+        usage: { promptTokens: tokens, cachedPromptTokens: 0, completionTokens: 0 },
       };
     },
   };

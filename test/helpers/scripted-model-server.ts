@@ -108,7 +108,12 @@ export class ScriptedModelServer {
             },
           },
         ],
-        usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
+        usage: {
+          prompt_tokens: 100,
+          completion_tokens: 20,
+          total_tokens: 120,
+          prompt_tokens_details: { cached_tokens: 30 },
+        },
       }),
     );
   }

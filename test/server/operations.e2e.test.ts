@@ -46,7 +46,10 @@ describe("operations endpoints", () => {
 
     const record = newRecord();
     mockInstallationToken();
-    mockRepoConfig(undefined);
+    // USD per million tokens: 2 for prompt tokens, 0.5 for cached ones, 8 for completion tokens.
+    mockRepoConfig(
+      "agent:\n  price: { input_per_million: 2, cached_input_per_million: 0.5, output_per_million: 8 }\n",
+    );
     mockPermission("maintainer", "write");
     mockJob(record, {
       cloneUrl: h.cloneUrl,
@@ -63,6 +66,10 @@ describe("operations endpoints", () => {
     expect(metrics).toMatch(/issue_agent_webhook_handling_seconds_count\{event="issues.labeled"\} 1/);
     expect(metrics).toMatch(/issue_agent_jobs_finished_total\{state="succeeded"\} 1/);
     expect(metrics).toMatch(/issue_agent_tokens_total\{kind="prompt"\} 200/);
+    expect(metrics).toMatch(/issue_agent_tokens_total\{kind="cached_prompt"\} 60/);
+    // Two calls of 70 uncached + 30 cached prompt tokens and 20 completion tokens each.
+    const cost = Number(/^issue_agent_cost_usd_total ([\d.e-]+)$/m.exec(metrics)?.[1]);
+    expect(cost).toBeCloseTo((2 * (70 * 2 + 30 * 0.5 + 20 * 8)) / 1_000_000, 12);
     expect(metrics).toMatch(/issue_agent_gate_outcomes_total\{gate="test-first",status="skipped"\} 1/);
     expect(metrics).toMatch(/issue_agent_job_duration_seconds_count\{state="succeeded"\} 1/);
     expect(metrics).toMatch(/issue_agent_jobs_active\{state="running"\} 0/);

@@ -1,0 +1,58 @@
+/** What a model costs, in US dollars per million tokens. */
+export interface ModelPrice {
+  inputPerMillion: number;
+  /** Prompt tokens the provider served from its cache; charged at `inputPerMillion` when absent. */
+  cachedInputPerMillion?: number;
+  outputPerMillion: number;
+}
+
+/**
+ * List prices of OpenAI's models (USD per million tokens) as published by OpenAI. Other endpoints
+ * (vLLM, Ollama, Azure deployments with their own names) set `agent.price` in .github/agent.yml.
+ */
+export const DEFAULT_PRICES: Readonly<Record<string, ModelPrice>> = {
+  "gpt-5": { inputPerMillion: 1.25, cachedInputPerMillion: 0.125, outputPerMillion: 10 },
+  "gpt-5-mini": { inputPerMillion: 0.25, cachedInputPerMillion: 0.025, outputPerMillion: 2 },
+  "gpt-5-nano": { inputPerMillion: 0.05, cachedInputPerMillion: 0.005, outputPerMillion: 0.4 },
+  "gpt-4.1": { inputPerMillion: 2, cachedInputPerMillion: 0.5, outputPerMillion: 8 },
+  "gpt-4.1-mini": { inputPerMillion: 0.4, cachedInputPerMillion: 0.1, outputPerMillion: 1.6 },
+  "gpt-4.1-nano": { inputPerMillion: 0.1, cachedInputPerMillion: 0.025, outputPerMillion: 0.4 },
+  "gpt-4o": { inputPerMillion: 2.5, cachedInputPerMillion: 1.25, outputPerMillion: 10 },
+  "gpt-4o-mini": { inputPerMillion: 0.15, cachedInputPerMillion: 0.075, outputPerMillion: 0.6 },
+  o3: { inputPerMillion: 2, cachedInputPerMillion: 0.5, outputPerMillion: 8 },
+  "o4-mini": { inputPerMillion: 1.1, cachedInputPerMillion: 0.275, outputPerMillion: 4.4 },
+};
+
+/**
+ * The price that applies to a model: the repository's override, else the table's entry for the
+ * model or for its dated snapshot (`gpt-4.1-2025-04-14` is priced as `gpt-4.1`); undefined when
+ * unknown, and then the cost is reported as unknown rather than guessed.
+ */
+export function priceFor(model: string, override?: ModelPrice): ModelPrice | undefined {
+  if (override) return override;
+  const exact = DEFAULT_PRICES[model];
+  if (exact) return exact;
+  const undated = model.replace(/-\d{4}-\d{2}-\d{2}$/, "");
+  return DEFAULT_PRICES[undated];
+}
+
+/** The cost of one model call's tokens, in US dollars. */
+export function costOf(
+  usage: { promptTokens: number; cachedPromptTokens: number; completionTokens: number },
+  price: ModelPrice,
+): number {
+  const cached = Math.min(usage.cachedPromptTokens, usage.promptTokens);
+  const cachedRate = price.cachedInputPerMillion ?? price.inputPerMillion;
+  return (
+    ((usage.promptTokens - cached) * price.inputPerMillion +
+      cached * cachedRate +
+      usage.completionTokens * price.outputPerMillion) /
+    1_000_000
+  );
+}
+
+/** "$0.0123" for small sums, "$1.23" for larger ones; "unknown" without a price. */
+export function formatCost(costUsd: number | undefined): string {
+  if (costUsd === undefined) return "cost unknown (no price for this model; set `agent.price`)";
+  return costUsd >= 1 ? `$${costUsd.toFixed(2)}` : `$${costUsd.toFixed(4)}`;
+}
