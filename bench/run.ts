@@ -103,7 +103,7 @@ async function webhookBurst(): Promise<void> {
   };
   const deliveries = 500;
   const inFlight = 50;
-  const warmUp = 20;
+  const warmUp = 100;
   const cold = await load(url, 1, 0, 1, 1);
   const burstStarted = performance.now();
   const handledBefore = handling.length + warmUp;

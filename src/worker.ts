@@ -1,7 +1,7 @@
 import http from "node:http";
 import { Redis } from "ioredis";
 import { pino } from "pino";
-import { createProbot } from "probot";
+import { createProbot, type ProbotOctokit } from "probot";
 import { UserFacingError, ConfigError } from "./errors.ts";
 import { startBullWorker } from "./jobs/distributed/bullmq-queue.ts";
 import { RedisApprovals } from "./jobs/distributed/redis-approvals.ts";
@@ -9,6 +9,7 @@ import { githubJobHandler } from "./jobs/github-job-handler.ts";
 import { RedisState } from "./jobs/stores/redis-state.ts";
 import { redactorFromEnv } from "./security/secret-redactor.ts";
 import { operationsHandler } from "./server/health-handler.ts";
+import { delayNotice } from "./report/render-delay-notice.ts";
 import { Metrics } from "./server/metrics.ts";
 import { loadSettings, withoutProbotRedis } from "./settings.ts";
 
@@ -56,6 +57,17 @@ try {
     },
     store,
     handler: async (jobId, signal) => metrics.observeJob(await handler(jobId, signal)),
+    onFirstDelay: async (jobId, reason, retryAt) => {
+      const job = await store.get(jobId);
+      if (!job) return;
+      const octokit = (await probot.auth(job.trigger.installationId)) as InstanceType<typeof ProbotOctokit>;
+      await octokit.rest.issues.createComment({
+        owner: job.trigger.owner,
+        repo: job.trigger.repo,
+        issue_number: job.trigger.issueNumber,
+        body: delayNotice(reason, retryAt),
+      });
+    },
     log,
   });
   // Workers have no webhook server; they serve health, readiness and their job metrics here.

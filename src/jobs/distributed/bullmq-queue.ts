@@ -1,11 +1,14 @@
 import { DelayedError, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { withEvent } from "../job.ts";
 import type { JobQueue } from "../job-queue.ts";
 import type { JobStore } from "../job-store.ts";
 import { MAX_ATTEMPTS } from "../run-job.ts";
 import { admit, type AdmissionLimits } from "./admission.ts";
 
 const QUEUE_NAME = "jobs";
+/** The job event that marks a job held back by an admission limit (recorded once). */
+const DELAYED = "delayed by a limit:";
 
 function connection(redisUrl: string) {
   // BullMQ's blocking commands need unlimited retries per request.
@@ -61,6 +64,8 @@ export function startBullWorker(options: {
   limits: Omit<AdmissionLimits, "leaseMs">;
   store: JobStore;
   handler: (jobId: string, signal: AbortSignal) => Promise<void>;
+  /** Tells the issue, once per job, that a limit holds it back and when it is tried again. */
+  onFirstDelay?: (jobId: string, reason: string, retryAt: Date) => Promise<void>;
   log: {
     info(obj: object, msg: string): void;
     warn(obj: object, msg: string): void;
@@ -89,6 +94,14 @@ export function startBullWorker(options: {
       );
       if (!admission.admitted) {
         options.log.info({ jobId, reason: admission.reason }, "job delayed by an admission limit");
+        if (!record.events.some((event) => event.message.startsWith(DELAYED))) {
+          await options.store.save(withEvent(record, `${DELAYED} ${admission.reason}`));
+          await options
+            .onFirstDelay?.(jobId, admission.reason, new Date(admission.retryAt))
+            .catch((error: unknown) =>
+              options.log.warn({ err: error, jobId }, "could not tell the issue that its job is delayed"),
+            );
+        }
         await bullJob.moveToDelayed(admission.retryAt, token);
         throw new DelayedError();
       }
