@@ -44,8 +44,6 @@ export interface IssueAgent {
 export function createIssueAgent(options: {
   /** Defaults to the environment, read when Probot loads the app (after it has applied `.env`). */
   settings?: Settings;
-  store?: JobStore;
-  deliveries?: DeliveryLog;
   redactor?: SecretRedactor;
   env?: NodeJS.ProcessEnv;
 }): IssueAgent {
@@ -53,7 +51,7 @@ export function createIssueAgent(options: {
   let queue: JobQueue | undefined;
   let intake: Intake | undefined;
   let takeoverTimer: NodeJS.Timeout | undefined;
-  let store: JobStore | undefined = options.store;
+  let store: JobStore | undefined;
   let shuttingDown = false;
   let ready: () => Promise<boolean> = async () => false;
 
@@ -67,19 +65,30 @@ export function createIssueAgent(options: {
       // Scale-out: this process only receives webhooks; `npm run worker` processes run the jobs.
       const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 3 });
       const state = new RedisState(redis, settings.ISSUE_AGENT_REDIS_PREFIX);
-      store = options.store ?? state;
+      store = state;
       queue = new BullJobQueue(settings.REDIS_URL, settings.ISSUE_AGENT_REDIS_PREFIX);
-      deps = { store, queue, approvals: new RedisApprovals(redis, settings.ISSUE_AGENT_REDIS_PREFIX) };
-      deliveries = options.deliveries ?? state;
-      metrics = new Metrics(store);
+      deps = {
+        store: state,
+        queue,
+        inbox: state,
+        approvals: new RedisApprovals(redis, settings.ISSUE_AGENT_REDIS_PREFIX),
+      };
+      deliveries = state;
+      metrics = new Metrics(state);
       ready = async () => !shuttingDown && (await redis.ping()) === "PONG";
     } else {
-      const state =
-        options.store && options.deliveries ? undefined : new SqliteState(settings.ISSUE_AGENT_DB);
-      const jobs = options.store ?? (state as SqliteState);
+      const jobs = new SqliteState(settings.ISSUE_AGENT_DB);
       store = jobs;
       const approvals = new ApprovalDesk();
-      const handler = githubJobHandler({ probot, settings, store: jobs, approvals, redactor, env });
+      const handler = githubJobHandler({
+        probot,
+        settings,
+        store: jobs,
+        inbox: jobs,
+        approvals,
+        redactor,
+        env,
+      });
       metrics = new Metrics(jobs);
       const jobMetrics = metrics;
       queue = new InProcessQueue({
@@ -91,8 +100,8 @@ export function createIssueAgent(options: {
         },
       });
       ready = async () => !shuttingDown && (await jobs.listActive()) !== undefined;
-      deps = { store: jobs, queue, approvals };
-      deliveries = options.deliveries ?? (state as SqliteState);
+      deps = { store: jobs, queue, inbox: jobs, approvals };
+      deliveries = jobs;
       void recoverJobs(jobs, queue, probot.log);
     }
     const triggerDeps = deps;

@@ -41,6 +41,7 @@ try {
     probot,
     settings,
     store,
+    inbox: store,
     approvals: new RedisApprovals(redis, prefix),
     redactor: redactorFromEnv(),
     env: process.env,

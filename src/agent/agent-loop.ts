@@ -14,6 +14,11 @@ export interface AgentLimits {
   maxConsecutiveFormatErrors: number;
 }
 
+/** A maintainer's message, sent while the agent works; outside any untrusted fence, so it is an instruction. */
+function steeringMessage(message: { by: string; text: string }): string {
+  return `Message from the maintainer @${message.by}, sent while you were working. Take it into account from now on; where it conflicts with earlier instructions, it wins:\n${message.text}`;
+}
+
 const NUDGE =
   "Continue by calling one of the tools. When the work is complete call finish; if it cannot be done call give_up.";
 
@@ -28,6 +33,8 @@ export async function runAgentLoop(options: {
   messages: ChatCompletionMessageParam[];
   limits: AgentLimits;
   context: ToolContext;
+  /** Maintainers' messages that arrived since the last call; each is shown to the model once. */
+  steering?: () => Array<{ by: string; text: string }>;
   /** The model's price; without one the cost stays unknown. */
   price?: ModelPrice | undefined;
   onStep?: (step: number) => void;
@@ -58,6 +65,10 @@ export async function runAgentLoop(options: {
       );
     }
 
+    for (const message of options.steering?.() ?? []) {
+      log.maintainerMessages.push({ ...message, turn: log.turns + 1 });
+      messages.push({ role: "user", content: steeringMessage(message) });
+    }
     log.turns += 1;
     options.onStep?.(log.turns);
     const turn = await model.complete({

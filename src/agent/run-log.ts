@@ -62,6 +62,8 @@ export class RunLog {
   readonly commands: CommandRecord[] = [];
   readonly refusals: Refusal[] = [];
   readonly steps: DeliveredStep[] = [];
+  /** Messages maintainers sent while the agent worked, with the turn that first saw each. */
+  readonly maintainerMessages: Array<{ by: string; text: string; turn: number }> = [];
   /** Gate results of the last rejected attempt to deliver a step, if the run ended on one. */
   lastRejectedGates: GateResult[] | undefined;
   readonly usage: TokenUsage = {

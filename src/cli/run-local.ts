@@ -53,6 +53,7 @@ export async function runLocal(options: {
   try {
     const finished = await runJob(job.id, {
       store,
+      inbox: store,
       workspaceRoot,
       redactor: redactorFromEnv(),
       log: options.log,

@@ -7,6 +7,7 @@ import { GitHubForge } from "../forge/github-forge.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
 import type { Settings } from "../settings.ts";
 import type { Approvals } from "./approval-desk.ts";
+import type { JobInbox } from "./job-inbox.ts";
 import type { Job } from "./job.ts";
 import type { JobStore } from "./job-store.ts";
 import { RepositoryCache } from "../workspace/repository-cache.ts";
@@ -21,6 +22,7 @@ export function githubJobHandler(options: {
   settings: Settings;
   store: JobStore;
   approvals: Approvals;
+  inbox: JobInbox;
   redactor: SecretRedactor;
   env: NodeJS.ProcessEnv;
 }): (jobId: string, signal?: AbortSignal) => Promise<Job> {
@@ -38,6 +40,7 @@ export function githubJobHandler(options: {
       repositoryCache,
       redactor: options.redactor,
       approvals: options.approvals,
+      inbox: options.inbox,
       log: probot.log.child({ jobId }),
       ...(signal ? { signal } : {}),
       forgeFor: async (job) => {

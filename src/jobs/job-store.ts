@@ -14,4 +14,6 @@ export interface JobStore {
   save(job: Job): Promise<void>;
   /** Jobs queued or running, for recovery after a restart. */
   listActive(): Promise<Job[]>;
+  /** The issue's most recent job (the active one, if any), for `/agent status` and `/agent retry`. */
+  latestForIssue(issue: Pick<Job["trigger"], "owner" | "repo" | "issueNumber">): Promise<Job | undefined>;
 }

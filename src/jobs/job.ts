@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { GateStatus, PlanStep, TokenUsage } from "../agent/run-log.ts";
 import type { AgentConfig } from "../config/agent-config.schema.ts";
 import type { Trigger } from "../triggers/trigger.ts";
+import type { InboxItem } from "./job-inbox.ts";
 
 export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled";
 
@@ -38,6 +39,8 @@ export interface Job {
   usage: TokenUsage | undefined;
   /** Every gate verdict of the run, delivered steps and rejected attempts alike. */
   gateOutcomes: Array<{ gate: string; status: GateStatus }>;
+  /** Maintainers' messages received while the job ran (`/agent <instructions>`); absent in old records. */
+  messages?: InboxItem[];
 }
 
 export function newJob(trigger: Trigger, config: AgentConfig, now = new Date()): Job {

@@ -7,7 +7,7 @@ import { RunLog } from "../agent/run-log.ts";
 import { priceFor, type ModelPrice } from "../agent/pricing.ts";
 import { defaultTools } from "../agent/tools/default-tools.ts";
 import type { AgentOutcome, Tool } from "../agent/tools/tool.ts";
-import { describeError, JobInterrupted, UserFacingError } from "../errors.ts";
+import { describeError, JobCancelled, JobInterrupted, UserFacingError } from "../errors.ts";
 import type { CheckConclusion, Forge } from "../forge/forge.ts";
 import { StepDelivery } from "../gates/deliver-step.ts";
 import { PathPolicy } from "../guardrails/paths/path-policy.ts";
@@ -22,6 +22,7 @@ import { credentialForms } from "../workspace/git-environment.ts";
 import type { RepositoryCache } from "../workspace/repository-cache.ts";
 import { createWorkspace, type Workspace } from "../workspace/workspace.ts";
 import type { Approvals } from "./approval-desk.ts";
+import type { InboxItem, JobInbox } from "./job-inbox.ts";
 import { transition, withEvent, type Job } from "./job.ts";
 import type { JobStore } from "./job-store.ts";
 
@@ -37,6 +38,8 @@ export interface JobDependencies {
   /** May throw a ConfigError (no endpoint configured), which fails the job visibly. */
   modelFor(job: Job): Model;
   approvals: Approvals;
+  /** Stop requests and maintainers' messages for the job, from whichever process received them. */
+  inbox: JobInbox;
   workspaceRoot: string;
   /** Per-repository mirrors that make the second job's start fast; none means a plain clone. */
   repositoryCache?: RepositoryCache;
@@ -54,6 +57,8 @@ interface Verdict {
 }
 
 const MAX_COMMAND_IN_COMMENT = 2_000;
+/** How often a running job looks for `/agent stop` and steering messages. */
+const INBOX_POLL_MS = 1_000;
 /** A job whose process died this many times is not started again. */
 export const MAX_ATTEMPTS = 3;
 
@@ -121,6 +126,35 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     void reporter.refresh();
   });
 
+  // 0. The inbox: `/agent stop` aborts everything under way (the model call, the running command,
+  // the gates) within a poll; messages wait for the agent's next turn. Messages recorded before an
+  // interruption are delivered again.
+  const stop = new AbortController();
+  const signal = deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal;
+  let stoppedBy: string | undefined;
+  const undelivered: InboxItem[] = interrupted ? [...(job.messages ?? [])] : [];
+  const readInbox = async () => {
+    const items = await deps.inbox.take(jobId).catch((error: unknown) => {
+      deps.log.warn({ err: error, jobId }, "could not read the job's inbox");
+      return [] as InboxItem[];
+    });
+    for (const item of items) {
+      if (item.kind === "stop") {
+        stoppedBy ??= item.by;
+        stop.abort();
+        continue;
+      }
+      undelivered.push(item);
+      saveProgress((current) => ({ ...current, messages: [...(current.messages ?? []), item] }));
+      void reporter.note(
+        `💬 @${item.by} sent the agent a message; it reads it at its next turn:\n\n${quoteMarkdown(item.text)}`,
+      );
+    }
+  };
+  await readInbox();
+  const inboxPoller = setInterval(() => void readInbox(), INBOX_POLL_MS);
+  inboxPoller.unref();
+
   let workspace: Workspace | undefined;
   let recyclable = false;
   let verdict: Verdict = { conclusion: "failure", headline: "failed unexpectedly", detail: undefined };
@@ -142,6 +176,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         "Check the app's logs for crashes or memory limits, then comment `/agent` to retry.",
       );
     }
+    if (stoppedBy) throw new JobCancelled(`@${stoppedBy} stopped the job before it started.`);
     if (interrupted)
       await reporter.note(
         `The app restarted while this job was running; attempt ${job.attempts} started over from the beginning.`,
@@ -236,7 +271,15 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
             `⏸️ The agent wants to run this command, which needs approval because ${reason}:\n\n\`\`\`sh\n${shown}\n\`\`\`\n\nSomeone with write access can reply \`/agent approve\` or \`/agent deny\`. Without an answer within ${minutes} minutes it counts as denied. The decision applies to this command only.`,
           );
           await reporter.phase("Waiting for approval of a command");
-          const answer = await deps.approvals.wait(job.trigger, command, minutes * 60_000);
+          // A stop ends the wait too; the pending approval then simply times out unanswered.
+          const answer = await Promise.race([
+            deps.approvals.wait(job.trigger, command, minutes * 60_000),
+            new Promise<never>((_, reject) => {
+              const abort = () => reject(new JobCancelled("The job was stopped."));
+              if (signal.aborted) abort();
+              signal.addEventListener("abort", abort, { once: true });
+            }),
+          ]);
           await reporter.note(
             answer.decision === "timed out"
               ? `No answer to the approval request for \`${shown.slice(0, 200)}\`; it was not run.`
@@ -253,10 +296,11 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
           log,
           author: () => forge.commitAuthor(),
           issueNumber: issue.number,
-          ...(deps.signal ? { signal: deps.signal } : {}),
+          signal,
         }),
-        signal: deps.signal,
+        signal,
       },
+      steering: () => undelivered.splice(0),
       onStep: (step) => {
         if (step % 5 === 0) void reporter.phase(`The agent is working (turn ${step})`);
       },
@@ -316,10 +360,13 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     }
     job = transition(job, "succeeded", verdict.headline);
   } catch (error) {
-    verdict = verdictFor(error, deps.redactor);
-    if (!(error instanceof UserFacingError)) deps.log.error({ err: error, jobId }, "job failed unexpectedly");
+    verdict = stoppedBy ? stoppedVerdict(stoppedBy, log) : verdictFor(error, deps.redactor);
+    if (!stoppedBy && !(error instanceof UserFacingError)) {
+      deps.log.error({ err: error, jobId }, "job failed unexpectedly");
+    }
     job = transition(job, verdict.conclusion === "cancelled" ? "cancelled" : "failed", verdict.headline);
   } finally {
+    clearInterval(inboxPoller);
     job = {
       ...job,
       usage: { ...log.usage },
@@ -333,6 +380,20 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
   }
   deps.log.info({ jobId, state: job.state, conclusion: verdict.conclusion }, `job ${job.state}`);
   return job;
+}
+
+/** What a stopped job reports: who stopped it, what had been done, and that nothing was pushed. */
+function stoppedVerdict(by: string, log: RunLog): Verdict {
+  const done = log.plan.filter((step) => step.status === "done").length;
+  return {
+    conclusion: "cancelled",
+    headline: `stopped by @${by}`,
+    detail: [
+      `@${by} stopped the job with \`/agent stop\`. The running command, if any, was killed; nothing was pushed and no pull request was opened.`,
+      `Done before the stop: ${log.turns} turns, ${log.commands.length} commands, ${done} of ${log.plan.length} plan steps.`,
+      "Comment `/agent retry` to start again, or `/agent <instructions>` to start with new instructions.",
+    ].join("\n\n"),
+  };
 }
 
 function verdictFor(error: unknown, redactor: SecretRedactor): Verdict {

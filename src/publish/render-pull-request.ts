@@ -53,6 +53,17 @@ export function renderPullRequestBody(content: PullRequestContent): string {
     ...(content.maintainerInstructions
       ? ["", "## Maintainer instructions", quoteMarkdown(content.maintainerInstructions)]
       : []),
+    ...(log.maintainerMessages.length
+      ? [
+          "",
+          "## Messages from maintainers during the run",
+          ...log.maintainerMessages.flatMap((message) => [
+            `@${message.by}, read by the agent at turn ${message.turn}:`,
+            quoteMarkdown(message.text),
+            "",
+          ]),
+        ]
+      : []),
     "",
     "## Plan",
     renderPlan(log.plan),

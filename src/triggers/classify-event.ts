@@ -1,24 +1,41 @@
 import type { IssueCommentCreatedPayload, IssuesLabeledPayload } from "./webhook-payloads.schema.ts";
-import { parseAgentCommand } from "./parse-agent-command.ts";
+import { type AgentCommand, parseAgentCommand } from "./parse-agent-command.ts";
 
 /**
- * First, cheap decision on a webhook: could it start work? Pure; no API calls. The label name is
- * only checked against the repository's configured label later, once the config is loaded.
+ * First, cheap decision on a webhook: could it ask something of the agent? Pure; no API calls.
+ * The label name is only checked against the repository's configured label later, once the config
+ * is loaded.
  */
 export type Classification =
-  | { start: true; kind: "label"; labelName: string; instructions: undefined; commentId: undefined }
-  | { start: true; kind: "comment"; labelName: undefined; instructions: string; commentId: number }
+  | {
+      start: true;
+      kind: "label";
+      labelName: string;
+      command: AgentCommand;
+      commentId: undefined;
+      onPullRequest: false;
+    }
+  | {
+      start: true;
+      kind: "comment";
+      labelName: undefined;
+      command: AgentCommand;
+      commentId: number;
+      onPullRequest: boolean;
+    }
   | { start: false; reason: string };
 
 export function classifyLabeled(payload: IssuesLabeledPayload): Classification {
   const common = commonChecks(payload);
   if (common) return common;
+  if (payload.issue.state !== "open") return { start: false, reason: "issue is not open" };
   return {
     start: true,
     kind: "label",
     labelName: payload.label.name,
-    instructions: undefined,
+    command: { verb: "start", instructions: "" },
     commentId: undefined,
+    onPullRequest: false,
   };
 }
 
@@ -27,15 +44,17 @@ export function classifyComment(payload: IssueCommentCreatedPayload): Classifica
   if (!command) return { start: false, reason: "comment is not an /agent command" };
   const common = commonChecks(payload);
   if (common) return common;
-  if (payload.issue.pull_request !== undefined) {
-    return { start: false, reason: "/agent on pull requests is handled by review iteration, not here" };
+  // A closed issue can still be asked for its status or for help, but not for new work.
+  if (payload.issue.state !== "open" && (command.verb === "start" || command.verb === "retry")) {
+    return { start: false, reason: "issue is not open" };
   }
   return {
     start: true,
     kind: "comment",
     labelName: undefined,
-    instructions: command.instructions,
+    command,
     commentId: payload.comment.id,
+    onPullRequest: payload.issue.pull_request !== undefined && payload.issue.pull_request !== null,
   };
 }
 
@@ -46,6 +65,5 @@ function commonChecks(
   if (payload.sender.type === "Bot" || payload.sender.login.endsWith("[bot]")) {
     return { start: false, reason: `sender ${payload.sender.login} is a bot` };
   }
-  if (payload.issue.state !== "open") return { start: false, reason: "issue is not open" };
   return undefined;
 }

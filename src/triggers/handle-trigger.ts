@@ -1,15 +1,19 @@
 import type { ProbotOctokit } from "probot";
+import type { AgentConfig } from "../config/agent-config.schema.ts";
 import { intendedLabel, loadRepoConfig } from "../config/load-repo-config.ts";
 import type { Approvals } from "../jobs/approval-desk.ts";
-import { newJob } from "../jobs/job.ts";
+import { isActive, newJob } from "../jobs/job.ts";
+import type { JobInbox } from "../jobs/job-inbox.ts";
 import type { JobQueue } from "../jobs/job-queue.ts";
 import type { JobStore } from "../jobs/job-store.ts";
+import { helpText, jobSummary } from "../report/render-command-replies.ts";
 import { mayStartWork } from "./may-start-work.ts";
-import type { TriggerRequest } from "./trigger.ts";
+import type { Trigger, TriggerRequest } from "./trigger.ts";
 
 export interface TriggerDependencies {
   store: JobStore;
   queue: JobQueue;
+  inbox: JobInbox;
   approvals: Approvals;
 }
 
@@ -27,9 +31,9 @@ interface Log {
 }
 
 /**
- * The intake stage for a recorded request (see Intake): acknowledges an `/agent` comment, reads
- * the config, asks GitHub whether the sender may ask, then answers a pending approval, refuses with
- * one reply, or records and enqueues the job. Never runs on the webhook's clock.
+ * The intake stage for a recorded request (see Intake): acknowledges an `/agent` comment, asks
+ * GitHub whether the sender may ask, then carries out the command: start (or steer the running
+ * job), stop, status, approve/deny, retry, help. Never runs on the webhook's clock.
  */
 export async function handleTrigger(
   request: TriggerRequest,
@@ -37,9 +41,10 @@ export async function handleTrigger(
   deps: TriggerDependencies,
   log: Log,
 ): Promise<void> {
-  const { trigger } = request;
+  const { trigger, command } = request;
   const repo = { owner: trigger.owner, repo: trigger.repo };
   const issue = { ...repo, issue_number: trigger.issueNumber };
+  const sender = trigger.sender;
   const reply = (body: string) => github.octokit.rest.issues.createComment({ ...issue, body });
   if (trigger.kind === "comment" && trigger.commentId !== undefined) {
     // Acknowledge first so the person sees they were heard.
@@ -48,24 +53,21 @@ export async function handleTrigger(
       .catch((error: unknown) => log.warn({ err: error }, "could not react to the comment"));
   }
 
-  // 1. The repository's config, from the default branch only.
-  const loaded = await loadRepoConfig(() => github.loadConfig());
-  if (!loaded.ok) {
-    if (trigger.kind === "comment" || request.labelName === intendedLabel(loaded.raw)) {
-      await reply(`issue-agent cannot start: ${loaded.error.message}\n\n${loaded.error.hint ?? ""}`.trim());
+  // 1. A label only counts if it is the configured one, so the config comes first for labels; a
+  //    comment is authorized first, so `/agent stop` works even while the config is broken.
+  let config: AgentConfig | undefined;
+  if (trigger.kind === "label") {
+    config = await configOrReply(github, request, reply, log);
+    if (!config) return;
+    if (request.labelName !== config.trigger.label) {
+      log.debug({ label: request.labelName }, "label is not the trigger label");
+      return;
     }
-    log.info({ problem: loaded.error.message }, "invalid repository config");
-    return;
-  }
-  const { config } = loaded;
-  if (trigger.kind === "label" && request.labelName !== config.trigger.label) {
-    log.debug({ label: request.labelName }, "label is not the trigger label");
-    return;
   }
 
   // 2. Only people with write access may ask; asked of the API, never the payload.
   const permission = await github.octokit.rest.repos
-    .getCollaboratorPermissionLevel({ ...repo, username: trigger.sender })
+    .getCollaboratorPermissionLevel({ ...repo, username: sender })
     .then((response) => response.data)
     .catch((error: { status?: number }) => {
       if (error.status === 404) return undefined;
@@ -73,30 +75,102 @@ export async function handleTrigger(
     });
   if (!mayStartWork(permission)) {
     await reply(
-      `@${trigger.sender}, issue-agent only starts work for people with write access to this repository. A maintainer can label the issue \`${config.trigger.label}\` or comment \`/agent\`.`,
+      `@${sender}, issue-agent only acts for people with write access to this repository. A maintainer can label the issue or comment \`/agent\`.`,
     );
-    log.info({ sender: trigger.sender }, "refused: sender lacks write access");
+    log.info({ sender }, "refused: sender lacks write access");
     return;
   }
 
-  // 3. An answer to a pending approval goes to the waiting job, not to a new one.
-  const decision = approvalDecision(trigger.instructions);
-  if (decision) {
-    const command = await deps.approvals.answer(
+  // 3. Commands that need no config.
+  if (command.verb === "help") return void (await reply(helpText(intendedLabelOf(config))));
+  if (command.verb === "unknown") {
+    await reply(
+      `\`/agent ${command.word}\` is not an issue-agent command.\n\n${helpText(intendedLabelOf(config))}`,
+    );
+    return;
+  }
+  if (request.onPullRequest) {
+    await reply(
+      `@${sender}, issue-agent does not take commands on pull requests yet. Comment \`/agent …\` on the issue this pull request fixes.`,
+    );
+    return;
+  }
+  if (command.verb === "approve" || command.verb === "deny") {
+    const decision = command.verb === "approve" ? "approved" : "denied";
+    const answered = await deps.approvals.answer(
       { owner: repo.owner, repo: repo.repo, issueNumber: trigger.issueNumber },
       decision,
-      trigger.sender,
+      sender,
     );
-    if (!command) await reply(`@${trigger.sender}, nothing on this issue is waiting for approval.`);
-    log.info({ decision, answered: Boolean(command) }, "approval answer");
+    if (!answered) await reply(`@${sender}, nothing on this issue is waiting for approval.`);
+    log.info({ decision, answered: Boolean(answered) }, "approval answer");
+    return;
+  }
+  const latest = await deps.store.latestForIssue(trigger);
+  const active = latest && isActive(latest.state) ? latest : undefined;
+  if (command.verb === "status") {
+    await reply(
+      latest
+        ? jobSummary(latest)
+        : "issue-agent has not worked on this issue yet. Comment `/agent` to start.",
+    );
+    return;
+  }
+  if (command.verb === "stop") {
+    if (!active) {
+      await reply(`@${sender}, no issue-agent job is running on this issue; there is nothing to stop.`);
+      return;
+    }
+    await deps.inbox.post(active.id, { kind: "stop", by: sender, text: "", at: new Date().toISOString() });
+    await reply(
+      `@${sender}, stopping the job. Its status comment will say what was done; nothing half-made is pushed.`,
+    );
+    log.info({ jobId: active.id }, "stop requested");
+    return;
+  }
+  if (active) {
+    // A message for the running job (`/agent <instructions>`), or a request it already serves.
+    if (command.verb === "start" && command.instructions) {
+      await deps.inbox.post(active.id, {
+        kind: "message",
+        by: sender,
+        text: command.instructions,
+        at: new Date().toISOString(),
+      });
+      log.info({ jobId: active.id }, "steering message for the running job");
+      return;
+    }
+    await reply(
+      `issue-agent is already working on this issue (started by @${active.trigger.sender}); its status comment above shows progress. Send it instructions with \`/agent <instructions>\`, or stop it with \`/agent stop\`.`,
+    );
+    return;
+  }
+  if (command.verb === "retry" && !latest) {
+    await reply(
+      `@${sender}, there is no earlier job on this issue to retry. Comment \`/agent\` to start one.`,
+    );
     return;
   }
 
-  // 4. Record and enqueue; one active job per issue.
+  // 4. Start work: record and enqueue; one active job per issue.
+  config ??= await configOrReply(github, request, reply, log);
+  if (!config) return;
+  const instructions = command.verb === "retry" ? latest?.trigger.instructions : trigger.instructions;
+  await start({ ...trigger, instructions }, config, deps, reply, log);
+}
+
+async function start(
+  trigger: Trigger,
+  config: AgentConfig,
+  deps: TriggerDependencies,
+  reply: (body: string) => Promise<unknown>,
+  log: Log,
+): Promise<void> {
   const result = await deps.store.createUnlessActive(newJob(trigger, config));
   if (!result.created) {
+    // Lost a race with another trigger for the same issue.
     await reply(
-      `issue-agent is already working on this issue (started by @${result.active.trigger.sender}); its status comment above shows progress. Wait for it to finish before asking again.`,
+      `issue-agent is already working on this issue (started by @${result.active.trigger.sender}); its status comment above shows progress.`,
     );
     log.info({ jobId: result.active.id }, "job already active for this issue");
     return;
@@ -105,10 +179,22 @@ export async function handleTrigger(
   log.info({ jobId: result.job.id }, "job queued");
 }
 
-/** `/agent approve` and `/agent deny` (alone on the line) answer a pending approval. */
-function approvalDecision(instructions: string | undefined): "approved" | "denied" | undefined {
-  const word = instructions?.trim().toLowerCase();
-  if (word === "approve") return "approved";
-  if (word === "deny") return "denied";
+/** The repository's config, or undefined after telling the person why it cannot be used. */
+async function configOrReply(
+  github: InstallationGitHub,
+  request: TriggerRequest,
+  reply: (body: string) => Promise<unknown>,
+  log: Log,
+): Promise<AgentConfig | undefined> {
+  const loaded = await loadRepoConfig(() => github.loadConfig());
+  if (loaded.ok) return loaded.config;
+  if (request.trigger.kind === "comment" || request.labelName === intendedLabel(loaded.raw)) {
+    await reply(`issue-agent cannot start: ${loaded.error.message}\n\n${loaded.error.hint ?? ""}`.trim());
+  }
+  log.info({ problem: loaded.error.message }, "invalid repository config");
   return undefined;
+}
+
+function intendedLabelOf(config: AgentConfig | undefined): string | undefined {
+  return config?.trigger.label;
 }

@@ -1,15 +1,35 @@
+/** The sub-commands; anything else after `/agent` is instructions for the agent. */
+export const AGENT_VERBS = ["stop", "status", "approve", "deny", "retry", "help"] as const;
+export type AgentVerb = (typeof AGENT_VERBS)[number];
+
+export type AgentCommand =
+  /** `/agent` or `/agent <instructions>`: start work, or steer the running job. */
+  | { verb: "start"; instructions: string }
+  | { verb: AgentVerb }
+  /** `/agent <one word>` alone, where the word is no sub-command: answered with the help text. */
+  | { verb: "unknown"; word: string };
+
 /**
- * An `/agent …` command: the comment's first line must start with `/agent` (then a space or the end
- * of the line). The rest of the comment is the maintainer's extra instructions.
+ * An `/agent …` command: the comment's first non-blank line must start with `/agent` (then a
+ * space or the end of the line). A quoted line (`> /agent stop`) or a code block starts with
+ * another character, so neither is ever a command. A sub-command stands alone on its line; a
+ * single other word alone in the comment is taken for a mistyped sub-command, since instructions
+ * are sentences.
  */
-export function parseAgentCommand(body: string | null): { instructions: string } | undefined {
+export function parseAgentCommand(body: string | null): AgentCommand | undefined {
   if (!body) return undefined;
-  const normalized = body.replace(/\r\n?/g, "\n");
-  const newline = normalized.indexOf("\n");
-  const firstLine = (newline === -1 ? normalized : normalized.slice(0, newline)).trim();
-  const match = /^\/agent(?:\s+(.*))?$/.exec(firstLine);
+  const lines = body.replace(/\r\n?/g, "\n").split("\n");
+  const first = lines.findIndex((line) => line.trim() !== "");
+  if (first === -1) return undefined;
+  const match = /^\/agent(?:\s+(.*))?$/.exec(lines[first]!.trim());
   if (!match) return undefined;
-  const rest = newline === -1 ? "" : normalized.slice(newline + 1);
-  const instructions = [match[1] ?? "", rest].join("\n").trim();
-  return { instructions };
+  const rest = (match[1] ?? "").trim();
+  const more = lines
+    .slice(first + 1)
+    .join("\n")
+    .trim();
+  const word = rest.toLowerCase();
+  if ((AGENT_VERBS as readonly string[]).includes(word)) return { verb: word as AgentVerb };
+  if (/^[a-z][\w-]*$/i.test(rest) && more === "") return { verb: "unknown", word: rest };
+  return { verb: "start", instructions: [rest, more].filter(Boolean).join("\n") };
 }

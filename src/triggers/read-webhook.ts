@@ -42,10 +42,13 @@ export function readWebhook(
         repo: payload.repository.name,
         issueNumber: payload.issue.number,
         sender: payload.sender.login,
-        instructions: classification.instructions,
+        instructions:
+          classification.command.verb === "start" ? classification.command.instructions : undefined,
         commentId: classification.commentId,
       },
       labelName: classification.labelName,
+      command: classification.command,
+      onPullRequest: classification.onPullRequest,
       receivedAt: receivedAt.toISOString(),
     },
   };

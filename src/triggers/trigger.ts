@@ -1,3 +1,5 @@
+import type { AgentCommand } from "./parse-agent-command.ts";
+
 /** A validated request to work on an issue: what the webhook said, reduced to what a job needs. */
 export interface Trigger {
   kind: "label" | "comment";
@@ -26,6 +28,10 @@ export interface TriggerRequest {
   trigger: Trigger;
   /** The label that was added; compared with the repository's configured label once that is loaded. */
   labelName: string | undefined;
+  /** What was asked: a label starts work; a comment may also stop, ask for status, retry… */
+  command: AgentCommand;
+  /** The comment was made on a pull request rather than an issue. */
+  onPullRequest: boolean;
   /** When the webhook arrived (ISO 8601). */
   receivedAt: string;
 }

@@ -6,7 +6,6 @@ import {
   mockIssueComments,
   mockPermission,
   mockReaction,
-  mockRepoConfig,
   type GitHubRecord,
 } from "../helpers/github-api-mock.ts";
 import {
@@ -235,11 +234,8 @@ describe("commands that need approval", () => {
       throw new Error("not started");
     };
     const answer = async (h: Harness, body: string, id: number) => {
-      const scopes = [
-        mockRepoConfig(undefined),
-        mockPermission("maintainer", "write"),
-        mockReaction(record(), id),
-      ];
+      // An answer needs no config: only the sender's permission.
+      const scopes = [mockPermission("maintainer", "write"), mockReaction(record(), id)];
       await h.probot.receive({
         id: `d-answer-${id}`,
         ...issueCommentCreated({ owner: OWNER, repo: REPO, issueNumber: ISSUE_NUMBER, commentId: id, body }),
@@ -281,7 +277,6 @@ describe("commands that need approval", () => {
       extraComments: 1,
     });
     const scopes = [
-      mockRepoConfig(undefined),
       mockPermission("maintainer", "write"),
       mockReaction(record, 80),
       mockIssueComments(record, ISSUE_NUMBER, 1, 700),

@@ -140,6 +140,8 @@ describe("a restart never loses a job", () => {
             commentId: undefined,
           },
           labelName: "agent",
+          command: { verb: "start", instructions: "" },
+          onPullRequest: false,
           receivedAt: new Date().toISOString(),
         });
         state.close();

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createIssueAgent } from "../../src/app.ts";
 import { RedisState } from "../../src/jobs/stores/redis-state.ts";
 import { loadSettings } from "../../src/settings.ts";
-import { issuesLabeled } from "../fixtures/events.ts";
+import { issueCommentCreated, issuesLabeled } from "../fixtures/events.ts";
 import { GREETING_REPO, INSTALLATION_TOKEN, OPENAI_KEY, OWNER, REPO } from "../helpers/e2e-harness.ts";
 import { FakeGitHubServer } from "../helpers/fake-github-server.ts";
 import { createRemoteRepository, headOf } from "../helpers/git-fixtures.ts";
@@ -21,6 +21,8 @@ const REDIS_URL = "redis://127.0.0.1:6379";
 const prefix = `issue-agent-test-${randomBytes(4).toString("hex")}`;
 const ISSUES = [41, 42, 43];
 const KILLED_ISSUE = 41;
+/** An issue whose job runs a long command, then is steered and stopped through the receiver. */
+const STOPPED_ISSUE = 44;
 
 const remote = createRemoteRepository(GREETING_REPO);
 const workdir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-scale-"));
@@ -36,6 +38,7 @@ let heldFirstAttempt = false;
 const model = new ScriptedModelServer(async (request): Promise<ScriptedTurn> => {
   const issue = Number(/Resolve issue #(\d+)/.exec(String(request.body.messages[1]?.content))?.[1]);
   const turn = request.body.messages.filter((m) => m.role === "assistant").length;
+  if (issue === STOPPED_ISSUE) return call("run_command", { command: "sleep 60" });
   if (issue === KILLED_ISSUE && turn === 0 && !heldFirstAttempt) {
     heldFirstAttempt = true;
     return new Promise<ScriptedTurn>(() => undefined);
@@ -173,6 +176,56 @@ describe("scale-out on Redis", () => {
       // One status comment per issue, even for the job that ran twice.
       const statusComments = github.callsTo("POST", new RegExp(`/issues/${KILLED_ISSUE}/comments$`));
       expect(statusComments).toHaveLength(1);
+
+      // A message and a stop sent to the receiver reach the job on the worker that runs it.
+      await probot.receive({
+        id: "d-scale-stop-label",
+        ...issuesLabeled({ owner: OWNER, repo: REPO, issueNumber: STOPPED_ISSUE }),
+      });
+      await waitFor(
+        () => github.callsTo("POST", new RegExp(`/issues/${STOPPED_ISSUE}/comments$`)).length === 1,
+        30_000,
+      );
+      const stoppedJob = async () =>
+        (await state.latestForIssue({ owner: OWNER, repo: REPO, issueNumber: STOPPED_ISSUE }))!;
+      await waitFor(
+        () => model.requests.some((r) => String(r.body.messages[1]?.content).includes(`#${STOPPED_ISSUE}`)),
+        30_000,
+      );
+      const comment = async (id: number, body: string) => {
+        await probot.receive({
+          id: `d-scale-comment-${id}`,
+          ...issueCommentCreated({
+            owner: OWNER,
+            repo: REPO,
+            issueNumber: STOPPED_ISSUE,
+            commentId: id,
+            body,
+          }),
+        });
+        await receiver.webhooksHandled();
+      };
+      await comment(901, "/agent keep the notes short");
+      let messages: unknown[] = [];
+      await waitFor(() => {
+        void stoppedJob().then((job) => (messages = job.messages ?? []));
+        return messages.length === 1;
+      }, 20_000);
+      const stopSent = Date.now();
+      await comment(902, "/agent stop");
+      let stoppedState = "";
+      await waitFor(() => {
+        void stoppedJob().then((job) => (stoppedState = job.state));
+        return stoppedState === "cancelled";
+      }, 20_000);
+      expect(Date.now() - stopSent).toBeLessThan(15_000);
+      expect((await stoppedJob()).messages).toMatchObject([
+        { kind: "message", by: "maintainer", text: "keep the notes short" },
+      ]);
+      await waitFor(
+        () => github.callsTo("PATCH", /\/check-runs\/\d+$/).some((c) => c.body?.conclusion === "cancelled"),
+        20_000,
+      );
       await receiver.idle();
     },
   );

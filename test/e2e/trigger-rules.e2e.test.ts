@@ -45,7 +45,7 @@ describe("who and what may start work", () => {
     await harness.agent.webhooksHandled();
     expect(record.comments).toHaveLength(1);
     expect(record.comments[0]!.body).toContain(
-      "@drive-by, issue-agent only starts work for people with write access",
+      "@drive-by, issue-agent only acts for people with write access",
     );
     expect(harness.model.requests).toHaveLength(0);
     for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
@@ -167,7 +167,7 @@ describe("one job per trigger", () => {
     const record = newRecord();
     const scopes = [
       mockInstallationToken(),
-      mockRepoConfig(undefined),
+      // The comment needs no config: a job is already active, so it is answered without one.
       mockRepoConfig(undefined),
       mockPermission("maintainer", "write"),
       mockPermission("maintainer", "write"),

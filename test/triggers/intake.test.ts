@@ -16,6 +16,8 @@ const request = (deliveryId: string, issueNumber: number): TriggerRequest => ({
     commentId: 1,
   },
   labelName: undefined,
+  command: { verb: "start", instructions: "" },
+  onPullRequest: false,
   receivedAt: "2026-11-23T10:00:00.000Z",
 });
 

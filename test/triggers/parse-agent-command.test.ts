@@ -7,9 +7,28 @@ describe("parseAgentCommand", () => {
     ["/agent fix the typo", "fix the typo"],
     ["/agent\nuse zod\nand tests", "use zod\nand tests"],
     ["/agent   spaced  \r\nsecond line\r\n", "spaced\nsecond line"],
-    ["  /agent indented", "indented"],
-  ])("%j is a command with instructions %j", (body, instructions) => {
-    expect(parseAgentCommand(body)).toEqual({ instructions });
+    ["  /agent indented words", "indented words"],
+    ["\n\n/agent after blank lines", "after blank lines"],
+    ["/agent stop using var, please", "stop using var, please"],
+    ["/agent refactor\nthe parser into two files", "refactor\nthe parser into two files"],
+  ])("%j starts work (or steers) with instructions %j", (body, instructions) => {
+    expect(parseAgentCommand(body)).toEqual({ verb: "start", instructions });
+  });
+
+  it.each([
+    ["/agent stop", "stop"],
+    ["/agent STOP", "stop"],
+    ["/agent status", "status"],
+    ["/agent approve", "approve"],
+    ["/agent deny\nthat would drop the table", "deny"],
+    ["/agent retry", "retry"],
+    ["/agent help", "help"],
+  ])("%j is the sub-command %s", (body, verb) => {
+    expect(parseAgentCommand(body)).toEqual({ verb });
+  });
+
+  it("takes a lone unknown word for a mistyped sub-command", () => {
+    expect(parseAgentCommand("/agent cancel")).toEqual({ verb: "unknown", word: "cancel" });
   });
 
   it.each([
@@ -18,7 +37,9 @@ describe("parseAgentCommand", () => {
     ["/agents"],
     ["/agentx do"],
     ["please /agent do it"],
-    ["> /agent quoted"],
+    ["> /agent stop"],
+    ["> quoting someone\n/agent stop"],
+    ["```\n/agent stop\n```"],
     ["Thanks!\n/agent on the second line"],
   ])("%j is not a command", (body) => {
     expect(parseAgentCommand(body)).toBeUndefined();

@@ -1,10 +1,12 @@
 import { issueKey } from "../../triggers/trigger.ts";
 import { isActive, type Job } from "../job.ts";
+import type { InboxItem, JobInbox } from "../job-inbox.ts";
 import type { JobStore } from "../job-store.ts";
 
 /** Job records in memory: for the local CLI and tests. Lost when the process ends. */
-export class MemoryJobStore implements JobStore {
+export class MemoryJobStore implements JobStore, JobInbox {
   private readonly jobs = new Map<string, Job>();
+  private readonly inbox = new Map<string, InboxItem[]>();
 
   async createUnlessActive(job: Job) {
     const key = issueKey(job.trigger);
@@ -27,5 +29,20 @@ export class MemoryJobStore implements JobStore {
 
   async listActive() {
     return [...this.jobs.values()].filter((job) => isActive(job.state));
+  }
+
+  async latestForIssue(issue: Pick<Job["trigger"], "owner" | "repo" | "issueNumber">) {
+    const key = issueKey(issue);
+    return [...this.jobs.values()].filter((job) => issueKey(job.trigger) === key).at(-1);
+  }
+
+  async post(jobId: string, item: InboxItem) {
+    this.inbox.set(jobId, [...(this.inbox.get(jobId) ?? []), item]);
+  }
+
+  async take(jobId: string) {
+    const items = this.inbox.get(jobId) ?? [];
+    this.inbox.delete(jobId);
+    return items;
   }
 }

@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import type { DeliveryLog } from "../../triggers/delivery-log.ts";
 import { issueKey, type TriggerRequest } from "../../triggers/trigger.ts";
 import { isActive, type Job } from "../job.ts";
+import type { InboxItem, JobInbox } from "../job-inbox.ts";
 import type { JobStore } from "../job-store.ts";
 
 const DELIVERY_RETENTION_SECONDS = 30 * 86_400;
@@ -9,7 +10,7 @@ const DELIVERY_RETENTION_SECONDS = 30 * 86_400;
 /**
  * Creates the job unless the issue's active-job pointer names a job that is still queued or
  * running. Atomic in Redis, so two receivers racing on one issue yield one job.
- * KEYS: active pointer, job key, active set. ARGV: job id, job JSON, job key prefix.
+ * KEYS: active pointer, job key, active set, latest pointer. ARGV: job id, job JSON, job key prefix.
  */
 const CREATE_UNLESS_ACTIVE = `
 local current = redis.call('GET', KEYS[1])
@@ -23,6 +24,7 @@ end
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('SET', KEYS[2], ARGV[2])
 redis.call('SADD', KEYS[3], ARGV[1])
+redis.call('SET', KEYS[4], ARGV[1])
 return false
 `;
 
@@ -52,7 +54,7 @@ return 0
  * Job records and seen deliveries in Redis, visible to every receiver and worker process. One
  * active job per issue is kept by a Lua script, so it holds across processes.
  */
-export class RedisState implements JobStore, DeliveryLog {
+export class RedisState implements JobStore, DeliveryLog, JobInbox {
   private readonly redis: Redis;
   private readonly prefix: string;
 
@@ -76,10 +78,11 @@ export class RedisState implements JobStore, DeliveryLog {
   async createUnlessActive(job: Job) {
     const existing = (await this.redis.eval(
       CREATE_UNLESS_ACTIVE,
-      3,
+      4,
       this.activeKey(job),
       this.jobKey(job.id),
       this.activeSet,
+      `${this.prefix}:latest:${issueKey(job.trigger)}`,
       job.id,
       JSON.stringify(job),
       `${this.prefix}:job:`,
@@ -141,5 +144,32 @@ export class RedisState implements JobStore, DeliveryLog {
     return all
       .filter((request) => new Date(request.receivedAt) < receivedBefore)
       .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  }
+
+  async latestForIssue(issue: Pick<Job["trigger"], "owner" | "repo" | "issueNumber">) {
+    const id = await this.redis.get(`${this.prefix}:latest:${issueKey(issue)}`);
+    return id ? this.get(id) : undefined;
+  }
+
+  private inboxKey(jobId: string) {
+    return `${this.prefix}:inbox:${jobId}`;
+  }
+
+  async post(jobId: string, item: InboxItem): Promise<void> {
+    await this.redis
+      .multi()
+      .rpush(this.inboxKey(jobId), JSON.stringify(item))
+      .expire(this.inboxKey(jobId), 7 * 86_400)
+      .exec();
+  }
+
+  async take(jobId: string): Promise<InboxItem[]> {
+    const results = await this.redis
+      .multi()
+      .lrange(this.inboxKey(jobId), 0, -1)
+      .del(this.inboxKey(jobId))
+      .exec();
+    const items = (results?.[0]?.[1] ?? []) as string[];
+    return items.map((json) => JSON.parse(json) as InboxItem);
   }
 }

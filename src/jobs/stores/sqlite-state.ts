@@ -4,6 +4,7 @@ import { DatabaseSync } from "node:sqlite";
 import type { DeliveryLog } from "../../triggers/delivery-log.ts";
 import { issueKey, type TriggerRequest } from "../../triggers/trigger.ts";
 import type { Job } from "../job.ts";
+import type { InboxItem, JobInbox } from "../job-inbox.ts";
 import type { JobStore } from "../job-store.ts";
 
 /** How long a delivery id is remembered; GitHub redelivers within days. */
@@ -14,7 +15,7 @@ const DELIVERY_RETENTION_DAYS = 30;
  * service, no native addon). One active job per issue is a unique index, so it holds even for
  * triggers that race.
  */
-export class SqliteState implements JobStore, DeliveryLog {
+export class SqliteState implements JobStore, DeliveryLog, JobInbox {
   private readonly db: DatabaseSync;
 
   constructor(file: string) {
@@ -35,6 +36,12 @@ export class SqliteState implements JobStore, DeliveryLog {
         ON jobs (issue_key) WHERE state IN ('queued', 'running');
       CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state);
       CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, seen_at TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS jobs_by_issue ON jobs (issue_key, created_at);
+      CREATE TABLE IF NOT EXISTS inbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id TEXT NOT NULL,
+        item TEXT NOT NULL
+      );
     `);
     // Databases from before the intake stage lack the pending request; nothing else changed.
     const columns = this.db.prepare("PRAGMA table_info(deliveries)").all() as Array<{ name: string }>;
@@ -99,6 +106,37 @@ export class SqliteState implements JobStore, DeliveryLog {
       .prepare("SELECT request FROM deliveries WHERE request IS NOT NULL AND seen_at < ? ORDER BY seen_at")
       .all(receivedBefore.toISOString()) as Array<{ request: string }>;
     return rows.map((row) => JSON.parse(row.request) as TriggerRequest);
+  }
+
+  async latestForIssue(issue: Pick<Job["trigger"], "owner" | "repo" | "issueNumber">) {
+    const row = this.db
+      .prepare("SELECT record FROM jobs WHERE issue_key = ? ORDER BY created_at DESC, rowid DESC LIMIT 1")
+      .get(issueKey(issue)) as { record: string } | undefined;
+    return row ? (JSON.parse(row.record) as Job) : undefined;
+  }
+
+  async post(jobId: string, item: InboxItem): Promise<void> {
+    this.db.prepare("INSERT INTO inbox (job_id, item) VALUES (?, ?)").run(jobId, JSON.stringify(item));
+  }
+
+  async take(jobId: string): Promise<InboxItem[]> {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const rows = this.db
+        .prepare("SELECT seq, item FROM inbox WHERE job_id = ? ORDER BY seq")
+        .all(jobId) as Array<{
+        seq: number;
+        item: string;
+      }>;
+      if (rows.length > 0) {
+        this.db.prepare("DELETE FROM inbox WHERE job_id = ? AND seq <= ?").run(jobId, rows.at(-1)!.seq);
+      }
+      this.db.exec("COMMIT");
+      return rows.map((row) => JSON.parse(row.item) as InboxItem);
+    } catch (error) {
+      this.db.exec("ROLLBACK");
+      throw error;
+    }
   }
 
   close(): void {

@@ -52,6 +52,8 @@ describe("RedisState (real Redis)", () => {
     const request = (deliveryId: string, receivedAt: string): TriggerRequest => ({
       trigger: { ...trigger(2), deliveryId },
       labelName: undefined,
+      command: { verb: "start", instructions: "" },
+      onPullRequest: false,
       receivedAt,
     });
     expect(await a.accept(request("delivery-x", "2026-11-23T10:00:00.000Z"))).toBe(true);

@@ -24,6 +24,8 @@ const config = parseAgentConfig(undefined);
 const request = (deliveryId: string, receivedAt: string): TriggerRequest => ({
   trigger: { ...trigger(1), deliveryId },
   labelName: "agent",
+  command: { verb: "start", instructions: "" },
+  onPullRequest: false,
   receivedAt,
 });
 

@@ -1,0 +1,19 @@
+/**
+ * What a maintainer sends a job while it runs: a stop request or a message that steers the agent.
+ * Kept apart from the job record, which the running job rewrites, and in the shared store, so it
+ * reaches the job on whichever process runs it.
+ */
+export interface InboxItem {
+  kind: "stop" | "message";
+  /** Login of the maintainer who sent it. */
+  by: string;
+  /** The message; empty for a stop request. */
+  text: string;
+  at: string;
+}
+
+export interface JobInbox {
+  post(jobId: string, item: InboxItem): Promise<void>;
+  /** The items posted since the last call, oldest first; each is returned to one caller once. */
+  take(jobId: string): Promise<InboxItem[]>;
+}

@@ -1,0 +1,189 @@
+import { describe, expect, it } from "vitest";
+import { issueCommentCreated, issueCommentEdited } from "../fixtures/events.ts";
+import { OWNER, REPO, type Harness } from "../helpers/e2e-harness.ts";
+import { headOf } from "../helpers/git-fixtures.ts";
+import {
+  mockIssueComments,
+  mockJob,
+  mockPermission,
+  mockReaction,
+  mockRepoConfig,
+  type GitHubRecord,
+} from "../helpers/github-api-mock.ts";
+import { closeHarnessAfterEach, ISSUE_NUMBER, runLabeledJob, waitFor } from "../helpers/run-labeled-job.ts";
+import { call } from "../helpers/scripted-model-server.ts";
+
+closeHarnessAfterEach();
+
+/** Delivers an `/agent` comment on the test issue from the maintainer, with the API calls it makes. */
+async function comment(h: Harness, record: GitHubRecord, id: number, body: string, replies = 0) {
+  const scopes = [mockReaction(record, id), mockPermission("maintainer", "write")];
+  if (replies > 0) scopes.push(mockIssueComments(record, ISSUE_NUMBER, replies, 700 + id));
+  await h.probot.receive({
+    id: `d-comment-${id}`,
+    ...issueCommentCreated({ owner: OWNER, repo: REPO, issueNumber: ISSUE_NUMBER, commentId: id, body }),
+  });
+  await h.agent.webhooksHandled();
+  for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+}
+
+describe("steering a running job", () => {
+  it("hands a maintainer's /agent message to the agent at its next turn, and records it", async () => {
+    const { h, record } = await runLabeledJob(
+      [
+        call("run_command", { command: "sleep 2" }),
+        call("write_file", { path: "docs/cli.md", content: "The CLI, as asked.\n" }),
+        call("finish", { title: "Document the CLI", summary: "Adds CLI docs.", rationale: "Asked for." }),
+      ],
+      {
+        pullRequests: 1,
+        during: async (harness, rec) => {
+          await waitFor(() => harness.model.requests.length === 1);
+          await comment(harness, rec, 51, "/agent also document the CLI flags\nin a table");
+        },
+      },
+    );
+    const second = h.model.requests[1]!.body.messages.map((m: { content: unknown }) => String(m.content));
+    expect(second.at(-1)).toBe(
+      "Message from the maintainer @maintainer, sent while you were working. Take it into account from now on; where it conflicts with earlier instructions, it wins:\nalso document the CLI flags\nin a table",
+    );
+    const status = record.commentEdits.map((edit) => edit.body).join("\n");
+    expect(status).toContain("💬 @maintainer sent the agent a message; it reads it at its next turn:");
+    expect(record.pulls[0]!.body).toContain(
+      "## Messages from maintainers during the run\n@maintainer, read by the agent at turn 2:\n> also document the CLI flags\n> in a table",
+    );
+    // Steering is answered by the status comment, not by another comment.
+    expect(record.comments).toHaveLength(1);
+  });
+});
+
+describe("/agent stop", () => {
+  it("kills the running command within seconds; the check run ends cancelled and nothing is pushed", async () => {
+    let stoppedAt = 0;
+    const { h, record } = await runLabeledJob(
+      [call("run_command", { command: "sleep 60" }), call("give_up", { reason: "unreachable" })],
+      {
+        during: async (harness, rec) => {
+          await waitFor(() => harness.model.requests.length === 1);
+          await new Promise((resolve) => setTimeout(resolve, 300)); // the command is running
+          // Neither a quoted command nor an edited comment is a command: no reaction, no stop.
+          await harness.probot.receive({
+            id: "d-quoted",
+            ...issueCommentCreated({
+              owner: OWNER,
+              repo: REPO,
+              issueNumber: ISSUE_NUMBER,
+              commentId: 60,
+              body: "> /agent stop\nShould we?",
+            }),
+          });
+          await harness.probot.receive({
+            id: "d-edited",
+            ...issueCommentEdited({
+              owner: OWNER,
+              repo: REPO,
+              issueNumber: ISSUE_NUMBER,
+              commentId: 61,
+              body: "/agent stop",
+            }),
+          });
+          await harness.agent.webhooksHandled();
+          expect(rec.reactions).toEqual([]);
+          stoppedAt = Date.now();
+          await comment(harness, rec, 62, "/agent stop", 1);
+        },
+      },
+    );
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    expect(h.model.requests).toHaveLength(1);
+    expect(record.comments.map((c) => c.body)).toContain(
+      "@maintainer, stopping the job. Its status comment will say what was done; nothing half-made is pushed.",
+    );
+    const final = record.checkRunUpdates.at(-1)!;
+    expect(final).toMatchObject({ status: "completed", conclusion: "cancelled" });
+    expect(final.output.title).toContain("stopped by @maintainer");
+    const status = record.commentEdits.at(-1)!.body;
+    expect(status).toContain("@maintainer stopped the job with `/agent stop`");
+    expect(status).toContain("nothing was pushed and no pull request was opened");
+    expect(record.pulls).toEqual([]);
+    const job = await h.agent.store.latestForIssue({ owner: OWNER, repo: REPO, issueNumber: ISSUE_NUMBER });
+    expect(job?.state).toBe("cancelled");
+  });
+});
+
+describe("answers from the record", () => {
+  it("answers status, help, unknown commands, a stop with nothing running, and commands on pull requests", async () => {
+    const { h, record } = await runLabeledJob([call("give_up", { reason: "The issue is unclear." })], {
+      extraComments: 1,
+    });
+    await comment(h, record, 71, "/agent status", 1);
+    expect(record.comments.at(-1)!.body).toContain(
+      "**issue-agent status:** succeeded (job started by @maintainer, 1 attempt).",
+    );
+    expect(record.comments.at(-1)!.body).toContain("succeeded: no pull request: the agent gave up");
+    await comment(h, record, 72, "/agent help", 1);
+    expect(record.comments.at(-1)!.body).toContain("| `/agent stop` | Stop the running job within seconds");
+    await comment(h, record, 73, "/agent cancel", 1);
+    expect(record.comments.at(-1)!.body).toMatch(
+      /^`\/agent cancel` is not an issue-agent command\.\n\n\*\*issue-agent commands\*\*/,
+    );
+    await comment(h, record, 74, "/agent stop", 1);
+    expect(record.comments.at(-1)!.body).toBe(
+      "@maintainer, no issue-agent job is running on this issue; there is nothing to stop.",
+    );
+    const scopes = [
+      mockReaction(record, 75),
+      mockPermission("maintainer", "write"),
+      mockIssueComments(record, ISSUE_NUMBER, 1, 800),
+    ];
+    await h.probot.receive({
+      id: "d-on-pr",
+      ...issueCommentCreated({
+        owner: OWNER,
+        repo: REPO,
+        issueNumber: ISSUE_NUMBER,
+        commentId: 75,
+        body: "/agent use tabs",
+        onPullRequest: true,
+      }),
+    });
+    await h.agent.webhooksHandled();
+    expect(record.comments.at(-1)!.body).toContain("issue-agent does not take commands on pull requests yet");
+    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+    expect(h.model.requests).toHaveLength(1);
+  });
+});
+
+describe("/agent retry", () => {
+  it("runs the issue's last job again, as a new job with its own check run and status comment", async () => {
+    const { h, record } = await runLabeledJob(
+      [call("give_up", { reason: "Flaky network." }), call("give_up", { reason: "Still flaky." })],
+      { extraComments: 1 },
+    );
+    const scopes = [
+      mockRepoConfig(undefined),
+      mockJob(record, {
+        cloneUrl: h.cloneUrl,
+        issueNumber: ISSUE_NUMBER,
+        issueTitle: "Do something",
+        issueBody: "Please.",
+        baseSha: headOf(h.bare, "main"),
+        expectPullRequest: false,
+        extraComments: 1,
+      }),
+    ];
+    await comment(h, record, 81, "/agent retry");
+    await h.agent.idle();
+    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+    expect(h.model.requests).toHaveLength(2);
+    const latest = await h.agent.store.latestForIssue({
+      owner: OWNER,
+      repo: REPO,
+      issueNumber: ISSUE_NUMBER,
+    });
+    expect(latest).toMatchObject({ state: "succeeded", trigger: { kind: "comment", commentId: 81 } });
+    expect(record.comments.map((c) => c.body)).toContain(
+      "issue-agent did not open a pull request. The agent gave up:\n\n> Still flaky.",
+    );
+  });
+});
