@@ -7,6 +7,7 @@ import { githubJobHandler } from "./jobs/github-job-handler.ts";
 import { InProcessQueue, type JobQueue } from "./jobs/job-queue.ts";
 import type { JobStore } from "./jobs/job-store.ts";
 import { recoverJobs } from "./jobs/recover-jobs.ts";
+import { wakeExpiredWaits } from "./jobs/waiting-jobs.ts";
 import { RedisState } from "./jobs/stores/redis-state.ts";
 import { SqliteState } from "./jobs/stores/sqlite-state.ts";
 import { ApprovalDesk } from "./jobs/approval-desk.ts";
@@ -123,12 +124,21 @@ export function createIssueAgent(options: {
       },
     });
     intake = stage;
+    // Jobs whose question went unanswered too long are woken to end with a note.
+    const wakeExpired = () =>
+      void wakeExpiredWaits(triggerDeps).catch((error: unknown) =>
+        probot.log.warn({ err: error }, "could not check for expired waits"),
+      );
     if (settings.REDIS_URL) {
       const takeOver = () => void stage.recover(new Date(Date.now() - INTAKE_TAKEOVER_MS));
       takeOver();
-      takeoverTimer = setInterval(takeOver, INTAKE_TAKEOVER_MS).unref();
+      takeoverTimer = setInterval(() => {
+        takeOver();
+        wakeExpired();
+      }, INTAKE_TAKEOVER_MS).unref();
     } else {
       void stage.recover(new Date());
+      takeoverTimer = setInterval(wakeExpired, INTAKE_TAKEOVER_MS).unref();
     }
     const timed = async (event: string, handle: () => Promise<void>) => {
       const started = performance.now();

@@ -93,4 +93,43 @@ export class RunLog {
   get totalTokens(): number {
     return this.usage.promptTokens + this.usage.completionTokens;
   }
+
+  /** The log as plain data, for a job that pauses (see WaitingForHuman). */
+  toData(): RunLogData {
+    return structuredClone({
+      plan: this.plan,
+      commands: this.commands,
+      refusals: this.refusals,
+      steps: this.steps,
+      maintainerMessages: this.maintainerMessages,
+      lastRejectedGates: this.lastRejectedGates,
+      usage: this.usage,
+      turns: this.turns,
+    });
+  }
+
+  /** A log that goes on from `data`, as the job that paused left it. */
+  static fromData(data: RunLogData): RunLog {
+    const log = new RunLog();
+    log.plan = data.plan;
+    log.commands.push(...data.commands);
+    log.refusals.push(...data.refusals);
+    log.steps.push(...data.steps);
+    log.maintainerMessages.push(...data.maintainerMessages);
+    log.lastRejectedGates = data.lastRejectedGates;
+    Object.assign(log.usage, data.usage);
+    log.turns = data.turns;
+    return log;
+  }
+}
+
+export interface RunLogData {
+  plan: PlanStep[];
+  commands: CommandRecord[];
+  refusals: Refusal[];
+  steps: DeliveredStep[];
+  maintainerMessages: Array<{ by: string; text: string; turn: number }>;
+  lastRejectedGates: GateResult[] | undefined;
+  usage: TokenUsage;
+  turns: number;
 }

@@ -45,6 +45,12 @@ export const agentConfigSchema = z
           .max(24 * 60)
           .default(30)
           .describe("Wall-clock limit for the agent loop, in minutes."),
+        question_timeout_minutes: z
+          .int()
+          .min(1)
+          .max(30 * 24 * 60)
+          .default(24 * 60)
+          .describe("How long a job waits for an answer to the agent's question before it stops."),
         max_tokens: z
           .int()
           .min(1_000)

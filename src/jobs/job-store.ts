@@ -12,7 +12,7 @@ export interface JobStore {
   createUnlessActive(job: Job): Promise<{ created: true; job: Job } | { created: false; active: Job }>;
   get(id: string): Promise<Job | undefined>;
   save(job: Job): Promise<void>;
-  /** Jobs queued or running, for recovery after a restart. */
+  /** Jobs queued, running or waiting for a human: for recovery after a restart and for metrics. */
   listActive(): Promise<Job[]>;
   /** The issue's most recent job (the active one, if any), for `/agent status` and `/agent retry`. */
   latestForIssue(issue: Pick<Job["trigger"], "owner" | "repo" | "issueNumber">): Promise<Job | undefined>;

@@ -4,11 +4,13 @@ import type { AgentConfig } from "../config/agent-config.schema.ts";
 import type { Trigger } from "../triggers/trigger.ts";
 import type { InboxItem } from "./job-inbox.ts";
 
-export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled";
+export type JobState = "queued" | "running" | "waiting_for_human" | "succeeded" | "failed" | "cancelled";
 
 const NEXT_STATES: Record<JobState, readonly JobState[]> = {
   queued: ["running", "cancelled", "failed"],
-  running: ["succeeded", "failed", "cancelled"],
+  running: ["succeeded", "failed", "cancelled", "waiting_for_human"],
+  // Answered (or the wait expired): queued again, to resume where it paused.
+  waiting_for_human: ["queued"],
   succeeded: [],
   failed: [],
   cancelled: [],
@@ -41,6 +43,26 @@ export interface Job {
   gateOutcomes: Array<{ gate: string; status: GateStatus }>;
   /** Maintainers' messages received while the job ran (`/agent <instructions>`); absent in old records. */
   messages?: InboxItem[];
+  /** Set while the agent waits for an answer to its question, and kept until the job resumes. */
+  waiting?: WaitingForHuman | undefined;
+  /** How many times the job was queued again after a pause; distinguishes its queue entries. */
+  resumes?: number;
+}
+
+/** Everything a paused job needs to go on where it stopped, on any process, after a restart too. */
+export interface WaitingForHuman {
+  question: string;
+  askedAt: string;
+  /** After this, the job stops waiting and ends with a note. */
+  deadline: string;
+  /** The conversation so far; its last tool message answers the question once it is answered. */
+  messages: unknown[];
+  /** The run log (plan, steps, commands, usage) as plain data. */
+  runLog: unknown;
+  /** The work so far as a git bundle (base64) of the branch, uncommitted changes in its top commit. */
+  bundle: string;
+  branch: string;
+  baseSha: string;
 }
 
 export function newJob(trigger: Trigger, config: AgentConfig, now = new Date()): Job {
@@ -63,7 +85,13 @@ export function newJob(trigger: Trigger, config: AgentConfig, now = new Date()):
   };
 }
 
+/** A job that occupies its issue: no other job may start there. */
 export function isActive(state: JobState): boolean {
+  return state === "queued" || state === "running" || state === "waiting_for_human";
+}
+
+/** A job a queue should run (after a restart too); a waiting job runs once answered. */
+export function isRunnable(state: JobState): boolean {
   return state === "queued" || state === "running";
 }
 

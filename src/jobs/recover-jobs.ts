@@ -1,3 +1,4 @@
+import { isRunnable } from "./job.ts";
 import type { JobQueue } from "./job-queue.ts";
 import type { JobStore } from "./job-store.ts";
 
@@ -11,8 +12,8 @@ export async function recoverJobs(
   log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void },
 ): Promise<number> {
   try {
-    const active = await store.listActive();
-    for (const job of active) await queue.enqueue(job.id);
+    const active = (await store.listActive()).filter((job) => isRunnable(job.state));
+    for (const job of active) await queue.enqueue(job.id, job.resumes);
     if (active.length > 0) {
       log.info(
         { jobs: active.map((job) => `${job.id} (${job.state})`) },

@@ -1,13 +1,17 @@
+import type {
+  ChatCompletionMessageParam,
+  ChatCompletionToolMessageParam,
+} from "openai/resources/chat/completions";
 import { realpath } from "node:fs/promises";
 import { runAgentLoop } from "../agent/agent-loop.ts";
 import { JobClock } from "../agent/job-clock.ts";
 import type { Model } from "../agent/model.ts";
 import { buildInitialMessages } from "../agent/prompt/build-messages.ts";
-import { RunLog } from "../agent/run-log.ts";
+import { RunLog, type RunLogData } from "../agent/run-log.ts";
 import { priceFor, type ModelPrice } from "../agent/pricing.ts";
 import { defaultTools } from "../agent/tools/default-tools.ts";
 import type { AgentOutcome, Tool } from "../agent/tools/tool.ts";
-import { describeError, JobCancelled, JobInterrupted, UserFacingError } from "../errors.ts";
+import { describeError, JobCancelled, JobInterrupted, LimitsExceeded, UserFacingError } from "../errors.ts";
 import type { CheckConclusion, Forge } from "../forge/forge.ts";
 import { StepDelivery } from "../gates/deliver-step.ts";
 import { PathPolicy } from "../guardrails/paths/path-policy.ts";
@@ -21,9 +25,10 @@ import { branchName } from "../workspace/branch-name.ts";
 import { credentialForms } from "../workspace/git-environment.ts";
 import type { RepositoryCache } from "../workspace/repository-cache.ts";
 import { createWorkspace, type Workspace } from "../workspace/workspace.ts";
+import { captureWorkspace, restoreWorkspace } from "../workspace/workspace-snapshot.ts";
 import type { Approvals } from "./approval-desk.ts";
 import type { InboxItem, JobInbox } from "./job-inbox.ts";
-import { transition, withEvent, type Job } from "./job.ts";
+import { transition, withEvent, type Job, type WaitingForHuman } from "./job.ts";
 import type { JobStore } from "./job-store.ts";
 
 export interface Logger {
@@ -76,9 +81,13 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
   // A job found "running" was interrupted: its process died. Its safe point is the start (nothing
   // is pushed before the agent finishes), so it runs again, reusing its check run and comment.
   const interrupted = loaded.state === "running";
+  // A queued job with a snapshot paused for a question: it goes on where it stopped.
+  const paused = interrupted ? undefined : loaded.waiting;
   let job: Job = interrupted
     ? withEvent(loaded, `resuming after an interruption (attempt ${loaded.attempts + 1})`)
-    : transition(loaded, "running", "started");
+    : transition(loaded, "running", paused ? "resumed after its question" : "started");
+  // The snapshot is used once: should this run be interrupted, the job starts over from scratch.
+  job = { ...job, waiting: undefined };
   job = { ...job, attempts: job.attempts + 1, startedAt: job.startedAt ?? new Date().toISOString() };
   await deps.store.save(job);
 
@@ -93,7 +102,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     return job;
   }
   const forge = redactingForge(baseForge, deps.redactor);
-  const log = new RunLog();
+  const log = paused ? RunLog.fromData(paused.runLog as RunLogData) : new RunLog();
   const saveProgress = (update: (current: Job) => Job) => {
     job = update(job);
     void deps.store
@@ -157,6 +166,8 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
 
   let workspace: Workspace | undefined;
   let recyclable = false;
+  /** Set when the agent asked a question: the job then waits instead of ending. */
+  let parked: { question: string; deadline: string } | undefined;
   let verdict: Verdict = { conclusion: "failure", headline: "failed unexpectedly", detail: undefined };
   try {
     if (job.pullRequestUrls.length > 0) {
@@ -189,16 +200,25 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     const credentials = await forge.gitCredentials();
     deps.redactor.add(...credentialForms(credentials));
 
-    // 2. A fresh clone on a new branch, and the sandbox its commands run in.
+    // A paused job goes on only with an answer; without one its wait has expired.
+    const answer = paused ? undelivered.shift() : undefined;
+    if (paused && !answer) throw unanswered(paused, config.agent.question_timeout_minutes);
+
+    // 2. A fresh clone on a new branch (or the paused job's work restored on its base), and the
+    //    sandbox its commands run in.
     workspace = await createWorkspace({
       root: deps.workspaceRoot,
       cloneUrl: repository.cloneUrl,
       baseBranch: repository.defaultBranch,
-      branch: branchName(issue.number, issue.title),
+      branch: paused?.branch ?? branchName(issue.number, issue.title),
       credentials,
       redact: (text) => deps.redactor.redact(text),
       cache: deps.repositoryCache,
     });
+    if (paused) {
+      await restoreWorkspace(workspace, paused);
+      workspace = { ...workspace, baseSha: paused.baseSha };
+    }
     job = withEvent(job, `workspace ready on branch ${workspace.branch} at ${workspace.baseSha}`);
     await deps.store.save(job);
     const paths = new PathPolicy(config.paths);
@@ -217,24 +237,26 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     // 3. The agent, inside the guardrails.
     const model = deps.modelFor(job);
     const clean = (text: string) => deps.redactor.redact(sanitizeUntrusted(text));
-    const prompt = buildInitialMessages({
-      issue: {
-        ...issue,
-        title: clean(issue.title),
-        body: clean(issue.body),
-        comments: issue.comments.map((c) => ({ author: c.author, body: clean(c.body) })),
-      },
-      maintainerInstructions: job.trigger.instructions
-        ? deps.redactor.redact(job.trigger.instructions)
-        : undefined,
-      maintainer: job.trigger.sender,
-      limits: {
-        maxSteps: config.agent.max_steps,
-        maxMinutes: config.agent.max_minutes,
-        commandTimeoutSeconds: config.commands.timeout_seconds,
-        maxDiffLines: config.gates.max_diff_lines,
-      },
-    });
+    const prompt = paused
+      ? { messages: answeredConversation(paused, answer!), truncationNote: undefined }
+      : buildInitialMessages({
+          issue: {
+            ...issue,
+            title: clean(issue.title),
+            body: clean(issue.body),
+            comments: issue.comments.map((c) => ({ author: c.author, body: clean(c.body) })),
+          },
+          maintainerInstructions: job.trigger.instructions
+            ? deps.redactor.redact(job.trigger.instructions)
+            : undefined,
+          maintainer: job.trigger.sender,
+          limits: {
+            maxSteps: config.agent.max_steps,
+            maxMinutes: config.agent.max_minutes,
+            commandTimeoutSeconds: config.commands.timeout_seconds,
+            maxDiffLines: config.gates.max_diff_lines,
+          },
+        });
     if (prompt.truncationNote) await reporter.note(prompt.truncationNote);
     reporter.progress.log = log;
     await reporter.phase("The agent is working");
@@ -307,7 +329,31 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     });
 
     // 4. Publish, or explain why not.
-    if (outcome.kind === "gave_up") {
+    if (outcome.kind === "question") {
+      // 4a. Pause: everything needed to go on goes into the job record; the question goes to the issue.
+      const minutes = config.agent.question_timeout_minutes;
+      const askedAt = new Date();
+      const deadline = new Date(askedAt.getTime() + minutes * 60_000).toISOString();
+      const bundle = await captureWorkspace(workspace);
+      job = {
+        ...transition(job, "waiting_for_human", "asked the maintainer a question"),
+        waiting: {
+          question: outcome.question,
+          askedAt: askedAt.toISOString(),
+          deadline,
+          messages: prompt.messages,
+          runLog: log.toData(),
+          bundle,
+          branch: workspace.branch,
+          baseSha: workspace.baseSha,
+        },
+        resumes: (job.resumes ?? 0) + 1,
+      };
+      await forge.comment(
+        `❓ The agent has a question before it goes on:\n\n${quoteMarkdown(outcome.question)}\n\nSomeone with write access can answer with \`/agent <your answer>\`; the job then resumes where it stopped. Without an answer by ${deadline.slice(0, 16).replace("T", " ")} UTC it stops. \`/agent stop\` ends it now.`,
+      );
+      parked = { question: outcome.question, deadline };
+    } else if (outcome.kind === "gave_up") {
       verdict = {
         conclusion: "neutral",
         headline: "no pull request: the agent gave up",
@@ -358,7 +404,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
           }
         : { conclusion: "success", headline: `opened ${numbers}`, detail: outcome.summary };
     }
-    job = transition(job, "succeeded", verdict.headline);
+    if (!parked) job = transition(job, "succeeded", verdict.headline);
   } catch (error) {
     verdict = stoppedBy ? stoppedVerdict(stoppedBy, log) : verdictFor(error, deps.redactor);
     if (!stoppedBy && !(error instanceof UserFacingError)) {
@@ -374,12 +420,38 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         (gate) => ({ gate: gate.gate, status: gate.status }),
       ),
     };
-    await reporter.finish(verdict.conclusion, verdict.headline, verdict.detail);
+    if (parked) {
+      await reporter.note(
+        `❓ The agent asked a question and waits for an answer:\n\n${quoteMarkdown(parked.question)}`,
+      );
+      await reporter.phase("Waiting for an answer to the agent's question (reply `/agent <answer>`)");
+    } else {
+      await reporter.finish(verdict.conclusion, verdict.headline, verdict.detail);
+    }
     await workspace?.dispose({ recycle: recyclable });
     await deps.store.save(job);
   }
   deps.log.info({ jobId, state: job.state, conclusion: verdict.conclusion }, `job ${job.state}`);
   return job;
+}
+
+/** The paused conversation with the maintainer's answer as the result of the agent's question. */
+function answeredConversation(paused: WaitingForHuman, answer: InboxItem): ChatCompletionMessageParam[] {
+  const messages = structuredClone(paused.messages) as ChatCompletionMessageParam[];
+  const question = messages.findLastIndex((message) => message.role === "tool");
+  const content = `Answer from the maintainer @${answer.by}:\n${answer.text}`;
+  if (question >= 0)
+    messages[question] = { ...(messages[question] as ChatCompletionToolMessageParam), content };
+  else messages.push({ role: "user", content });
+  return messages;
+}
+
+/** A paused job whose wait ran out: it ends, saying what it asked. */
+function unanswered(paused: WaitingForHuman, minutes: number): LimitsExceeded {
+  return new LimitsExceeded(
+    `The agent asked a question and nobody answered within ${minutes} minutes, so the job stopped:\n\n${quoteMarkdown(paused.question)}`,
+    "Comment `/agent <your answer>` to start a new job with the answer as instructions, or raise `agent.question_timeout_minutes`.",
+  );
 }
 
 /** What a stopped job reports: who stopped it, what had been done, and that nothing was pushed. */

@@ -26,6 +26,13 @@ export function jobSummary(job: Job): string {
     `**issue-agent status:** ${job.state === "running" ? "running" : job.state} (job started by @${job.trigger.sender}, ${job.attempts} attempt${job.attempts === 1 ? "" : "s"}).`,
   ];
   if (job.trigger.instructions) lines.push("", "Instructions:", quoteMarkdown(job.trigger.instructions));
+  if (job.waiting) {
+    lines.push(
+      "",
+      `The agent asked a question and waits for an answer (until ${job.waiting.deadline.slice(0, 16).replace("T", " ")} UTC); reply \`/agent <your answer>\`:`,
+      quoteMarkdown(job.waiting.question),
+    );
+  }
   if (job.plan.length > 0) {
     lines.push("", "Plan:");
     for (const step of job.plan) lines.push(`- [${step.status === "done" ? "x" : " "}] ${step.title}`);

@@ -57,12 +57,12 @@ export class Metrics {
     if (store) {
       new Gauge({
         name: "issue_agent_jobs_active",
-        help: "Jobs queued or running now, by state.",
+        help: "Jobs queued, running or waiting for a human's answer now, by state.",
         labelNames: ["state"],
         registers: [this.registry],
         async collect() {
           const active = await store.listActive();
-          for (const state of ["queued", "running"])
+          for (const state of ["queued", "running", "waiting_for_human"])
             this.set({ state }, active.filter((job) => job.state === state).length);
         },
       });
@@ -75,7 +75,7 @@ export class Metrics {
 
   /** Records a job once it has ended. */
   observeJob(job: Job): void {
-    if (job.state === "queued" || job.state === "running") return;
+    if (job.state === "queued" || job.state === "running" || job.state === "waiting_for_human") return;
     this.jobsFinished.inc({ state: job.state });
     if (job.startedAt) {
       this.jobSeconds.observe(

@@ -3,6 +3,7 @@ import type { AgentConfig } from "../config/agent-config.schema.ts";
 import { intendedLabel, loadRepoConfig } from "../config/load-repo-config.ts";
 import type { Approvals } from "../jobs/approval-desk.ts";
 import { isActive, newJob } from "../jobs/job.ts";
+import { wake } from "../jobs/waiting-jobs.ts";
 import type { JobInbox } from "../jobs/job-inbox.ts";
 import type { JobQueue } from "../jobs/job-queue.ts";
 import type { JobStore } from "../jobs/job-store.ts";
@@ -122,10 +123,30 @@ export async function handleTrigger(
       return;
     }
     await deps.inbox.post(active.id, { kind: "stop", by: sender, text: "", at: new Date().toISOString() });
+    // A waiting job runs nowhere: queue it so a process ends it (and completes its check run).
+    if (active.state === "waiting_for_human") await wake(active, `stop requested by @${sender}`, deps);
     await reply(
       `@${sender}, stopping the job. Its status comment will say what was done; nothing half-made is pushed.`,
     );
     log.info({ jobId: active.id }, "stop requested");
+    return;
+  }
+  if (active?.state === "waiting_for_human") {
+    // The agent asked a question: `/agent <answer>` resumes the job with it.
+    if (command.verb === "start" && command.instructions) {
+      await deps.inbox.post(active.id, {
+        kind: "message",
+        by: sender,
+        text: command.instructions,
+        at: new Date().toISOString(),
+      });
+      await wake(active, `answered by @${sender}`, deps);
+      log.info({ jobId: active.id }, "answer for the waiting job");
+      return;
+    }
+    await reply(
+      `@${sender}, the agent is waiting for an answer to its question (see above). Reply with \`/agent <your answer>\`, or \`/agent stop\` to end the job.`,
+    );
     return;
   }
   if (active) {

@@ -30,7 +30,13 @@ describe("parseAgentConfig", () => {
 
   it("merges a partial section over the defaults of that section", () => {
     const config = parseAgentConfig({ agent: { max_steps: 5, model: "gpt-x" } });
-    expect(config.agent).toEqual({ model: "gpt-x", max_steps: 5, max_minutes: 30, max_tokens: 2_000_000 });
+    expect(config.agent).toEqual({
+      model: "gpt-x",
+      max_steps: 5,
+      max_minutes: 30,
+      question_timeout_minutes: 1440,
+      max_tokens: 2_000_000,
+    });
     expect(config.commands.timeout_seconds).toBe(300);
   });
 
@@ -47,7 +53,7 @@ describe("parseAgentConfig", () => {
     [{ paths: { write: "src/**" } }, '`paths.write` — got `"src/**"`: Invalid input: expected array'],
     [
       { agent: { steps: 3 } },
-      "unknown key `steps` under `agent`; allowed: `model`, `max_steps`, `max_minutes`, `max_tokens`",
+      "unknown key `steps` under `agent`; allowed: `model`, `max_steps`, `max_minutes`, `question_timeout_minutes`, `max_tokens`, `price`",
     ],
     [[1, 2], "must be a mapping of keys to values, but it holds `[1,2]`"],
     ["just text", 'must be a mapping of keys to values, but it holds `"just text"`'],

@@ -1,19 +1,26 @@
-import { describe, expect, it } from "vitest";
-import { issueCommentCreated, issueCommentEdited } from "../fixtures/events.ts";
-import { OWNER, REPO, type Harness } from "../helpers/e2e-harness.ts";
-import { headOf } from "../helpers/git-fixtures.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { issueCommentCreated, issueCommentEdited, issuesLabeled } from "../fixtures/events.ts";
+import { OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
+import { branchLog, headOf } from "../helpers/git-fixtures.ts";
 import {
+  mockInstallationToken,
   mockIssueComments,
   mockJob,
   mockPermission,
   mockReaction,
   mockRepoConfig,
+  newRecord,
   type GitHubRecord,
 } from "../helpers/github-api-mock.ts";
 import { closeHarnessAfterEach, ISSUE_NUMBER, runLabeledJob, waitFor } from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 
 closeHarnessAfterEach();
+let harnessToClose: Harness | undefined;
+afterEach(async () => {
+  await harnessToClose?.close();
+  harnessToClose = undefined;
+});
 
 /** Delivers an `/agent` comment on the test issue from the maintainer, with the API calls it makes. */
 async function comment(h: Harness, record: GitHubRecord, id: number, body: string, replies = 0) {
@@ -185,5 +192,99 @@ describe("/agent retry", () => {
     expect(record.comments.map((c) => c.body)).toContain(
       "issue-agent did not open a pull request. The agent gave up:\n\n> Still flaky.",
     );
+  });
+});
+
+describe("questions", () => {
+  it("pauses on the agent's question and resumes with the answer, with its work, after a restart", async () => {
+    const h = await startHarness({
+      script: [
+        call("write_file", { path: "docs/greeting.md", content: "draft\n" }),
+        call("ask_question", { question: "Should the greeting end with `!` or `.`?" }),
+        call("run_command", { command: "cat docs/greeting.md && git log --format=%s -1" }),
+        call("write_file", { path: "docs/greeting.md", content: "The greeting ends with `!`.\n" }),
+        call("finish", { title: "Document the greeting", summary: "Adds docs.", rationale: "As answered." }),
+      ],
+    });
+    harnessToClose = h;
+    const record = newRecord();
+    const firstRun = [
+      mockInstallationToken(),
+      mockRepoConfig(undefined),
+      mockPermission("maintainer", "admin"),
+      mockJob(record, {
+        cloneUrl: h.cloneUrl,
+        issueNumber: 9,
+        issueTitle: "Greeting docs",
+        issueBody: "Document it.",
+        baseSha: headOf(h.bare, "main"),
+        expectPullRequest: false,
+        extraComments: 1,
+      }),
+    ];
+    await h.probot.receive({
+      id: "d-question",
+      ...issuesLabeled({ owner: OWNER, repo: REPO, issueNumber: 9 }),
+    });
+    await h.agent.idle();
+    for (const scope of firstRun) expect(scope.pendingMocks()).toEqual([]);
+
+    // Paused: the question is on the issue, the check run is still open, the record holds the rest.
+    expect(record.comments.at(-1)!.body).toContain(
+      "❓ The agent has a question before it goes on:\n\n> Should the greeting end with `!` or `.`?",
+    );
+    expect(record.checkRunUpdates.filter((update) => update.status === "completed")).toEqual([]);
+    expect(record.commentEdits.at(-1)!.body).toContain("Waiting for an answer to the agent's question");
+    const paused = await h.agent.store.latestForIssue({ owner: OWNER, repo: REPO, issueNumber: 9 });
+    expect(paused).toMatchObject({
+      state: "waiting_for_human",
+      waiting: { branch: "agent/9-greeting-docs" },
+    });
+
+    // Another process answers it: the app restarts before the answer arrives.
+    await h.restart();
+    const secondRun = [
+      mockInstallationToken(),
+      mockReaction(record, 91),
+      mockPermission("maintainer", "write"),
+      mockJob(record, {
+        cloneUrl: h.cloneUrl,
+        issueNumber: 9,
+        issueTitle: "Greeting docs",
+        issueBody: "Document it.",
+        baseSha: headOf(h.bare, "main"),
+        expectPullRequest: true,
+        resumed: true,
+      }),
+    ];
+    await h.probot.receive({
+      id: "d-answer",
+      ...issueCommentCreated({
+        owner: OWNER,
+        repo: REPO,
+        issueNumber: 9,
+        commentId: 91,
+        body: "/agent With `!`, please.",
+      }),
+    });
+    await h.agent.idle();
+    for (const scope of secondRun) expect(scope.pendingMocks()).toEqual([]);
+
+    // The same conversation went on: the question's result is the answer, and the work was there.
+    const resumed = h.model.requests[2]!.body.messages;
+    expect(resumed.at(-1)).toMatchObject({
+      role: "tool",
+      content: "Answer from the maintainer @maintainer:\nWith `!`, please.",
+    });
+    expect(String(resumed[1]!.content)).toContain("Resolve issue #9");
+    // The draft written before the pause is back, uncommitted: no snapshot commit is left behind.
+    expect(String(h.model.requests[3]!.body.messages.at(-1)!.content)).toBe("exit code 0\ndraft\ninitial\n");
+    expect(record.pulls).toHaveLength(1);
+    expect(record.pulls[0]!.head).toBe("agent/9-greeting-docs");
+    expect(branchLog(h.bare, "agent/9-greeting-docs")).not.toContain("snapshot");
+    expect(record.checkRunUpdates.at(-1)).toMatchObject({ status: "completed", conclusion: "success" });
+    const done = await h.agent.store.latestForIssue({ owner: OWNER, repo: REPO, issueNumber: 9 });
+    expect(done?.state).toBe("succeeded");
+    expect(done?.waiting).toBeUndefined(); // the snapshot is gone once used
   });
 });

@@ -39,6 +39,8 @@ export interface Harness {
   gitServer: GitHttpServer;
   /** The HTTP handlers the app added to Probot's server (health, readiness, metrics). */
   handlers: Handler[];
+  /** Stops this app instance and starts a new one on the same database and settings. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,32 +62,33 @@ export async function startHarness(options: {
   const modelUrl = await model.start();
   const workdir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-work-"));
   const logs = new LogCapture();
-  const probot = testProbot(
-    logs,
-    options.enterprise ? { baseUrl: `https://${options.enterprise.host}/api/v3` } : {},
-  );
   const redactor = new SecretRedactor();
   redactor.add(OPENAI_KEY);
-  const agent = createIssueAgent({
-    settings: {
-      ...loadSettings({
-        OPENAI_API_KEY: OPENAI_KEY,
-        OPENAI_BASE_URL: modelUrl,
-        ISSUE_AGENT_MODEL: "test-model",
-        ISSUE_AGENT_CONCURRENCY: "1",
-        ISSUE_AGENT_WORKDIR: workdir,
-        ISSUE_AGENT_DB: path.join(workdir, "state.db"),
-      }),
-      ...options.settings,
-    },
-    redactor,
-    env: options.enterprise ? { GHE_HOST: options.enterprise.host } : {},
-  });
+  const makeAgent = () =>
+    createIssueAgent({
+      settings: {
+        ...loadSettings({
+          OPENAI_API_KEY: OPENAI_KEY,
+          OPENAI_BASE_URL: modelUrl,
+          ISSUE_AGENT_MODEL: "test-model",
+          ISSUE_AGENT_CONCURRENCY: "1",
+          ISSUE_AGENT_WORKDIR: workdir,
+          ISSUE_AGENT_DB: path.join(workdir, "state.db"),
+        }),
+        ...options.settings,
+      },
+      redactor,
+      env: options.enterprise ? { GHE_HOST: options.enterprise.host } : {},
+    });
+  const makeProbot = () =>
+    testProbot(logs, options.enterprise ? { baseUrl: `https://${options.enterprise.host}/api/v3` } : {});
+  const probot = makeProbot();
+  const agent = makeAgent();
   const cloneUrl = GitHttpServer.cloneUrl(gitBase, remote.root, remote.bare);
   await options.beforeLoad?.({ db: path.join(workdir, "state.db"), cloneUrl, bare: remote.bare });
   const handlers: Handler[] = [];
   await probot.load(agent.app, { cwd: process.cwd(), addHandler: (handler) => handlers.push(handler) });
-  return {
+  const harness: Harness = {
     probot,
     agent,
     model,
@@ -95,8 +98,14 @@ export async function startHarness(options: {
     workdir,
     gitServer,
     handlers,
+    async restart() {
+      await harness.agent.shutdown(0);
+      harness.probot = makeProbot();
+      harness.agent = makeAgent();
+      await harness.probot.load(harness.agent.app, { cwd: process.cwd(), addHandler: () => undefined });
+    },
     async close() {
-      await agent.idle();
+      await harness.agent.idle();
       await model.stop();
       await gitServer.stop();
       remote.cleanup();
@@ -105,4 +114,5 @@ export async function startHarness(options: {
       nock.enableNetConnect();
     },
   };
+  return harness;
 }

@@ -21,7 +21,7 @@ How to work:
 2. Call update_plan with a short plan before changing anything, and again as steps complete.
 3. Make the smallest change that resolves the issue. Follow the repository's existing style. Do not refactor unrelated code.
 4. Test first: write or change a test that fails without your change, run it to see it fail, then make it pass. The harness verifies this: it runs the tests with only your test changes on the base commit (they must fail) and with the whole change (they must pass).
-5. When done and tested, call finish with a PR title, a summary for reviewers, and your rationale (why this approach, what alternatives you rejected, risks). If the issue is unclear, too large, or needs a human decision, call give_up and explain.
+5. When done and tested, call finish with a PR title, a summary for reviewers, and your rationale (why this approach, what alternatives you rejected, risks). If one question to the maintainer would settle an ambiguity, call ask_question (the job pauses until they answer); if the issue is too large or needs more than an answer, call give_up and explain.
 6. Keep each pull request small. If the whole change would exceed the diff limit, deliver it as ordered steps with commit_step (each step self-contained, with its tests), then finish with the last part. Each step becomes its own stacked pull request.
 
 Rules the harness enforces whatever you do:

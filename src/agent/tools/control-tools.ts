@@ -78,3 +78,16 @@ export const giveUpTool = defineTool({
     return { output: "stopping", outcome: { kind: "gave_up", reason: args.reason } };
   },
 });
+
+export const askQuestionTool = defineTool({
+  name: "ask_question",
+  description:
+    "Ask the maintainer one clarifying question when the issue is ambiguous and a wrong guess would need reverting. The job pauses until someone with write access answers; the answer comes back as this tool's result. Ask only what you cannot find out from the repository.",
+  parameters: z.object({ question: z.string().min(1).max(2_000) }),
+  async run(args, context) {
+    return {
+      output: "waiting for the maintainer's answer",
+      outcome: { kind: "question", question: context.redact(args.question) },
+    };
+  },
+});

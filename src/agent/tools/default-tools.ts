@@ -1,4 +1,4 @@
-import { commitStepTool, finishTool, giveUpTool, updatePlanTool } from "./control-tools.ts";
+import { askQuestionTool, commitStepTool, finishTool, giveUpTool, updatePlanTool } from "./control-tools.ts";
 import { editFileTool, readFileTool, writeFileTool } from "./file-tools.ts";
 import { runCommandTool } from "./run-command-tool.ts";
 import { listFilesTool, searchFilesTool } from "./search-tools.ts";
@@ -15,4 +15,5 @@ export const defaultTools: readonly Tool[] = [
   commitStepTool,
   finishTool,
   giveUpTool,
+  askQuestionTool,
 ];

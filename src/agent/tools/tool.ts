@@ -28,7 +28,9 @@ export interface ToolContext {
 /** A finishing tool's verdict; the loop ends when a tool returns one. */
 export type AgentOutcome =
   | { kind: "finished"; title: string; summary: string; rationale: string }
-  | { kind: "gave_up"; reason: string };
+  | { kind: "gave_up"; reason: string }
+  /** The job pauses until a maintainer answers; the answer becomes this call's tool result. */
+  | { kind: "question"; question: string };
 
 export interface ToolResult {
   output: string;

@@ -23,12 +23,16 @@ export class BullJobQueue implements JobQueue {
     this.queue = new Queue(QUEUE_NAME, { connection: connection(redisUrl), prefix });
   }
 
-  async enqueue(jobId: string): Promise<void> {
-    // The job id doubles as BullMQ's, so enqueuing the same job twice is a no-op.
+  async enqueue(jobId: string, run = 0): Promise<void> {
+    // The job id (and run) doubles as BullMQ's, so enqueuing the same run twice is a no-op.
     await this.queue.add(
       "job",
       { jobId },
-      { jobId, removeOnComplete: { count: 1_000 }, removeOnFail: { count: 1_000 } },
+      {
+        jobId: run > 0 ? `${jobId}.run${run}` : jobId,
+        removeOnComplete: { count: 1_000 },
+        removeOnFail: { count: 1_000 },
+      },
     );
   }
 

@@ -8,8 +8,8 @@ import type { JobStore } from "../job-store.ts";
 const DELIVERY_RETENTION_SECONDS = 30 * 86_400;
 
 /**
- * Creates the job unless the issue's active-job pointer names a job that is still queued or
- * running. Atomic in Redis, so two receivers racing on one issue yield one job.
+ * Creates the job unless the issue's active-job pointer names a job that is still queued, running
+ * or waiting for a human. Atomic in Redis, so two receivers racing on one issue yield one job.
  * KEYS: active pointer, job key, active set, latest pointer. ARGV: job id, job JSON, job key prefix.
  */
 const CREATE_UNLESS_ACTIVE = `
@@ -18,7 +18,7 @@ if current then
   local record = redis.call('GET', ARGV[3] .. current)
   if record then
     local state = cjson.decode(record).state
-    if state == 'queued' or state == 'running' then return record end
+    if state == 'queued' or state == 'running' or state == 'waiting_for_human' then return record end
   end
 end
 redis.call('SET', KEYS[1], ARGV[1])

@@ -32,8 +32,9 @@ export class SqliteState implements JobStore, DeliveryLog, JobInbox {
         updated_at TEXT NOT NULL,
         record TEXT NOT NULL
       );
-      CREATE UNIQUE INDEX IF NOT EXISTS one_active_job_per_issue
-        ON jobs (issue_key) WHERE state IN ('queued', 'running');
+      DROP INDEX IF EXISTS one_active_job_per_issue;
+      CREATE UNIQUE INDEX IF NOT EXISTS one_active_job_per_issue_v2
+        ON jobs (issue_key) WHERE state IN ('queued', 'running', 'waiting_for_human');
       CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state);
       CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, seen_at TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS jobs_by_issue ON jobs (issue_key, created_at);
@@ -64,7 +65,9 @@ export class SqliteState implements JobStore, DeliveryLog, JobInbox {
     } catch (error) {
       if (!String((error as Error).message).includes("UNIQUE constraint failed")) throw error;
       const active = this.db
-        .prepare("SELECT record FROM jobs WHERE issue_key = ? AND state IN ('queued', 'running')")
+        .prepare(
+          "SELECT record FROM jobs WHERE issue_key = ? AND state IN ('queued', 'running', 'waiting_for_human')",
+        )
         .get(issueKey(job.trigger)) as { record: string } | undefined;
       if (!active) throw error;
       return { created: false as const, active: JSON.parse(active.record) as Job };
@@ -85,7 +88,9 @@ export class SqliteState implements JobStore, DeliveryLog, JobInbox {
 
   async listActive() {
     const rows = this.db
-      .prepare("SELECT record FROM jobs WHERE state IN ('queued', 'running') ORDER BY created_at")
+      .prepare(
+        "SELECT record FROM jobs WHERE state IN ('queued', 'running', 'waiting_for_human') ORDER BY created_at",
+      )
       .all() as Array<{ record: string }>;
     return rows.map((row) => JSON.parse(row.record) as Job);
   }
