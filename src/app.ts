@@ -148,7 +148,12 @@ export function createIssueAgent(options: {
         metrics.observeWebhook(event, (performance.now() - started) / 1_000);
       }
     };
-    for (const event of ["issues.labeled", "issue_comment.created"] as const) {
+    for (const event of [
+      "issues.labeled",
+      "issue_comment.created",
+      "check_run.rerequested",
+      "check_run.requested_action",
+    ] as const) {
       probot.on(event, (context) =>
         timed(event, () =>
           receiveWebhook(

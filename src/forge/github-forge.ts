@@ -10,6 +10,7 @@ import type {
   RepositoryInfo,
 } from "./forge.ts";
 import { CHECK_NAME } from "./forge.ts";
+import { checkRunExternalId, RETRY_ACTION, STOP_ACTION } from "./check-run-actions.ts";
 import { fitGitHubText } from "./github-limits.ts";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -25,6 +26,7 @@ export class GitHubForge implements Forge {
   private readonly repo: string;
   private readonly issueNumber: number;
   private readonly appIdentity: () => Promise<{ name: string; email: string }>;
+  private readonly jobId: string | undefined;
 
   constructor(options: {
     octokit: Octokit;
@@ -34,7 +36,10 @@ export class GitHubForge implements Forge {
     appIdentity: () => Promise<{ name: string; email: string }>;
     /** The status comment of an earlier attempt of the same job. */
     statusCommentId?: number | undefined;
+    /** Ties the check run's Stop and Retry buttons to the job. */
+    jobId?: string;
   }) {
+    this.jobId = options.jobId;
     this.statusCommentId = options.statusCommentId;
     this.octokit = options.octokit;
     this.owner = options.owner;
@@ -124,6 +129,9 @@ export class GitHubForge implements Forge {
       status: "in_progress",
       started_at: new Date().toISOString(),
       output: fitOutput(output),
+      ...(this.jobId
+        ? { external_id: checkRunExternalId(this.issueNumber, this.jobId), actions: [STOP_ACTION] }
+        : {}),
     });
     return data.id;
   }
@@ -144,6 +152,8 @@ export class GitHubForge implements Forge {
       conclusion,
       completed_at: new Date().toISOString(),
       output: fitOutput(output),
+      // A job that did not succeed can be run again from the check run; a finished one cannot be stopped.
+      ...(this.jobId ? { actions: conclusion === "success" ? [] : [RETRY_ACTION] } : {}),
     });
   }
 

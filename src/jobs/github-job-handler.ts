@@ -52,6 +52,7 @@ export function githubJobHandler(options: {
           issueNumber: job.trigger.issueNumber,
           appIdentity: () => identityFor(octokit),
           statusCommentId: job.report.statusCommentId,
+          jobId: job.id,
         });
       },
       modelFor: (job) =>

@@ -22,7 +22,12 @@ export function renderStatusComment(progress: JobProgress): string {
   const heading = progress.final
     ? `### ${ICONS[progress.final.conclusion] ?? ""} issue-agent: ${progress.final.headline}`
     : "### ⏳ issue-agent is working on this issue";
-  const via = progress.triggerKind === "label" ? "the label" : "an `/agent` comment";
+  const via =
+    progress.triggerKind === "label"
+      ? "the label"
+      : progress.triggerKind === "check_run"
+        ? "the check run's Retry button"
+        : "an `/agent` comment";
   return [
     heading,
     "",

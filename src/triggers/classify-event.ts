@@ -1,4 +1,9 @@
-import type { IssueCommentCreatedPayload, IssuesLabeledPayload } from "./webhook-payloads.schema.ts";
+import { parseCheckRunExternalId } from "../forge/check-run-actions.ts";
+import type {
+  CheckRunActionPayload,
+  IssueCommentCreatedPayload,
+  IssuesLabeledPayload,
+} from "./webhook-payloads.schema.ts";
 import { type AgentCommand, parseAgentCommand } from "./parse-agent-command.ts";
 
 /**
@@ -58,9 +63,24 @@ export function classifyComment(payload: IssueCommentCreatedPayload): Classifica
   };
 }
 
+/** A click on issue-agent's check run: Re-run or Retry retries the job, Stop stops it. */
+export function classifyCheckRun(
+  payload: CheckRunActionPayload,
+): { start: true; command: AgentCommand; issueNumber: number } | { start: false; reason: string } {
+  const owner = parseCheckRunExternalId(payload.check_run.external_id);
+  if (!owner) return { start: false, reason: "not an issue-agent check run" };
+  const common = commonChecks(payload);
+  if (common && !common.start) return common;
+  const wanted = payload.action === "rerequested" ? "retry" : payload.requested_action?.identifier;
+  if (wanted !== "retry" && wanted !== "stop") {
+    return { start: false, reason: `unknown check run action ${wanted ?? "(none)"}` };
+  }
+  return { start: true, command: { verb: wanted }, issueNumber: owner.issueNumber };
+}
+
 function commonChecks(
-  payload: IssuesLabeledPayload | IssueCommentCreatedPayload,
-): Classification | undefined {
+  payload: Pick<IssuesLabeledPayload, "sender">,
+): { start: false; reason: string } | undefined {
   // Bots never trigger work; this includes issue-agent itself, so its own comments cannot loop.
   if (payload.sender.type === "Bot" || payload.sender.login.endsWith("[bot]")) {
     return { start: false, reason: `sender ${payload.sender.login} is a bot` };

@@ -209,7 +209,7 @@ async function configOrReply(
 ): Promise<AgentConfig | undefined> {
   const loaded = await loadRepoConfig(() => github.loadConfig());
   if (loaded.ok) return loaded.config;
-  if (request.trigger.kind === "comment" || request.labelName === intendedLabel(loaded.raw)) {
+  if (request.trigger.kind !== "label" || request.labelName === intendedLabel(loaded.raw)) {
     await reply(`issue-agent cannot start: ${loaded.error.message}\n\n${loaded.error.hint ?? ""}`.trim());
   }
   log.info({ problem: loaded.error.message }, "invalid repository config");

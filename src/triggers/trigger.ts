@@ -2,7 +2,7 @@ import type { AgentCommand } from "./parse-agent-command.ts";
 
 /** A validated request to work on an issue: what the webhook said, reduced to what a job needs. */
 export interface Trigger {
-  kind: "label" | "comment";
+  kind: "label" | "comment" | "check_run";
   deliveryId: string;
   installationId: number | undefined;
   owner: string;

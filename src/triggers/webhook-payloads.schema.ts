@@ -28,5 +28,16 @@ export const issueCommentCreatedPayload = z.object({
   installation,
 });
 
+/** A click on the check run's Re-run link or one of its buttons (see check-run-actions.ts). */
+export const checkRunActionPayload = z.object({
+  action: z.enum(["rerequested", "requested_action"]),
+  check_run: z.object({ id: z.int(), external_id: z.string().nullable().optional() }),
+  requested_action: z.object({ identifier: z.string() }).optional(),
+  repository,
+  sender,
+  installation,
+});
+
+export type CheckRunActionPayload = z.infer<typeof checkRunActionPayload>;
 export type IssuesLabeledPayload = z.infer<typeof issuesLabeledPayload>;
 export type IssueCommentCreatedPayload = z.infer<typeof issueCommentCreatedPayload>;

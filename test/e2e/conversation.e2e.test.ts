@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { issueCommentCreated, issueCommentEdited, issuesLabeled } from "../fixtures/events.ts";
+import {
+  checkRunClicked,
+  issueCommentCreated,
+  issueCommentEdited,
+  issuesLabeled,
+} from "../fixtures/events.ts";
 import { OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
 import { branchLog, headOf } from "../helpers/git-fixtures.ts";
 import {
@@ -286,5 +291,83 @@ describe("questions", () => {
     const done = await h.agent.store.latestForIssue({ owner: OWNER, repo: REPO, issueNumber: 9 });
     expect(done?.state).toBe("succeeded");
     expect(done?.waiting).toBeUndefined(); // the snapshot is gone once used
+  });
+});
+
+describe("the check run's buttons", () => {
+  it("offer Stop while the job runs and Retry once it did not succeed, and both work", async () => {
+    let jobId = "";
+    const { h, record } = await runLabeledJob(
+      [call("run_command", { command: "sleep 60" }), call("give_up", { reason: "Needs a decision." })],
+      {
+        extraComments: 1,
+        during: async (harness, rec) => {
+          await waitFor(() => harness.model.requests.length === 1);
+          const created = rec.checkRuns[0]!;
+          expect(created.actions).toEqual([
+            { label: "Stop", description: "Stop the job; nothing is pushed", identifier: "stop" },
+          ]);
+          const job = await harness.agent.store.latestForIssue({
+            owner: OWNER,
+            repo: REPO,
+            issueNumber: ISSUE_NUMBER,
+          });
+          jobId = job!.id;
+          expect(created.external_id).toBe(`issue-agent:${ISSUE_NUMBER}:${jobId}`);
+          const scopes = [mockPermission("maintainer", "write")];
+          await harness.probot.receive({
+            id: "d-stop-button",
+            ...checkRunClicked({
+              owner: OWNER,
+              repo: REPO,
+              externalId: created.external_id,
+              action: "requested_action",
+              identifier: "stop",
+            }),
+          });
+          await harness.agent.webhooksHandled();
+          for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+        },
+      },
+    );
+    const stopped = record.checkRunUpdates.at(-1)!;
+    expect(stopped).toMatchObject({
+      conclusion: "cancelled",
+      actions: [{ label: "Retry", identifier: "retry" }],
+    });
+
+    // "Re-run" on the check run retries the job, as the Retry button does.
+    const scopes = [
+      mockPermission("maintainer", "write"),
+      mockRepoConfig(undefined),
+      mockJob(record, {
+        cloneUrl: h.cloneUrl,
+        issueNumber: ISSUE_NUMBER,
+        issueTitle: "Do something",
+        issueBody: "Please.",
+        baseSha: headOf(h.bare, "main"),
+        expectPullRequest: false,
+        extraComments: 1,
+      }),
+    ];
+    await h.probot.receive({
+      id: "d-rerun",
+      ...checkRunClicked({
+        owner: OWNER,
+        repo: REPO,
+        externalId: `issue-agent:${ISSUE_NUMBER}:${jobId}`,
+        action: "rerequested",
+      }),
+    });
+    await h.agent.idle();
+    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+    expect(h.model.requests).toHaveLength(2);
+    const retried = await h.agent.store.latestForIssue({
+      owner: OWNER,
+      repo: REPO,
+      issueNumber: ISSUE_NUMBER,
+    });
+    expect(retried).toMatchObject({ state: "succeeded", trigger: { kind: "check_run" } });
+    expect(retried!.id).not.toBe(jobId);
   });
 });
