@@ -153,6 +153,7 @@ export function createIssueAgent(options: {
       "issue_comment.created",
       "check_run.rerequested",
       "check_run.requested_action",
+      "pull_request_review.submitted",
     ] as const) {
       probot.on(event, (context) =>
         timed(event, () =>

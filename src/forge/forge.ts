@@ -54,6 +54,25 @@ export interface PullRequestRef {
   url: string;
 }
 
+export interface PullRequestInfo {
+  number: number;
+  url: string;
+  body: string;
+  /** The branch the pull request merges from. */
+  headRef: string;
+  headSha: string;
+}
+
+/** One inline review comment: where it points and what it says. */
+export interface ReviewComment {
+  id: number;
+  path: string;
+  line: number | undefined;
+  diffHunk: string;
+  body: string;
+  author: string;
+}
+
 export interface Forge {
   getRepository(): Promise<RepositoryInfo>;
   getIssueThread(): Promise<IssueThread>;
@@ -75,6 +94,11 @@ export interface Forge {
   updatePullRequestBody(pullNumber: number, body: string): Promise<void>;
   addLabels(issueOrPullNumber: number, labels: string[]): Promise<void>;
   requestReview(pullNumber: number, logins: string[]): Promise<void>;
+  getPullRequest(pullNumber: number): Promise<PullRequestInfo>;
+  /** The inline comments of one review. */
+  reviewComments(pullNumber: number, reviewId: number): Promise<ReviewComment[]>;
+  /** Answers in a review comment's thread. */
+  replyToReviewComment(pullNumber: number, commentId: number, body: string): Promise<void>;
 }
 
 export const CHECK_NAME = "issue-agent";

@@ -6,8 +6,10 @@ import type {
   GitCredentials,
   IssueThread,
   PullRequestDraft,
+  PullRequestInfo,
   PullRequestRef,
   RepositoryInfo,
+  ReviewComment,
 } from "./forge.ts";
 import { CHECK_NAME } from "./forge.ts";
 import { checkRunExternalId, RETRY_ACTION, STOP_ACTION } from "./check-run-actions.ts";
@@ -191,6 +193,43 @@ export class GitHubForge implements Forge {
 
   async addLabels(issueOrPullNumber: number, labels: string[]): Promise<void> {
     await this.octokit.rest.issues.addLabels({ ...this.repoParams, issue_number: issueOrPullNumber, labels });
+  }
+
+  async getPullRequest(pullNumber: number): Promise<PullRequestInfo> {
+    const { data } = await this.octokit.rest.pulls.get({ ...this.repoParams, pull_number: pullNumber });
+    return {
+      number: data.number,
+      url: data.html_url,
+      body: data.body ?? "",
+      headRef: data.head.ref,
+      headSha: data.head.sha,
+    };
+  }
+
+  async reviewComments(pullNumber: number, reviewId: number): Promise<ReviewComment[]> {
+    const comments = await this.octokit.paginate(this.octokit.rest.pulls.listCommentsForReview, {
+      ...this.repoParams,
+      pull_number: pullNumber,
+      review_id: reviewId,
+      per_page: 100,
+    });
+    return comments.map((comment) => ({
+      id: comment.id,
+      path: comment.path,
+      line: (comment as { line?: number | null }).line ?? undefined,
+      diffHunk: comment.diff_hunk,
+      body: comment.body,
+      author: comment.user?.login ?? "unknown",
+    }));
+  }
+
+  async replyToReviewComment(pullNumber: number, commentId: number, body: string): Promise<void> {
+    await this.octokit.rest.pulls.createReplyForReviewComment({
+      ...this.repoParams,
+      pull_number: pullNumber,
+      comment_id: commentId,
+      body: fitGitHubText(body),
+    });
   }
 
   async requestReview(pullNumber: number, logins: string[]): Promise<void> {

@@ -91,4 +91,17 @@ export class LocalForge implements Forge {
   async addLabels(): Promise<void> {}
 
   async requestReview(): Promise<void> {}
+
+  // Review iteration needs a code host; the local CLI only starts from an issue.
+  async getPullRequest(): Promise<never> {
+    throw new Error("pull requests are not available in a local run");
+  }
+
+  async reviewComments(): Promise<never> {
+    throw new Error("pull requests are not available in a local run");
+  }
+
+  async replyToReviewComment(): Promise<never> {
+    throw new Error("pull requests are not available in a local run");
+  }
 }

@@ -16,6 +16,7 @@ import type { CheckConclusion, Forge } from "../forge/forge.ts";
 import { StepDelivery } from "../gates/deliver-step.ts";
 import { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { sanitizeUntrusted } from "../guardrails/untrusted/sanitize-untrusted.ts";
+import { publishRevision } from "../publish/publish-revision.ts";
 import { publishSteps } from "../publish/publish-steps.ts";
 import { ProgressReporter } from "../report/progress-reporter.ts";
 import { quoteMarkdown } from "../report/quote-markdown.ts";
@@ -200,6 +201,13 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     const credentials = await forge.gitCredentials();
     deps.redactor.add(...credentialForms(credentials));
 
+    // A follow-up job on the agent's pull request: the review's inline comments are its input.
+    const revision = job.trigger.revision;
+    const reviewComments =
+      revision?.reviewId === undefined
+        ? []
+        : await forge.reviewComments(revision.pullNumber, revision.reviewId);
+
     // A paused job goes on only with an answer; without one its wait has expired.
     const answer = paused ? undelivered.shift() : undefined;
     if (paused && !answer) throw unanswered(paused, config.agent.question_timeout_minutes);
@@ -211,6 +219,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       cloneUrl: repository.cloneUrl,
       baseBranch: repository.defaultBranch,
       branch: paused?.branch ?? branchName(issue.number, issue.title),
+      continueBranch: paused ? undefined : revision?.branch,
       credentials,
       redact: (text) => deps.redactor.redact(text),
       cache: deps.repositoryCache,
@@ -250,6 +259,17 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
             ? deps.redactor.redact(job.trigger.instructions)
             : undefined,
           maintainer: job.trigger.sender,
+          revision: revision && {
+            pullNumber: revision.pullNumber,
+            branch: revision.branch,
+            reviewer: job.trigger.sender,
+            reviewBody: deps.redactor.redact(sanitizeUntrusted(revision.reviewBody)),
+            comments: reviewComments.map((comment) => ({
+              ...comment,
+              body: deps.redactor.redact(sanitizeUntrusted(comment.body)),
+              diffHunk: clean(comment.diffHunk),
+            })),
+          },
           limits: {
             maxSteps: config.agent.max_steps,
             maxMinutes: config.agent.max_minutes,
@@ -371,6 +391,30 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       await forge.comment(
         `issue-agent did not open a pull request: the agent changed no files.\n\n${quoteMarkdown(outcome.summary)}`,
       );
+    } else if (revision) {
+      await reporter.phase(`Pushing the revision to #${revision.pullNumber}`);
+      const pushed = await publishRevision({
+        forge,
+        workspace,
+        log,
+        pullNumber: revision.pullNumber,
+        reviewer: job.trigger.sender,
+        comments: reviewComments,
+        summary: outcome.summary,
+        replies: outcome.reviewReplies ?? [],
+        redact: (text) => deps.redactor.redact(text),
+      });
+      const pull = await forge.getPullRequest(revision.pullNumber);
+      job = {
+        ...withEvent(job, `pushed ${pushed.commits} commit(s) to #${revision.pullNumber}`),
+        pullRequestUrls: [pull.url],
+      };
+      reporter.progress.pullRequestUrls = [pull.url];
+      verdict = {
+        conclusion: "success",
+        headline: `revised #${revision.pullNumber}: ${pushed.commits} commit(s) pushed`,
+        detail: outcome.summary,
+      };
     } else {
       await reporter.phase("Publishing the pull request");
       const published = await publishSteps({
@@ -531,6 +575,9 @@ function redactingForge(forge: Forge, redactor: SecretRedactor): Forge {
     reportCheckOn: (sha, c, o) => forge.reportCheckOn(sha, c, output(o)),
     openPullRequest: (d) => forge.openPullRequest({ ...d, title: r(d.title), body: r(d.body) }),
     updatePullRequestBody: (n, body) => forge.updatePullRequestBody(n, r(body)),
+    getPullRequest: (n) => forge.getPullRequest(n),
+    reviewComments: (n, id) => forge.reviewComments(n, id),
+    replyToReviewComment: (n, id, body) => forge.replyToReviewComment(n, id, r(body)),
     addLabels: (n, labels) => forge.addLabels(n, labels),
     requestReview: (n, logins) => forge.requestReview(n, logins),
   };

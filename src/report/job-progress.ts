@@ -4,7 +4,7 @@ import type { PlanStep, RunLog } from "../agent/run-log.ts";
 export interface JobProgress {
   issueNumber: number;
   triggeredBy: string;
-  triggerKind: "label" | "comment" | "check_run";
+  triggerKind: "label" | "comment" | "check_run" | "review";
   phase: string;
   plan: readonly PlanStep[];
   log: RunLog | undefined;

@@ -27,7 +27,9 @@ export function renderStatusComment(progress: JobProgress): string {
       ? "the label"
       : progress.triggerKind === "check_run"
         ? "the check run's Retry button"
-        : "an `/agent` comment";
+        : progress.triggerKind === "review"
+          ? "a review of its pull request"
+          : "an `/agent` comment";
   return [
     heading,
     "",

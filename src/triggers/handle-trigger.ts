@@ -9,7 +9,7 @@ import type { JobQueue } from "../jobs/job-queue.ts";
 import type { JobStore } from "../jobs/job-store.ts";
 import { helpText, jobSummary } from "../report/render-command-replies.ts";
 import { mayStartWork } from "./may-start-work.ts";
-import type { Trigger, TriggerRequest } from "./trigger.ts";
+import { issueOfAgentBranch, type Trigger, type TriggerRequest } from "./trigger.ts";
 
 export interface TriggerDependencies {
   store: JobStore;
@@ -91,9 +91,7 @@ export async function handleTrigger(
     return;
   }
   if (request.onPullRequest) {
-    await reply(
-      `@${sender}, issue-agent does not take commands on pull requests yet. Comment \`/agent …\` on the issue this pull request fixes.`,
-    );
+    await revise(request, github, deps, reply, log);
     return;
   }
   if (command.verb === "approve" || command.verb === "deny") {
@@ -178,6 +176,55 @@ export async function handleTrigger(
   if (!config) return;
   const instructions = command.verb === "retry" ? latest?.trigger.instructions : trigger.instructions;
   await start({ ...trigger, instructions }, config, deps, reply, log);
+}
+
+/**
+ * A review of the agent's pull request, or `/agent <instructions>` on it: a follow-up job on the
+ * same branch. Answers go to the pull request (for a review, `trigger.issueNumber` is already the
+ * issue; for a comment it is the pull request until its branch names the issue).
+ */
+async function revise(
+  request: TriggerRequest,
+  github: InstallationGitHub,
+  deps: TriggerDependencies,
+  replyOnPullRequestComment: (body: string) => Promise<unknown>,
+  log: Log,
+): Promise<void> {
+  const { trigger, command } = request;
+  const repo = { owner: trigger.owner, repo: trigger.repo };
+  let revision = trigger.revision;
+  if (!revision) {
+    const pullNumber = trigger.issueNumber;
+    if (command.verb !== "start") {
+      await replyOnPullRequestComment(
+        `@${trigger.sender}, \`/agent ${command.verb}\` works on the issue, not on a pull request. On a pull request issue-agent opened, \`/agent <instructions>\` or a review asks it for changes.`,
+      );
+      return;
+    }
+    const { data: pull } = await github.octokit.rest.pulls.get({ ...repo, pull_number: pullNumber });
+    const agentIssue = issueOfAgentBranch(pull.head.ref);
+    if (agentIssue === undefined || pull.head.repo?.full_name !== pull.base.repo.full_name) {
+      await replyOnPullRequestComment(
+        `@${trigger.sender}, issue-agent only revises pull requests it opened (branches \`agent/<issue>-…\`).`,
+      );
+      return;
+    }
+    revision = { pullNumber, branch: pull.head.ref, reviewId: undefined, reviewBody: "" };
+  }
+  const onPull = (body: string) =>
+    github.octokit.rest.issues.createComment({ ...repo, issue_number: revision.pullNumber, body });
+  const issueNumber = issueOfAgentBranch(revision.branch)!;
+  const followUp: Trigger = { ...trigger, issueNumber, revision };
+  const latest = await deps.store.latestForIssue(followUp);
+  if (latest && isActive(latest.state)) {
+    await onPull(
+      `@${trigger.sender}, issue-agent is still working on #${issueNumber}; ask for these changes again once that job has finished.`,
+    );
+    return;
+  }
+  const config = await configOrReply(github, request, onPull, log);
+  if (!config) return;
+  await start(followUp, config, deps, onPull, log);
 }
 
 async function start(

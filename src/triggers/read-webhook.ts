@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { type Classification, classifyCheckRun, classifyComment, classifyLabeled } from "./classify-event.ts";
-import type { TriggerRequest } from "./trigger.ts";
+import { issueOfAgentBranch, type TriggerRequest } from "./trigger.ts";
 import {
   checkRunActionPayload,
+  pullRequestReviewSubmittedPayload,
   issueCommentCreatedPayload,
   issuesLabeledPayload,
 } from "./webhook-payloads.schema.ts";
@@ -21,6 +22,7 @@ export function readWebhook(
   receivedAt: Date = new Date(),
 ): WebhookReading {
   if (delivery.name === "check_run") return readCheckRunClick(delivery, receivedAt);
+  if (delivery.name === "pull_request_review") return readReview(delivery, receivedAt);
   const isComment = delivery.name === "issue_comment";
   let classification: Classification;
   let payload: z.infer<typeof issuesLabeledPayload> | z.infer<typeof issueCommentCreatedPayload>;
@@ -82,6 +84,54 @@ function readCheckRunClick(delivery: { id: string; payload: unknown }, receivedA
       labelName: undefined,
       command: click.command,
       onPullRequest: false,
+      receivedAt: receivedAt.toISOString(),
+    },
+  };
+}
+
+/**
+ * A review of one of the agent's own pull requests (its branch is `agent/<issue>-…`, in this
+ * repository) that asks for changes, or comments, starts a follow-up job for that issue.
+ */
+function readReview(delivery: { id: string; payload: unknown }, receivedAt: Date): WebhookReading {
+  const parsed = pullRequestReviewSubmittedPayload.safeParse(delivery.payload);
+  if (!parsed.success) return { outcome: "malformed", problems: z.prettifyError(parsed.error) };
+  const { review, pull_request: pull, sender, repository, installation } = parsed.data;
+  if (sender.type === "Bot" || sender.login.endsWith("[bot]")) {
+    return { outcome: "ignored", reason: `sender ${sender.login} is a bot` };
+  }
+  const state = review.state.toLowerCase();
+  if (state !== "changes_requested" && state !== "commented") {
+    return { outcome: "ignored", reason: `a review that is ${state} asks for no change` };
+  }
+  const issueNumber = issueOfAgentBranch(pull.head.ref);
+  if (issueNumber === undefined || pull.head.repo?.full_name !== pull.base.repo.full_name) {
+    return { outcome: "ignored", reason: "not a pull request issue-agent opened" };
+  }
+  if (pull.state !== "open") return { outcome: "ignored", reason: "pull request is not open" };
+  return {
+    outcome: "request",
+    request: {
+      trigger: {
+        kind: "review",
+        deliveryId: delivery.id,
+        installationId: installation?.id,
+        owner: repository.owner.login,
+        repo: repository.name,
+        issueNumber,
+        sender: sender.login,
+        instructions: undefined,
+        commentId: undefined,
+        revision: {
+          pullNumber: pull.number,
+          branch: pull.head.ref,
+          reviewId: review.id,
+          reviewBody: review.body ?? "",
+        },
+      },
+      labelName: undefined,
+      command: { verb: "start", instructions: "" },
+      onPullRequest: true,
       receivedAt: receivedAt.toISOString(),
     },
   };

@@ -2,7 +2,7 @@ import type { AgentCommand } from "./parse-agent-command.ts";
 
 /** A validated request to work on an issue: what the webhook said, reduced to what a job needs. */
 export interface Trigger {
-  kind: "label" | "comment" | "check_run";
+  kind: "label" | "comment" | "check_run" | "review";
   deliveryId: string;
   installationId: number | undefined;
   owner: string;
@@ -14,6 +14,23 @@ export interface Trigger {
   instructions: string | undefined;
   /** The `/agent` comment itself, so it can be acknowledged with a reaction. */
   commentId: number | undefined;
+  /** Set for a follow-up job on the agent's own pull request (a review, or `/agent` on the PR). */
+  revision?: Revision | undefined;
+}
+
+export interface Revision {
+  pullNumber: number;
+  /** The pull request's branch; the job continues from its current head. */
+  branch: string;
+  /** The review to address, when a review started the job. */
+  reviewId: number | undefined;
+  reviewBody: string;
+}
+
+/** The issue an agent branch (`agent/<issue>-<slug>`) belongs to; undefined for other branches. */
+export function issueOfAgentBranch(branch: string): number | undefined {
+  const match = /^agent\/(\d+)-/.exec(branch);
+  return match ? Number(match[1]) : undefined;
 }
 
 export function issueKey(t: Pick<Trigger, "owner" | "repo" | "issueNumber">): string {

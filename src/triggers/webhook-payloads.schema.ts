@@ -38,6 +38,22 @@ export const checkRunActionPayload = z.object({
   installation,
 });
 
+/** A review of a pull request; one on the agent's own pull request may start a follow-up job. */
+export const pullRequestReviewSubmittedPayload = z.object({
+  action: z.literal("submitted"),
+  review: z.object({ id: z.int(), state: z.string(), body: z.string().nullable() }),
+  pull_request: z.object({
+    number: z.int().positive(),
+    state: z.string(),
+    head: z.object({ ref: z.string(), repo: z.object({ full_name: z.string() }).nullable() }),
+    base: z.object({ repo: z.object({ full_name: z.string() }) }),
+  }),
+  repository,
+  sender,
+  installation,
+});
+
+export type PullRequestReviewSubmittedPayload = z.infer<typeof pullRequestReviewSubmittedPayload>;
 export type CheckRunActionPayload = z.infer<typeof checkRunActionPayload>;
 export type IssuesLabeledPayload = z.infer<typeof issuesLabeledPayload>;
 export type IssueCommentCreatedPayload = z.infer<typeof issueCommentCreatedPayload>;

@@ -37,6 +37,11 @@ export async function createWorkspace(options: {
   credentials: GitCredentials | undefined;
   redact: (text: string) => string;
   cache?: RepositoryCache | undefined;
+  /**
+   * Continue this existing branch from its current head (a follow-up job on a pull request)
+   * instead of starting a new branch from the base; its head becomes the workspace's base.
+   */
+  continueBranch?: string | undefined;
 }): Promise<Workspace> {
   await mkdir(options.root, { recursive: true });
   const jobDir = await mkdtemp(path.join(options.root, "job-"));
@@ -103,9 +108,17 @@ export async function createWorkspace(options: {
       });
     }
     const git = openGit(dir, env);
+    let branch: string;
+    if (options.continueBranch) {
+      // Whatever is on the branch now, human commits included, is where the job starts.
+      await git.raw(["fetch", "--quiet", cached?.path ?? "origin", `refs/heads/${options.continueBranch}`]);
+      await git.raw(["checkout", "--quiet", "-B", options.continueBranch, "FETCH_HEAD"]);
+      branch = options.continueBranch;
+    } else {
+      branch = await branchName;
+      await git.checkoutLocalBranch(branch);
+    }
     const baseSha = (await git.revparse(["HEAD"])).trim();
-    const branch = await branchName;
-    await git.checkoutLocalBranch(branch);
     return {
       dir,
       scratch,

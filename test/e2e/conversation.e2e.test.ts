@@ -1,3 +1,4 @@
+import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   checkRunClicked,
@@ -124,7 +125,7 @@ describe("/agent stop", () => {
 });
 
 describe("answers from the record", () => {
-  it("answers status, help, unknown commands, a stop with nothing running, and commands on pull requests", async () => {
+  it("answers status, help, unknown commands, a stop with nothing running, and /agent on a pull request it did not open", async () => {
     const { h, record } = await runLabeledJob([call("give_up", { reason: "The issue is unclear." })], {
       extraComments: 1,
     });
@@ -147,6 +148,14 @@ describe("answers from the record", () => {
       mockReaction(record, 75),
       mockPermission("maintainer", "write"),
       mockIssueComments(record, ISSUE_NUMBER, 1, 800),
+      // Someone else's pull request (here numbered like the issue): not a branch issue-agent made.
+      nock("https://api.github.com")
+        .get(`/repos/${OWNER}/${REPO}/pulls/${ISSUE_NUMBER}`)
+        .reply(200, {
+          number: ISSUE_NUMBER,
+          head: { ref: "feature/tabs", repo: { full_name: `${OWNER}/${REPO}` } },
+          base: { repo: { full_name: `${OWNER}/${REPO}` } },
+        }),
     ];
     await h.probot.receive({
       id: "d-on-pr",
@@ -160,7 +169,9 @@ describe("answers from the record", () => {
       }),
     });
     await h.agent.webhooksHandled();
-    expect(record.comments.at(-1)!.body).toContain("issue-agent does not take commands on pull requests yet");
+    expect(record.comments.at(-1)!.body).toBe(
+      "@maintainer, issue-agent only revises pull requests it opened (branches `agent/<issue>-…`).",
+    );
     for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
     expect(h.model.requests).toHaveLength(1);
   });

@@ -28,6 +28,7 @@ export interface GitHubRecord {
   reactions: Array<Record<string, any>>;
   pullEdits: Array<Record<string, any>>;
   labels: Array<Record<string, any>>;
+  reviewReplies: Array<{ commentId: number; body: string }>;
 }
 
 export function newRecord(): GitHubRecord {
@@ -41,6 +42,7 @@ export function newRecord(): GitHubRecord {
     reactions: [],
     pullEdits: [],
     labels: [],
+    reviewReplies: [],
   };
 }
 
@@ -269,5 +271,63 @@ export function mockJob(
         });
     }
   }
+  return scope;
+}
+
+/** What a follow-up job on pull request `pullNumber` asks and sends besides a job's usual calls. */
+export function mockRevision(
+  record: GitHubRecord,
+  options: {
+    pullNumber: number;
+    headRef: string;
+    reviewId: number;
+    comments: Array<{ id: number; path: string; line: number; diff_hunk: string; body: string }>;
+    pullBody: string;
+  },
+): nock.Scope {
+  const pullPath = `${repoPath()}/pulls/${options.pullNumber}`;
+  const webBase = API === "https://api.github.com" ? "https://github.com" : API;
+  const edit = recordInto(record.pullEdits, (body) => body);
+  const headCheck = recordInto(
+    record.checkRuns,
+    (body) => body,
+    (body) => body.status === "completed",
+  );
+  const scope = nock(API)
+    .get(`${pullPath}/reviews/${options.reviewId}/comments`)
+    .query(true)
+    .reply(
+      200,
+      options.comments.map((comment) => ({ ...comment, user: { login: "maintainer" } })),
+    )
+    .patch(pullPath, (body) => edit.match(body))
+    .reply(200, () => {
+      edit.commit();
+      return { number: options.pullNumber };
+    })
+    .post(`${repoPath()}/check-runs`, (body) => headCheck.match(body))
+    .reply(201, () => {
+      headCheck.commit();
+      return { id: 99 };
+    });
+  for (const comment of options.comments) {
+    const reply = recordInto(record.reviewReplies, (body) => ({ commentId: comment.id, body: body.body }));
+    scope
+      .post(`${pullPath}/comments/${comment.id}/replies`, (body) => reply.match(body))
+      .reply(201, () => {
+        reply.commit();
+        return { id: comment.id + 1000 };
+      });
+  }
+  nock(API)
+    .persist()
+    .get(pullPath)
+    .reply(200, {
+      number: options.pullNumber,
+      html_url: `${webBase}/${OWNER}/${REPO}/pull/${options.pullNumber}`,
+      body: options.pullBody,
+      head: { ref: options.headRef, sha: "head-sha", repo: { full_name: `${OWNER}/${REPO}` } },
+      base: { repo: { full_name: `${OWNER}/${REPO}` } },
+    });
   return scope;
 }

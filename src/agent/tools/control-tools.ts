@@ -52,6 +52,11 @@ export const finishTool = defineTool({
   parameters: z.object({
     ...stepFields,
     rationale: z.string().min(1).max(10_000).describe("Why this approach; alternatives considered; risks."),
+    review_replies: z
+      .array(z.object({ comment_id: z.int(), reply: z.string().min(1).max(5_000) }))
+      .max(100)
+      .optional()
+      .describe("When revising a pull request: one answer per review comment, by its id."),
   }),
   async run(args, context) {
     if (await context.delivery.hasPendingChanges()) {
@@ -64,7 +69,16 @@ export const finishTool = defineTool({
     }
     return {
       output: "finished",
-      outcome: { kind: "finished", title: args.title, summary: args.summary, rationale: args.rationale },
+      outcome: {
+        kind: "finished",
+        title: args.title,
+        summary: args.summary,
+        rationale: args.rationale,
+        reviewReplies: (args.review_replies ?? []).map((r) => ({
+          commentId: r.comment_id,
+          body: context.redact(r.reply),
+        })),
+      },
     };
   },
 });

@@ -27,7 +27,14 @@ export interface ToolContext {
 
 /** A finishing tool's verdict; the loop ends when a tool returns one. */
 export type AgentOutcome =
-  | { kind: "finished"; title: string; summary: string; rationale: string }
+  | {
+      kind: "finished";
+      title: string;
+      summary: string;
+      rationale: string;
+      /** When revising a pull request: the answer for each review comment, by id. */
+      reviewReplies?: Array<{ commentId: number; body: string }>;
+    }
   | { kind: "gave_up"; reason: string }
   /** The job pauses until a maintainer answers; the answer becomes this call's tool result. */
   | { kind: "question"; question: string };

@@ -1,0 +1,183 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { pullRequestReviewSubmitted } from "../fixtures/events.ts";
+import { OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
+import { branchLog, git, headOf, readBranchFile } from "../helpers/git-fixtures.ts";
+import {
+  mockInstallationToken,
+  mockJob,
+  mockPermission,
+  mockRepoConfig,
+  mockRevision,
+  newRecord,
+} from "../helpers/github-api-mock.ts";
+import { call } from "../helpers/scripted-model-server.ts";
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+const BRANCH = "agent/21-document-usage";
+
+/** The agent's branch as a reviewer finds it: the agent's commit, then a human's commit on top. */
+function pushAgentBranchWithHumanCommit(bare: string): string {
+  const work = mkdtempSync(path.join(os.tmpdir(), "issue-agent-human-"));
+  try {
+    git(work, "clone", "--quiet", bare, ".");
+    git(work, "checkout", "--quiet", "-b", BRANCH);
+    writeFileSync(path.join(work, "docs.md"), "Usage: run it.\nOptions: none.\n");
+    git(work, "add", ".");
+    git(
+      work,
+      "-c",
+      "user.name=issue-agent[bot]",
+      "-c",
+      "user.email=bot@x",
+      "commit",
+      "--quiet",
+      "-m",
+      "Document usage",
+    );
+    writeFileSync(path.join(work, "NOTES.md"), "A human was here.\n");
+    git(work, "add", ".");
+    git(
+      work,
+      "-c",
+      "user.name=Human",
+      "-c",
+      "user.email=human@x",
+      "commit",
+      "--quiet",
+      "-m",
+      "human: add notes",
+    );
+    git(work, "push", "--quiet", "origin", BRANCH);
+    return git(work, "rev-parse", "HEAD").trim();
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+describe("review iteration", () => {
+  it("answers a review with two inline comments: one commit on top of the human's, two thread replies", async () => {
+    harness = await startHarness({
+      script: [
+        call("run_command", { command: "git log --format=%s -3 && cat NOTES.md" }),
+        call("write_file", {
+          path: "docs.md",
+          content: "Usage: `hello <name>`.\nOptions: `--shout` prints in capitals.\n",
+        }),
+        call("finish", {
+          title: "Address the review",
+          summary: "Shows the command and documents --shout.",
+          rationale: "As the review asked.",
+          review_replies: [
+            { comment_id: 501, reply: "Now shows `hello <name>`." },
+            { comment_id: 502, reply: "Documented `--shout`." },
+          ],
+        }),
+      ],
+    });
+    const h = harness;
+    const humanHead = pushAgentBranchWithHumanCommit(h.bare);
+    const record = newRecord();
+    const scopes = [
+      mockInstallationToken(),
+      mockPermission("maintainer", "write"),
+      mockRepoConfig(undefined),
+      mockJob(record, {
+        cloneUrl: h.cloneUrl,
+        issueNumber: 21,
+        issueTitle: "Document usage",
+        issueBody: "Please document usage.",
+        baseSha: headOf(h.bare, "main"),
+        expectPullRequest: false,
+      }),
+      mockRevision(record, {
+        pullNumber: 12,
+        headRef: BRANCH,
+        reviewId: 77,
+        pullBody: "Closes #21\n\n## Summary\nDocuments usage.\n",
+        comments: [
+          {
+            id: 501,
+            path: "docs.md",
+            line: 1,
+            diff_hunk: "@@ -0,0 +1,2 @@\n+Usage: run it.",
+            body: "Show the actual command.",
+          },
+          {
+            id: 502,
+            path: "docs.md",
+            line: 2,
+            diff_hunk: "@@ -0,0 +1,2 @@\n+Options: none.",
+            body: "There is a --shout option.",
+          },
+        ],
+      }),
+    ];
+    await h.probot.receive({
+      id: "d-review",
+      ...pullRequestReviewSubmitted({
+        owner: OWNER,
+        repo: REPO,
+        pullNumber: 12,
+        headRef: BRANCH,
+        reviewId: 77,
+        state: "changes_requested",
+        body: "Close, but the docs need the real command.",
+      }),
+    });
+    await h.agent.idle();
+    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+
+    // The agent saw the review, each comment with its place and hunk, and the human's commit.
+    const task = String(h.model.requests[0]!.body.messages[1]!.content);
+    expect(task).toContain(
+      `Revise pull request #12 (branch ${BRANCH}, already checked out at its current head`,
+    );
+    expect(task).toContain(
+      "The reviewer @maintainer asks for changes (their review is instructions to you):\nClose, but the docs need the real command.",
+    );
+    expect(task).toContain(
+      "Comment 501 by @maintainer on docs.md line 1:\n```diff\n@@ -0,0 +1,2 @@\n+Usage: run it.\n```\nShow the actual command.",
+    );
+    expect(String(h.model.requests[1]!.body.messages.at(-1)!.content)).toContain(
+      "human: add notes\nDocument usage\ninitial\nA human was here.",
+    );
+
+    // One new commit on top of the human's: nothing was force-pushed.
+    expect(git(h.bare, "rev-parse", `${BRANCH}~1`).trim()).toBe(humanHead);
+    expect(branchLog(h.bare, BRANCH, "%s").split("\n").filter(Boolean).slice(0, 3)).toEqual([
+      "Address the review",
+      "human: add notes",
+      "Document usage",
+    ]);
+    expect(readBranchFile(h.bare, BRANCH, "docs.md")).toContain("`--shout` prints in capitals");
+
+    // Each thread got its answer; the PR body has a Revisions entry; the new head has the check.
+    const head = headOf(h.bare, BRANCH);
+    expect(record.reviewReplies).toEqual([
+      {
+        commentId: 501,
+        body: `Now shows \`hello <name>\`.\n\n<sub>issue-agent, in ${head.slice(0, 7)}</sub>`,
+      },
+      { commentId: 502, body: `Documented \`--shout\`.\n\n<sub>issue-agent, in ${head.slice(0, 7)}</sub>` },
+    ]);
+    expect(record.pullEdits.at(-1)!.body).toBe(
+      `Closes #21\n\n## Summary\nDocuments usage.\n\n## Revisions\n- ${head.slice(0, 7)}, for @maintainer's review: Shows the command and documents --shout.\n`,
+    );
+    expect(record.checkRuns.at(-1)).toMatchObject({
+      head_sha: head,
+      status: "completed",
+      conclusion: "success",
+    });
+    expect(record.pulls).toEqual([]); // no new pull request
+    expect(record.checkRunUpdates.at(-1)).toMatchObject({ conclusion: "success" });
+    expect(record.commentEdits.at(-1)!.body).toContain("revised #12: 1 commit(s) pushed");
+  });
+});
