@@ -154,6 +154,8 @@ export function createIssueAgent(options: {
       "check_run.rerequested",
       "check_run.requested_action",
       "pull_request_review.submitted",
+      "pull_request.closed",
+      "check_suite.completed",
     ] as const) {
       probot.on(event, (context) =>
         timed(event, () =>

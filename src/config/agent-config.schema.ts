@@ -195,6 +195,18 @@ export const agentConfigSchema = z
       })
       .prefault({})
       .describe("Isolation of the agent's commands (bubblewrap)."),
+    merge: z
+      .strictObject({
+        auto: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Merge issue-agent's pull request once a human with write access approved its current head and every check is green.",
+          ),
+        method: z.enum(["merge", "squash", "rebase"]).default("squash").describe("How auto-merge merges."),
+      })
+      .prefault({})
+      .describe("Auto-merge of issue-agent's own pull requests (off by default)."),
   })
   .describe("issue-agent repository configuration (.github/agent.yml)");
 

@@ -9,7 +9,8 @@ import type { JobQueue } from "../jobs/job-queue.ts";
 import type { JobStore } from "../jobs/job-store.ts";
 import { helpText, jobSummary } from "../report/render-command-replies.ts";
 import { mayStartWork } from "./may-start-work.ts";
-import { issueOfAgentBranch, type Trigger, type TriggerRequest } from "./trigger.ts";
+import { afterPullRequestClosed, mergeIfReady } from "../publish/merge-flow.ts";
+import { issueOfAgentBranch, type PullRequestEvent, type Trigger, type TriggerRequest } from "./trigger.ts";
 
 export interface TriggerDependencies {
   store: JobStore;
@@ -42,6 +43,10 @@ export async function handleTrigger(
   deps: TriggerDependencies,
   log: Log,
 ): Promise<void> {
+  if (request.pullRequestEvent) {
+    await onPullRequestEvent(request, request.pullRequestEvent, github, deps, log);
+    return;
+  }
   const { trigger, command } = request;
   const repo = { owner: trigger.owner, repo: trigger.repo };
   const issue = { ...repo, issue_number: trigger.issueNumber };
@@ -176,6 +181,50 @@ export async function handleTrigger(
   if (!config) return;
   const instructions = command.verb === "retry" ? latest?.trigger.instructions : trigger.instructions;
   await start({ ...trigger, instructions }, config, deps, reply, log);
+}
+
+/**
+ * The merge flow: an approval or completed checks may let issue-agent merge its pull request
+ * (`merge.auto`); a closed one gets its branch deleted and its outcome on the issue. Approvals are
+ * authorized inside mergeReadiness, so nobody's comment is needed here.
+ */
+async function onPullRequestEvent(
+  request: TriggerRequest,
+  event: PullRequestEvent,
+  github: InstallationGitHub,
+  deps: TriggerDependencies,
+  log: Log,
+): Promise<void> {
+  const repo = { owner: request.trigger.owner, repo: request.trigger.repo };
+  if (event.type === "closed") {
+    await afterPullRequestClosed({
+      octokit: github.octokit,
+      repo,
+      issueNumber: request.trigger.issueNumber,
+      pull: {
+        number: event.pullNumber,
+        branch: event.branch,
+        merged: event.merged,
+        closedBy: request.trigger.sender,
+      },
+      store: deps.store,
+      log,
+    });
+    return;
+  }
+  const loaded = await loadRepoConfig(() => github.loadConfig());
+  if (!loaded.ok) {
+    log.info({ problem: loaded.error.message }, "invalid repository config; not merging");
+    return;
+  }
+  await mergeIfReady({
+    octokit: github.octokit,
+    repo,
+    pullNumber: event.pullNumber,
+    config: loaded.config,
+    afterApproval: event.type === "approved",
+    log,
+  });
 }
 
 /**

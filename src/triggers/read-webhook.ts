@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { type Classification, classifyCheckRun, classifyComment, classifyLabeled } from "./classify-event.ts";
-import { issueOfAgentBranch, type TriggerRequest } from "./trigger.ts";
+import { issueOfAgentBranch, type PullRequestEvent, type TriggerRequest } from "./trigger.ts";
 import {
   checkRunActionPayload,
+  checkSuiteCompletedPayload,
+  pullRequestClosedPayload,
   pullRequestReviewSubmittedPayload,
   issueCommentCreatedPayload,
   issuesLabeledPayload,
@@ -23,6 +25,9 @@ export function readWebhook(
 ): WebhookReading {
   if (delivery.name === "check_run") return readCheckRunClick(delivery, receivedAt);
   if (delivery.name === "pull_request_review") return readReview(delivery, receivedAt);
+  if (delivery.name === "pull_request" || delivery.name === "check_suite") {
+    return readPullRequestEvent(delivery, receivedAt);
+  }
   const isComment = delivery.name === "issue_comment";
   let classification: Classification;
   let payload: z.infer<typeof issuesLabeledPayload> | z.infer<typeof issueCommentCreatedPayload>;
@@ -101,14 +106,18 @@ function readReview(delivery: { id: string; payload: unknown }, receivedAt: Date
     return { outcome: "ignored", reason: `sender ${sender.login} is a bot` };
   }
   const state = review.state.toLowerCase();
-  if (state !== "changes_requested" && state !== "commented") {
-    return { outcome: "ignored", reason: `a review that is ${state} asks for no change` };
-  }
   const issueNumber = issueOfAgentBranch(pull.head.ref);
   if (issueNumber === undefined || pull.head.repo?.full_name !== pull.base.repo.full_name) {
     return { outcome: "ignored", reason: "not a pull request issue-agent opened" };
   }
   if (pull.state !== "open") return { outcome: "ignored", reason: "pull request is not open" };
+  if (state === "approved") {
+    const event = { type: "approved" as const, pullNumber: pull.number, branch: pull.head.ref };
+    return pullRequestEventRequest(parsed.data, delivery.id, issueNumber, event, receivedAt);
+  }
+  if (state !== "changes_requested" && state !== "commented") {
+    return { outcome: "ignored", reason: `a review that is ${state} asks for no change` };
+  }
   return {
     outcome: "request",
     request: {
@@ -132,6 +141,77 @@ function readReview(delivery: { id: string; payload: unknown }, receivedAt: Date
       labelName: undefined,
       command: { verb: "start", instructions: "" },
       onPullRequest: true,
+      receivedAt: receivedAt.toISOString(),
+    },
+  };
+}
+
+/** A closed agent pull request, or checks completed on one: work for the merge flow. */
+function readPullRequestEvent(
+  delivery: { id: string; name: string; payload: unknown },
+  receivedAt: Date,
+): WebhookReading {
+  if (delivery.name === "pull_request") {
+    const parsed = pullRequestClosedPayload.safeParse(delivery.payload);
+    if (!parsed.success) return { outcome: "ignored", reason: "not a closed pull request" };
+    const pull = parsed.data.pull_request;
+    const issueNumber = issueOfAgentBranch(pull.head.ref);
+    if (issueNumber === undefined || pull.head.repo?.full_name !== pull.base.repo.full_name) {
+      return { outcome: "ignored", reason: "not a pull request issue-agent opened" };
+    }
+    const event = {
+      type: "closed" as const,
+      pullNumber: pull.number,
+      branch: pull.head.ref,
+      merged: pull.merged === true,
+    };
+    return pullRequestEventRequest(parsed.data, delivery.id, issueNumber, event, receivedAt);
+  }
+  const parsed = checkSuiteCompletedPayload.safeParse(delivery.payload);
+  if (!parsed.success) return { outcome: "ignored", reason: "not a completed check suite" };
+  const pull = parsed.data.check_suite.pull_requests.find(
+    (p) => issueOfAgentBranch(p.head.ref) !== undefined,
+  );
+  if (!pull) return { outcome: "ignored", reason: "checks on no issue-agent pull request" };
+  const event = { type: "checks_completed" as const, pullNumber: pull.number, branch: pull.head.ref };
+  return pullRequestEventRequest(
+    parsed.data,
+    delivery.id,
+    issueOfAgentBranch(pull.head.ref)!,
+    event,
+    receivedAt,
+  );
+}
+
+function pullRequestEventRequest(
+  payload: {
+    repository: { name: string; owner: { login: string } };
+    sender: { login: string };
+    installation?: { id: number } | undefined;
+  },
+  deliveryId: string,
+  issueNumber: number,
+  event: PullRequestEvent,
+  receivedAt: Date,
+): WebhookReading {
+  return {
+    outcome: "request",
+    request: {
+      trigger: {
+        kind: "review",
+        deliveryId,
+        installationId: payload.installation?.id,
+        owner: payload.repository.owner.login,
+        repo: payload.repository.name,
+        issueNumber,
+        sender: payload.sender.login,
+        instructions: undefined,
+        commentId: undefined,
+      },
+      labelName: undefined,
+      command: { verb: "start", instructions: "" },
+      onPullRequest: true,
+      pullRequestEvent: event,
       receivedAt: receivedAt.toISOString(),
     },
   };

@@ -18,6 +18,10 @@ export interface Trigger {
   revision?: Revision | undefined;
 }
 
+export type PullRequestEvent =
+  | { type: "approved" | "checks_completed"; pullNumber: number; branch: string }
+  | { type: "closed"; pullNumber: number; branch: string; merged: boolean };
+
 export interface Revision {
   pullNumber: number;
   /** The pull request's branch; the job continues from its current head. */
@@ -49,6 +53,8 @@ export interface TriggerRequest {
   command: AgentCommand;
   /** The comment was made on a pull request rather than an issue. */
   onPullRequest: boolean;
+  /** Something happened to one of issue-agent's pull requests that the merge flow acts on. */
+  pullRequestEvent?: PullRequestEvent | undefined;
   /** When the webhook arrived (ISO 8601). */
   receivedAt: string;
 }

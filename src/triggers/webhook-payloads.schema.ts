@@ -53,6 +53,30 @@ export const pullRequestReviewSubmittedPayload = z.object({
   installation,
 });
 
+const agentPullRequest = z.object({
+  number: z.int().positive(),
+  head: z.object({ ref: z.string(), repo: z.object({ full_name: z.string() }).nullable() }),
+  base: z.object({ repo: z.object({ full_name: z.string() }) }),
+});
+
+export const pullRequestClosedPayload = z.object({
+  action: z.literal("closed"),
+  pull_request: agentPullRequest.extend({ merged: z.boolean().nullable().optional() }),
+  repository,
+  sender,
+  installation,
+});
+
+export const checkSuiteCompletedPayload = z.object({
+  action: z.literal("completed"),
+  check_suite: z.object({
+    pull_requests: z.array(z.object({ number: z.int().positive(), head: z.object({ ref: z.string() }) })),
+  }),
+  repository,
+  sender,
+  installation,
+});
+
 export type PullRequestReviewSubmittedPayload = z.infer<typeof pullRequestReviewSubmittedPayload>;
 export type CheckRunActionPayload = z.infer<typeof checkRunActionPayload>;
 export type IssuesLabeledPayload = z.infer<typeof issuesLabeledPayload>;
