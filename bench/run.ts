@@ -278,7 +278,7 @@ async function stepOverhead(): Promise<void> {
       clock: new JobClock(),
       redact: (text) => text,
       remainingMs: () => 60_000,
-      requestApproval: async () => ({ decision: "denied", by: "bench" }),
+      approvalFor: async () => ({ decision: "denied", by: "bench" }),
       delivery: {} as StepDelivery,
       signal: undefined,
     },

@@ -2,7 +2,6 @@ import { Redis } from "ioredis";
 import type { ApplicationFunction, ProbotOctokit } from "probot";
 import { fetchRepoConfig } from "./config/fetch-repo-config.ts";
 import { BullJobQueue } from "./jobs/distributed/bullmq-queue.ts";
-import { RedisApprovals } from "./jobs/distributed/redis-approvals.ts";
 import { githubJobHandler } from "./jobs/github-job-handler.ts";
 import { InProcessQueue, type JobQueue } from "./jobs/job-queue.ts";
 import type { JobStore } from "./jobs/job-store.ts";
@@ -10,7 +9,6 @@ import { recoverJobs } from "./jobs/recover-jobs.ts";
 import { wakeExpiredWaits } from "./jobs/waiting-jobs.ts";
 import { RedisState } from "./jobs/stores/redis-state.ts";
 import { SqliteState } from "./jobs/stores/sqlite-state.ts";
-import { ApprovalDesk } from "./jobs/approval-desk.ts";
 import { redactorFromEnv, type SecretRedactor } from "./security/secret-redactor.ts";
 import { loadSettings, type Settings } from "./settings.ts";
 import type { DeliveryLog } from "./triggers/delivery-log.ts";
@@ -68,25 +66,18 @@ export function createIssueAgent(options: {
       const state = new RedisState(redis, settings.ISSUE_AGENT_REDIS_PREFIX);
       store = state;
       queue = new BullJobQueue(settings.REDIS_URL, settings.ISSUE_AGENT_REDIS_PREFIX);
-      deps = {
-        store: state,
-        queue,
-        inbox: state,
-        approvals: new RedisApprovals(redis, settings.ISSUE_AGENT_REDIS_PREFIX),
-      };
+      deps = { store: state, queue, inbox: state };
       deliveries = state;
       metrics = new Metrics(state);
       ready = async () => !shuttingDown && (await redis.ping()) === "PONG";
     } else {
       const jobs = new SqliteState(settings.ISSUE_AGENT_DB);
       store = jobs;
-      const approvals = new ApprovalDesk();
       const handler = githubJobHandler({
         probot,
         settings,
         store: jobs,
         inbox: jobs,
-        approvals,
         redactor,
         env,
       });
@@ -101,7 +92,7 @@ export function createIssueAgent(options: {
         },
       });
       ready = async () => !shuttingDown && (await jobs.listActive()) !== undefined;
-      deps = { store: jobs, queue, inbox: jobs, approvals };
+      deps = { store: jobs, queue, inbox: jobs };
       deliveries = jobs;
       void recoverJobs(jobs, queue, probot.log);
     }

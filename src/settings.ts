@@ -23,7 +23,7 @@ const settingsSchema = z.object({
   /** The SQLite file that keeps jobs and seen webhook deliveries across restarts. */
   ISSUE_AGENT_DB: z.string().min(1).default(".issue-agent/state.db"),
   /**
-   * Redis for scale-out: jobs, deliveries and approvals live there and jobs go through BullMQ, so
+   * Redis for scale-out: jobs, deliveries and job inboxes live there and jobs go through BullMQ, so
    * `npm start` only receives webhooks and `npm run worker` processes run the jobs.
    */
   REDIS_URL: z

@@ -4,7 +4,6 @@ import { pino } from "pino";
 import { createProbot, type ProbotOctokit } from "probot";
 import { UserFacingError, ConfigError } from "./errors.ts";
 import { startBullWorker } from "./jobs/distributed/bullmq-queue.ts";
-import { RedisApprovals } from "./jobs/distributed/redis-approvals.ts";
 import { githubJobHandler } from "./jobs/github-job-handler.ts";
 import { RedisState } from "./jobs/stores/redis-state.ts";
 import { redactorFromEnv } from "./security/secret-redactor.ts";
@@ -42,7 +41,6 @@ try {
     settings,
     store,
     inbox: store,
-    approvals: new RedisApprovals(redis, prefix),
     redactor: redactorFromEnv(),
     env: process.env,
   });

@@ -64,7 +64,7 @@ export async function runLocal(options: {
           apiKey: options.settings.OPENAI_API_KEY,
           baseURL: options.settings.OPENAI_BASE_URL,
         }),
-      approvals: terminalApprovals(options.print),
+      approvalFor: terminalApprovals(options.print),
     });
     return { job: finished, pullRequestFiles: forge.pullRequestFiles.map((f) => f.path) };
   } finally {

@@ -6,7 +6,6 @@ import { githubAppIdentity } from "../forge/github-app-identity.ts";
 import { GitHubForge } from "../forge/github-forge.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
 import type { Settings } from "../settings.ts";
-import type { Approvals } from "./approval-desk.ts";
 import type { JobInbox } from "./job-inbox.ts";
 import type { Job } from "./job.ts";
 import type { JobStore } from "./job-store.ts";
@@ -21,7 +20,6 @@ export function githubJobHandler(options: {
   probot: Probot;
   settings: Settings;
   store: JobStore;
-  approvals: Approvals;
   inbox: JobInbox;
   redactor: SecretRedactor;
   env: NodeJS.ProcessEnv;
@@ -39,7 +37,6 @@ export function githubJobHandler(options: {
       workspaceRoot,
       repositoryCache,
       redactor: options.redactor,
-      approvals: options.approvals,
       inbox: options.inbox,
       log: probot.log.child({ jobId }),
       ...(signal ? { signal } : {}),

@@ -4,10 +4,11 @@
  * reaches the job on whichever process runs it.
  */
 export interface InboxItem {
-  kind: "stop" | "message";
+  /** `approval`: the answer to a pending approval request, `approved` or `denied` in `text`. */
+  kind: "stop" | "message" | "approval";
   /** Login of the maintainer who sent it. */
   by: string;
-  /** The message; empty for a stop request. */
+  /** The message; empty for a stop request; the decision for an approval. */
   text: string;
   at: string;
 }

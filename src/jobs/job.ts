@@ -51,7 +51,10 @@ export interface Job {
 
 /** Everything a paused job needs to go on where it stopped, on any process, after a restart too. */
 export interface WaitingForHuman {
+  /** What the agent asked, or for an approval request, which command needs approval. */
   question: string;
+  /** Set when the job waits for `/agent approve` or `/agent deny` on this command. */
+  approval?: { command: string; reason: string } | undefined;
   askedAt: string;
   /** After this, the job stops waiting and ends with a note. */
   deadline: string;
@@ -59,6 +62,8 @@ export interface WaitingForHuman {
   messages: unknown[];
   /** The run log (plan, steps, commands, usage) as plain data. */
   runLog: unknown;
+  /** The status comment's notes so far, so the resumed run's status keeps its history. */
+  notes?: string[];
   /** The work so far as a git bundle (base64) of the branch, uncommitted changes in its top commit. */
   bundle: string;
   branch: string;

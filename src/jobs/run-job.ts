@@ -7,10 +7,12 @@ import { runAgentLoop } from "../agent/agent-loop.ts";
 import { JobClock } from "../agent/job-clock.ts";
 import type { Model } from "../agent/model.ts";
 import { buildInitialMessages } from "../agent/prompt/build-messages.ts";
+import type { ApprovalAnswer, ApprovalSource } from "../agent/approval.ts";
 import { RunLog, type RunLogData } from "../agent/run-log.ts";
+import { executeToolCall } from "../agent/tools/execute-tool-call.ts";
 import { priceFor, type ModelPrice } from "../agent/pricing.ts";
 import { defaultTools } from "../agent/tools/default-tools.ts";
-import type { AgentOutcome, Tool } from "../agent/tools/tool.ts";
+import type { AgentOutcome, Tool, ToolContext } from "../agent/tools/tool.ts";
 import { describeError, JobCancelled, JobInterrupted, LimitsExceeded, UserFacingError } from "../errors.ts";
 import type { CheckConclusion, Forge } from "../forge/forge.ts";
 import { StepDelivery } from "../gates/deliver-step.ts";
@@ -27,7 +29,6 @@ import { credentialForms } from "../workspace/git-environment.ts";
 import type { RepositoryCache } from "../workspace/repository-cache.ts";
 import { createWorkspace, type Workspace } from "../workspace/workspace.ts";
 import { captureWorkspace, restoreWorkspace } from "../workspace/workspace-snapshot.ts";
-import type { Approvals } from "./approval-desk.ts";
 import type { InboxItem, JobInbox } from "./job-inbox.ts";
 import { transition, withEvent, type Job, type WaitingForHuman } from "./job.ts";
 import type { JobStore } from "./job-store.ts";
@@ -43,7 +44,8 @@ export interface JobDependencies {
   forgeFor(job: Job): Promise<Forge>;
   /** May throw a ConfigError (no endpoint configured), which fails the job visibly. */
   modelFor(job: Job): Model;
-  approvals: Approvals;
+  /** Decides approval requests at once (a local run's terminal); on GitHub the job pauses to ask. */
+  approvalFor?: ApprovalSource;
   /** Stop requests and maintainers' messages for the job, from whichever process received them. */
   inbox: JobInbox;
   workspaceRoot: string;
@@ -120,7 +122,8 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       plan: [],
       log: undefined,
       pullRequestUrls: [],
-      notes: [],
+      // A resumed job keeps the notes of the runs before its pause (approvals, messages, …).
+      notes: [...((paused?.notes as string[] | undefined) ?? [])],
       unsandboxed: false,
       final: undefined,
     },
@@ -143,6 +146,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
   const signal = deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal;
   let stoppedBy: string | undefined;
   const undelivered: InboxItem[] = interrupted ? [...(job.messages ?? [])] : [];
+  const approvalAnswers: InboxItem[] = [];
   const readInbox = async () => {
     const items = await deps.inbox.take(jobId).catch((error: unknown) => {
       deps.log.warn({ err: error, jobId }, "could not read the job's inbox");
@@ -152,6 +156,10 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       if (item.kind === "stop") {
         stoppedBy ??= item.by;
         stop.abort();
+        continue;
+      }
+      if (item.kind === "approval") {
+        approvalAnswers.push(item);
         continue;
       }
       undelivered.push(item);
@@ -168,7 +176,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
   let workspace: Workspace | undefined;
   let recyclable = false;
   /** Set when the agent asked a question: the job then waits instead of ending. */
-  let parked: { question: string; deadline: string } | undefined;
+  let parked: { question: string; deadline: string; approval: boolean } | undefined;
   let verdict: Verdict = { conclusion: "failure", headline: "failed unexpectedly", detail: undefined };
   try {
     if (job.pullRequestUrls.length > 0) {
@@ -209,8 +217,17 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         : await forge.reviewComments(revision.pullNumber, revision.reviewId);
 
     // A paused job goes on only with an answer; without one its wait has expired.
-    const answer = paused ? undelivered.shift() : undefined;
-    if (paused && !answer) throw unanswered(paused, config.agent.question_timeout_minutes);
+    const answer = paused && !paused.approval ? undelivered.shift() : undefined;
+    if (paused && !paused.approval && !answer)
+      throw unanswered(paused, config.agent.question_timeout_minutes);
+    // A paused approval request: the decision (or, past the deadline, none) for its command.
+    const decision = approvalAnswers.at(-1);
+    let resumedApproval: { command: string; answer: ApprovalAnswer } | undefined = paused?.approval && {
+      command: paused.approval.command,
+      answer: decision
+        ? { decision: decision.text === "approved" ? "approved" : "denied", by: decision.by }
+        : { decision: "timed out" },
+    };
 
     // 2. A fresh clone on a new branch (or the paused job's work restored on its base), and the
     //    sandbox its commands run in.
@@ -247,7 +264,12 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     const model = deps.modelFor(job);
     const clean = (text: string) => deps.redactor.redact(sanitizeUntrusted(text));
     const prompt = paused
-      ? { messages: answeredConversation(paused, answer!), truncationNote: undefined }
+      ? {
+          messages: paused.approval
+            ? (structuredClone(paused.messages) as ChatCompletionMessageParam[])
+            : answeredConversation(paused, answer!),
+          truncationNote: undefined,
+        }
       : buildInitialMessages({
           issue: {
             ...issue,
@@ -283,9 +305,47 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     const clock = new JobClock();
     const maxMs = config.agent.max_minutes * 60_000;
     const activeWorkspace = workspace;
+    const tools = deps.tools ?? defaultTools;
+    const context: ToolContext = {
+      workspace: workspaceDir,
+      sandbox,
+      config,
+      paths,
+      log,
+      clock,
+      redact: (text) => deps.redactor.redact(text),
+      remainingMs: () => maxMs - clock.elapsedMs(),
+      approvalFor: async (command, reason) => {
+        if (deps.approvalFor) return deps.approvalFor(command, reason);
+        // A decision applies once, to the command it was asked for; anything else pauses to ask.
+        if (resumedApproval?.command !== command) return undefined;
+        const given = resumedApproval.answer;
+        resumedApproval = undefined;
+        const shown = shortCommand(command).slice(0, 200);
+        await reporter.note(
+          given.decision === "timed out"
+            ? `No answer to the approval request for \`${shown}\`; it was not run.`
+            : `@${given.by} ${given.decision} \`${shown}\`.`,
+        );
+        return given;
+      },
+      delivery: new StepDelivery({
+        workspace: activeWorkspace,
+        config,
+        paths,
+        sandbox,
+        log,
+        author: () => forge.commitAuthor(),
+        issueNumber: issue.number,
+        signal,
+      }),
+      signal,
+    };
+    // Resumed after an approval request: the paused command is judged again, now with the decision.
+    if (paused?.approval) await rerunPausedCall(prompt.messages, tools, context);
     const outcome: AgentOutcome = await runAgentLoop({
       model,
-      tools: deps.tools ?? defaultTools,
+      tools,
       messages: prompt.messages,
       limits: {
         maxSteps: config.agent.max_steps,
@@ -294,54 +354,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         maxConsecutiveFormatErrors: 3,
       },
       price: priceFor(model.name, priceOverride(config)),
-      context: {
-        workspace: workspaceDir,
-        sandbox,
-        config,
-        paths,
-        log,
-        clock,
-        redact: (text) => deps.redactor.redact(text),
-        remainingMs: () => maxMs - clock.elapsedMs(),
-        requestApproval: async (command, reason) => {
-          const shown =
-            command.length > MAX_COMMAND_IN_COMMENT
-              ? `${command.slice(0, MAX_COMMAND_IN_COMMENT)}…`
-              : command;
-          const minutes = config.commands.approval_timeout_minutes;
-          await forge.comment(
-            `⏸️ The agent wants to run this command, which needs approval because ${reason}:\n\n\`\`\`sh\n${shown}\n\`\`\`\n\nSomeone with write access can reply \`/agent approve\` or \`/agent deny\`. Without an answer within ${minutes} minutes it counts as denied. The decision applies to this command only.`,
-          );
-          await reporter.phase("Waiting for approval of a command");
-          // A stop ends the wait too; the pending approval then simply times out unanswered.
-          const answer = await Promise.race([
-            deps.approvals.wait(job.trigger, command, minutes * 60_000),
-            new Promise<never>((_, reject) => {
-              const abort = () => reject(new JobCancelled("The job was stopped."));
-              if (signal.aborted) abort();
-              signal.addEventListener("abort", abort, { once: true });
-            }),
-          ]);
-          await reporter.note(
-            answer.decision === "timed out"
-              ? `No answer to the approval request for \`${shown.slice(0, 200)}\`; it was not run.`
-              : `@${answer.by} ${answer.decision} \`${shown.slice(0, 200)}\`.`,
-          );
-          await reporter.phase("The agent is working");
-          return answer;
-        },
-        delivery: new StepDelivery({
-          workspace: activeWorkspace,
-          config,
-          paths,
-          sandbox,
-          log,
-          author: () => forge.commitAuthor(),
-          issueNumber: issue.number,
-          signal,
-        }),
-        signal,
-      },
+      context,
       steering: () => undelivered.splice(0),
       onStep: (step) => {
         if (step % 5 === 0) void reporter.phase(`The agent is working (turn ${step})`);
@@ -349,30 +362,44 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     });
 
     // 4. Publish, or explain why not.
-    if (outcome.kind === "question") {
+    if (outcome.kind === "question" || outcome.kind === "approval") {
       // 4a. Pause: everything needed to go on goes into the job record; the question goes to the issue.
-      const minutes = config.agent.question_timeout_minutes;
+      const asksApproval = outcome.kind === "approval";
+      const minutes = asksApproval
+        ? config.commands.approval_timeout_minutes
+        : config.agent.question_timeout_minutes;
       const askedAt = new Date();
       const deadline = new Date(askedAt.getTime() + minutes * 60_000).toISOString();
       const bundle = await captureWorkspace(workspace);
       job = {
-        ...transition(job, "waiting_for_human", "asked the maintainer a question"),
+        ...transition(
+          job,
+          "waiting_for_human",
+          asksApproval ? "asked for approval of a command" : "asked the maintainer a question",
+        ),
         waiting: {
-          question: outcome.question,
+          question: asksApproval
+            ? `May the agent run \`${shortCommand(outcome.command)}\`?`
+            : outcome.question,
+          approval: asksApproval ? { command: outcome.command, reason: outcome.reason } : undefined,
           askedAt: askedAt.toISOString(),
           deadline,
           messages: prompt.messages,
           runLog: log.toData(),
           bundle,
+          notes: [...reporter.progress.notes],
           branch: workspace.branch,
           baseSha: workspace.baseSha,
         },
         resumes: (job.resumes ?? 0) + 1,
       };
+      const until = `${deadline.slice(0, 16).replace("T", " ")} UTC`;
       await forge.comment(
-        `❓ The agent has a question before it goes on:\n\n${quoteMarkdown(outcome.question)}\n\nSomeone with write access can answer with \`/agent <your answer>\`; the job then resumes where it stopped. Without an answer by ${deadline.slice(0, 16).replace("T", " ")} UTC it stops. \`/agent stop\` ends it now.`,
+        asksApproval
+          ? `⏸️ The agent wants to run this command, which needs approval because ${outcome.reason}:\n\n\`\`\`sh\n${shortCommand(outcome.command)}\n\`\`\`\n\nSomeone with write access can reply \`/agent approve\` or \`/agent deny\`; the job then resumes where it stopped. Without an answer by ${until} it counts as denied. The decision applies to this command only.`
+          : `❓ The agent has a question before it goes on:\n\n${quoteMarkdown(outcome.question)}\n\nSomeone with write access can answer with \`/agent <your answer>\`; the job then resumes where it stopped. Without an answer by ${until} it stops. \`/agent stop\` ends it now.`,
       );
-      parked = { question: outcome.question, deadline };
+      parked = { question: job.waiting!.question, deadline, approval: asksApproval };
     } else if (outcome.kind === "gave_up") {
       verdict = {
         conclusion: "neutral",
@@ -464,7 +491,9 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         (gate) => ({ gate: gate.gate, status: gate.status }),
       ),
     };
-    if (parked) {
+    if (parked?.approval) {
+      await reporter.phase("Waiting for approval of a command (reply `/agent approve` or `/agent deny`)");
+    } else if (parked) {
       await reporter.note(
         `❓ The agent asked a question and waits for an answer:\n\n${quoteMarkdown(parked.question)}`,
       );
@@ -477,6 +506,33 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
   }
   deps.log.info({ jobId, state: job.state, conclusion: verdict.conclusion }, `job ${job.state}`);
   return job;
+}
+
+function shortCommand(command: string): string {
+  return command.length > MAX_COMMAND_IN_COMMENT ? `${command.slice(0, MAX_COMMAND_IN_COMMENT)}…` : command;
+}
+
+/**
+ * Runs the tool call a job paused on (a command awaiting approval) again, now that the decision is
+ * at hand, and puts its result where the pause left "waiting" in the conversation.
+ */
+async function rerunPausedCall(
+  messages: ChatCompletionMessageParam[],
+  tools: readonly Tool[],
+  context: ToolContext,
+): Promise<void> {
+  const pausedAt = messages.findLastIndex((message) => message.role === "tool");
+  const pausedResult = messages[pausedAt] as ChatCompletionToolMessageParam | undefined;
+  const call = messages
+    .flatMap((message) => (message.role === "assistant" ? (message.tool_calls ?? []) : []))
+    .find((candidate) => candidate.id === pausedResult?.tool_call_id);
+  if (!pausedResult || !call || call.type !== "function") return;
+  const result = await executeToolCall(
+    tools,
+    { name: call.function.name, arguments: call.function.arguments },
+    context,
+  );
+  messages[pausedAt] = { ...pausedResult, content: result.output };
 }
 
 /** The paused conversation with the maintainer's answer as the result of the agent's question. */

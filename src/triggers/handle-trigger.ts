@@ -1,7 +1,6 @@
 import type { ProbotOctokit } from "probot";
 import type { AgentConfig } from "../config/agent-config.schema.ts";
 import { intendedLabel, loadRepoConfig } from "../config/load-repo-config.ts";
-import type { Approvals } from "../jobs/approval-desk.ts";
 import { isActive, newJob } from "../jobs/job.ts";
 import { wake } from "../jobs/waiting-jobs.ts";
 import type { JobInbox } from "../jobs/job-inbox.ts";
@@ -16,7 +15,6 @@ export interface TriggerDependencies {
   store: JobStore;
   queue: JobQueue;
   inbox: JobInbox;
-  approvals: Approvals;
 }
 
 /** The installation's view of GitHub this stage needs: its Octokit and the repository's config. */
@@ -99,19 +97,25 @@ export async function handleTrigger(
     await revise(request, github, deps, reply, log);
     return;
   }
-  if (command.verb === "approve" || command.verb === "deny") {
-    const decision = command.verb === "approve" ? "approved" : "denied";
-    const answered = await deps.approvals.answer(
-      { owner: repo.owner, repo: repo.repo, issueNumber: trigger.issueNumber },
-      decision,
-      sender,
-    );
-    if (!answered) await reply(`@${sender}, nothing on this issue is waiting for approval.`);
-    log.info({ decision, answered: Boolean(answered) }, "approval answer");
-    return;
-  }
   const latest = await deps.store.latestForIssue(trigger);
   const active = latest && isActive(latest.state) ? latest : undefined;
+  if (command.verb === "approve" || command.verb === "deny") {
+    // The answer to the job's pending approval request resumes it, wherever it runs next.
+    if (active?.state !== "waiting_for_human" || !active.waiting?.approval) {
+      await reply(`@${sender}, nothing on this issue is waiting for approval.`);
+      return;
+    }
+    const decision = command.verb === "approve" ? "approved" : "denied";
+    await deps.inbox.post(active.id, {
+      kind: "approval",
+      by: sender,
+      text: decision,
+      at: new Date().toISOString(),
+    });
+    await wake(active, `${decision} by @${sender}`, deps);
+    log.info({ jobId: active.id, decision }, "approval answer");
+    return;
+  }
   if (command.verb === "status") {
     await reply(
       latest
@@ -136,7 +140,7 @@ export async function handleTrigger(
   }
   if (active?.state === "waiting_for_human") {
     // The agent asked a question: `/agent <answer>` resumes the job with it.
-    if (command.verb === "start" && command.instructions) {
+    if (command.verb === "start" && command.instructions && !active.waiting?.approval) {
       await deps.inbox.post(active.id, {
         kind: "message",
         by: sender,
@@ -148,7 +152,9 @@ export async function handleTrigger(
       return;
     }
     await reply(
-      `@${sender}, the agent is waiting for an answer to its question (see above). Reply with \`/agent <your answer>\`, or \`/agent stop\` to end the job.`,
+      active.waiting?.approval
+        ? `@${sender}, the agent is waiting for approval of a command (see above). Reply \`/agent approve\` or \`/agent deny\`, or \`/agent stop\` to end the job.`
+        : `@${sender}, the agent is waiting for an answer to its question (see above). Reply with \`/agent <your answer>\`, or \`/agent stop\` to end the job.`,
     );
     return;
   }

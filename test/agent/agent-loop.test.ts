@@ -57,7 +57,7 @@ function run(model: Model, limits: Partial<AgentLimits>) {
       clock,
       redact: (text) => text,
       remainingMs: () => 60_000,
-      requestApproval: async () => ({ decision: "denied", by: "test" }),
+      approvalFor: async () => ({ decision: "denied", by: "test" }),
       // The listing model never finishes, so nothing is ever delivered.
       delivery: {} as StepDelivery,
       signal: undefined,

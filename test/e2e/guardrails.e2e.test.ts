@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { issueCommentCreated } from "../fixtures/events.ts";
 import { OWNER, REPO, type Harness } from "../helpers/e2e-harness.ts";
-import { git, readBranchFile } from "../helpers/git-fixtures.ts";
+import { git, headOf, readBranchFile } from "../helpers/git-fixtures.ts";
 import {
   mockIssueComments,
+  mockJob,
   mockPermission,
   mockReaction,
   type GitHubRecord,
@@ -228,19 +229,34 @@ describe("hostile moves", () => {
 });
 
 describe("commands that need approval", () => {
-  it("waits for /agent approve or /agent deny from someone with write access, per command", async () => {
+  it("pauses for /agent approve or /agent deny from someone with write access, per command, and resumes", async () => {
     const approvalRequests = () => record().comments.filter((c) => c.body.includes("needs approval"));
     let record: () => GitHubRecord = () => {
       throw new Error("not started");
     };
     const answer = async (h: Harness, body: string, id: number) => {
-      // An answer needs no config: only the sender's permission.
-      const scopes = [mockPermission("maintainer", "write"), mockReaction(record(), id)];
+      // An answer needs no config: only the sender's permission. It resumes the paused job, which
+      // reads the issue again and posts one more comment (the next request, or the give-up note).
+      const scopes = [
+        mockPermission("maintainer", "write"),
+        mockReaction(record(), id),
+        mockJob(record(), {
+          cloneUrl: h.cloneUrl,
+          issueNumber: ISSUE_NUMBER,
+          issueTitle: "Do something",
+          issueBody: "Please.",
+          baseSha: headOf(h.bare, "main"),
+          expectPullRequest: false,
+          resumed: true,
+          extraComments: 1,
+        }),
+      ];
       await h.probot.receive({
         id: `d-answer-${id}`,
         ...issueCommentCreated({ owner: OWNER, repo: REPO, issueNumber: ISSUE_NUMBER, commentId: id, body }),
       });
       await h.agent.webhooksHandled();
+      await h.agent.idle();
       for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
     };
     const { h, record: final } = await runLabeledJob(
@@ -251,10 +267,21 @@ describe("commands that need approval", () => {
       ],
       {
         config: 'commands:\n  require_approval: ["touch"]\n',
-        extraComments: 3,
+        extraComments: 1,
         during: async (harness, rec) => {
           record = () => rec;
           await waitFor(() => approvalRequests().length === 1);
+          // Paused, not blocked: the job is over for now and its record holds what it needs.
+          await harness.agent.idle();
+          const paused = await harness.agent.store.latestForIssue({
+            owner: OWNER,
+            repo: REPO,
+            issueNumber: ISSUE_NUMBER,
+          });
+          expect(paused).toMatchObject({
+            state: "waiting_for_human",
+            waiting: { approval: { command: "touch approved.txt && ls approved.txt" } },
+          });
           await answer(harness, "/agent approve", 71);
           await waitFor(() => approvalRequests().length === 2);
           await answer(harness, "/agent deny", 72);

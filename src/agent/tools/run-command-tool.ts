@@ -22,7 +22,13 @@ export const runCommandTool = defineTool({
       throw new GuardrailViolation(verdict.rule, `the command was not run: ${verdict.reason}.`, subject);
     }
     if (verdict.decision === "approve") {
-      const answer = await context.clock.paused(context.requestApproval(args.command, verdict.reason));
+      const answer = await context.clock.paused(context.approvalFor(args.command, verdict.reason));
+      if (!answer) {
+        return {
+          output: "waiting for a maintainer's approval",
+          outcome: { kind: "approval", command: args.command, reason: verdict.reason },
+        };
+      }
       if (answer.decision !== "approved") {
         const reason =
           answer.decision === "denied" ? `@${answer.by} denied it` : "nobody approved it in time";

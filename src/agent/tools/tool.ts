@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { AgentConfig } from "../../config/agent-config.schema.ts";
 import type { StepDelivery } from "../../gates/deliver-step.ts";
 import type { PathPolicy } from "../../guardrails/paths/path-policy.ts";
-import type { ApprovalAnswer } from "../../jobs/approval-desk.ts";
+import type { ApprovalSource } from "../approval.ts";
 import type { Sandbox } from "../../sandbox/sandbox.ts";
 import type { JobClock } from "../job-clock.ts";
 import type { RunLog } from "../run-log.ts";
@@ -19,8 +19,8 @@ export interface ToolContext {
   redact: (text: string) => string;
   /** Milliseconds left before the job's wall-clock limit. */
   remainingMs: () => number;
-  /** Asks someone with write access to approve a command; the job waits for the answer. */
-  requestApproval: (command: string, reason: string) => Promise<ApprovalAnswer>;
+  /** The decision on a command that needs approval, if one was made; otherwise the job pauses to ask. */
+  approvalFor: ApprovalSource;
   delivery: StepDelivery;
   signal: AbortSignal | undefined;
 }
@@ -37,7 +37,9 @@ export type AgentOutcome =
     }
   | { kind: "gave_up"; reason: string }
   /** The job pauses until a maintainer answers; the answer becomes this call's tool result. */
-  | { kind: "question"; question: string };
+  | { kind: "question"; question: string }
+  /** The job pauses until a maintainer approves or denies the command; then this call is run again. */
+  | { kind: "approval"; command: string; reason: string };
 
 export interface ToolResult {
   output: string;

@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../../src/config/parse-agent-config.ts";
-import { RedisApprovals } from "../../../src/jobs/distributed/redis-approvals.ts";
 import { newJob, transition } from "../../../src/jobs/job.ts";
 import { RedisState } from "../../../src/jobs/stores/redis-state.ts";
 import type { Trigger, TriggerRequest } from "../../../src/triggers/trigger.ts";
@@ -70,27 +69,19 @@ describe("RedisState (real Redis)", () => {
   });
 });
 
-describe("RedisApprovals (real Redis)", () => {
-  const issue = { owner: "octo", repo: "repo", issueNumber: 9 };
-
-  it("delivers an answer given in one process to the job waiting in another", async () => {
-    const worker = new RedisApprovals(redis.duplicate(), prefix);
-    const receiver = new RedisApprovals(redis.duplicate(), prefix);
-    expect(await receiver.answer(issue, "approved", "maintainer")).toBeUndefined();
-    const waiting = worker.wait(issue, "git push origin HEAD", 10_000);
-    for (let i = 0; i < 50 && !(await redis.exists(`${prefix}:approval:octo/repo#9`)); i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(await receiver.answer(issue, "denied", "maintainer")).toBe("git push origin HEAD");
-    await expect(waiting).resolves.toEqual({ decision: "denied", by: "maintainer" });
-    // The decision applied to that command only.
-    expect(await receiver.answer(issue, "approved", "maintainer")).toBeUndefined();
-  });
-
-  it("counts no answer in time as a timeout", async () => {
-    const worker = new RedisApprovals(redis.duplicate(), prefix);
-    await expect(worker.wait({ ...issue, issueNumber: 10 }, "npm publish", 200)).resolves.toEqual({
-      decision: "timed out",
-    });
+describe("the job inbox in Redis (real Redis)", () => {
+  it("hands a stop, a message or an approval posted by one process to the job's process, each once", async () => {
+    const receiver = new RedisState(redis.duplicate(), prefix);
+    const worker = new RedisState(redis.duplicate(), prefix);
+    const at = "2026-11-23T10:00:00.000Z";
+    await receiver.post("job-1", { kind: "message", by: "maintainer", text: "use tabs", at });
+    await receiver.post("job-1", { kind: "approval", by: "maintainer", text: "approved", at });
+    await receiver.post("job-2", { kind: "stop", by: "maintainer", text: "", at });
+    expect(await worker.take("job-1")).toEqual([
+      { kind: "message", by: "maintainer", text: "use tabs", at },
+      { kind: "approval", by: "maintainer", text: "approved", at },
+    ]);
+    expect(await worker.take("job-1")).toEqual([]);
+    expect(await worker.take("job-2")).toEqual([{ kind: "stop", by: "maintainer", text: "", at }]);
   });
 });
