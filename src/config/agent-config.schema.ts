@@ -26,6 +26,13 @@ export const agentConfigSchema = z
       })
       .prefault({})
       .describe("What starts work. A comment whose first line starts with `/agent` always does."),
+    instructions: z
+      .string()
+      .max(20_000)
+      .optional()
+      .describe(
+        "Conventions for the agent, added to what AGENTS.md, .github/copilot-instructions.md and CONTRIBUTING.md on the default branch say.",
+      ),
     agent: z
       .strictObject({
         model: z

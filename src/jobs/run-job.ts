@@ -29,6 +29,8 @@ import { credentialForms } from "../workspace/git-environment.ts";
 import type { RepositoryCache } from "../workspace/repository-cache.ts";
 import { createWorkspace, type Workspace } from "../workspace/workspace.ts";
 import { captureWorkspace, restoreWorkspace } from "../workspace/workspace-snapshot.ts";
+import { readRepositoryContext } from "../workspace/read-repository-context.ts";
+import { renderRepositoryContext } from "../agent/prompt/repository-context.ts";
 import type { InboxItem, JobInbox } from "./job-inbox.ts";
 import { transition, withEvent, type Job, type WaitingForHuman } from "./job.ts";
 import type { JobStore } from "./job-store.ts";
@@ -260,7 +262,16 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     // A tree whose `.git` the commands could not write is safe for the app to run git in again.
     recyclable = sandbox.isolated;
 
-    // 3. The agent, inside the guardrails.
+    // 3. The agent, inside the guardrails, told the repository's conventions and shape.
+    const repositoryText = paused
+      ? undefined
+      : await readRepositoryContext(workspace, config).then(
+          (context) => deps.redactor.redact(sanitizeUntrusted(renderRepositoryContext(context))),
+          (error: unknown) => {
+            deps.log.warn({ err: error, jobId }, "could not read the repository's conventions");
+            return undefined;
+          },
+        );
     const model = deps.modelFor(job);
     const clean = (text: string) => deps.redactor.redact(sanitizeUntrusted(text));
     const prompt = paused
@@ -281,6 +292,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
             ? deps.redactor.redact(job.trigger.instructions)
             : undefined,
           maintainer: job.trigger.sender,
+          repository: repositoryText,
           revision: revision && {
             pullNumber: revision.pullNumber,
             branch: revision.branch,

@@ -1,0 +1,31 @@
+import type { RepositoryContext } from "../agent/prompt/repository-context.ts";
+import { isInstructionFile } from "../agent/prompt/repository-context.ts";
+import type { AgentConfig } from "../config/agent-config.schema.ts";
+import type { Workspace } from "./workspace.ts";
+
+const MAX_INSTRUCTION_FILE_BYTES = 64 * 1024;
+
+/**
+ * Reads the conventions and the file list from the default branch as fetched (never from the
+ * working tree, which a follow-up job starts on the agent's own branch).
+ */
+export async function readRepositoryContext(
+  workspace: Workspace,
+  config: AgentConfig,
+): Promise<RepositoryContext> {
+  const base = `refs/remotes/origin/${workspace.baseBranch}`;
+  const listing = await workspace.git.raw(["ls-tree", "-r", "--name-only", "-z", base]);
+  const trackedFiles = listing.split("\0").filter(Boolean);
+  const instructionFiles: RepositoryContext["instructionFiles"] = [];
+  for (const path of trackedFiles.filter(isInstructionFile)) {
+    const text = await workspace.git.raw(["show", `${base}:${path}`]).catch(() => "");
+    if (text) instructionFiles.push({ path, text: text.slice(0, MAX_INSTRUCTION_FILE_BYTES) });
+  }
+  return {
+    instructionFiles,
+    configInstructions: config.instructions,
+    trackedFiles,
+    testCommand: config.gates.tests.command,
+    lintCommands: config.gates.lint,
+  };
+}
