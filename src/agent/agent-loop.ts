@@ -10,6 +10,8 @@ export interface AgentLimits {
   maxSteps: number;
   maxMs: number;
   maxTokens: number;
+  /** US dollars; needs a price (checked by the caller). */
+  maxCostUsd?: number | undefined;
   /** Turns in a row without a usable tool call before the model is judged unusable. */
   maxConsecutiveFormatErrors: number;
 }
@@ -56,6 +58,13 @@ export async function runAgentLoop(options: {
       throw new LimitsExceeded(
         `The agent ran out of time (${Math.round(limits.maxMs / 60_000)} minutes) without finishing.`,
         "Raise `agent.max_minutes` in .github/agent.yml, or split the issue into smaller ones.",
+      );
+    }
+    const spent = log.usage.costUsd ?? 0;
+    if (limits.maxCostUsd !== undefined && spent >= limits.maxCostUsd) {
+      throw new LimitsExceeded(
+        `The agent used its money budget ($${spent.toFixed(4)} of $${limits.maxCostUsd}) without finishing.`,
+        "Raise `agent.max_cost_usd` in .github/agent.yml, or split the issue into smaller ones.",
       );
     }
     if (log.totalTokens >= limits.maxTokens) {

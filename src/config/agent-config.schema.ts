@@ -63,6 +63,13 @@ export const agentConfigSchema = z
           .min(1_000)
           .default(2_000_000)
           .describe("Most tokens (prompt + completion, summed over all model calls) one job may use."),
+        max_cost_usd: z
+          .number()
+          .positive()
+          .optional()
+          .describe(
+            "Most US dollars one job may spend on model calls, checked before every call (needs the model's price).",
+          ),
         price: z
           .strictObject({
             input_per_million: z.number().nonnegative().describe("USD per million prompt tokens."),

@@ -13,7 +13,14 @@ import { executeToolCall } from "../agent/tools/execute-tool-call.ts";
 import { priceFor, type ModelPrice } from "../agent/pricing.ts";
 import { defaultTools } from "../agent/tools/default-tools.ts";
 import type { AgentOutcome, Tool, ToolContext } from "../agent/tools/tool.ts";
-import { describeError, JobCancelled, JobInterrupted, LimitsExceeded, UserFacingError } from "../errors.ts";
+import {
+  ConfigError,
+  describeError,
+  JobCancelled,
+  JobInterrupted,
+  LimitsExceeded,
+  UserFacingError,
+} from "../errors.ts";
 import type { CheckConclusion, Forge } from "../forge/forge.ts";
 import { StepDelivery } from "../gates/deliver-step.ts";
 import { PathPolicy } from "../guardrails/paths/path-policy.ts";
@@ -318,6 +325,13 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     const maxMs = config.agent.max_minutes * 60_000;
     const activeWorkspace = workspace;
     const tools = deps.tools ?? defaultTools;
+    const price = priceFor(model.name, priceOverride(config));
+    if (config.agent.max_cost_usd !== undefined && !price) {
+      throw new ConfigError(
+        `\`agent.max_cost_usd\` is set, but the model "${model.name}" has no known price, so the budget cannot be kept.`,
+        "Set `agent.price` in .github/agent.yml (USD per million input and output tokens).",
+      );
+    }
     const context: ToolContext = {
       workspace: workspaceDir,
       sandbox,
@@ -363,9 +377,10 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         maxSteps: config.agent.max_steps,
         maxMs,
         maxTokens: config.agent.max_tokens,
+        maxCostUsd: config.agent.max_cost_usd,
         maxConsecutiveFormatErrors: 3,
       },
-      price: priceFor(model.name, priceOverride(config)),
+      price,
       context,
       steering: () => undelivered.splice(0),
       onStep: (step) => {

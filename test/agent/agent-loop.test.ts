@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runAgentLoop, type AgentLimits } from "../../src/agent/agent-loop.ts";
 import type { Model, ModelTurn } from "../../src/agent/model.ts";
+import type { ModelPrice } from "../../src/agent/pricing.ts";
 import { RunLog } from "../../src/agent/run-log.ts";
 import { defaultTools } from "../../src/agent/tools/default-tools.ts";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
@@ -39,7 +40,7 @@ function listingModel(tokens: number, delayMs = 0): Model & { calls: number } {
   };
 }
 
-function run(model: Model, limits: Partial<AgentLimits>) {
+function run(model: Model, limits: Partial<AgentLimits>, price?: ModelPrice) {
   const log = new RunLog();
   const config = parseAgentConfig(undefined);
   const clock = new JobClock();
@@ -48,6 +49,7 @@ function run(model: Model, limits: Partial<AgentLimits>) {
     tools: defaultTools,
     messages: [{ role: "user", content: "go" }],
     limits: { maxSteps: 100, maxMs: 60_000, maxTokens: 1_000_000, maxConsecutiveFormatErrors: 3, ...limits },
+    price,
     context: {
       workspace,
       sandbox: new ProcessSandbox(path.join(workspace, "..", "scratch-loop")),
@@ -74,6 +76,19 @@ describe("runAgentLoop limits", () => {
     await expect(promise).rejects.toThrow("token budget (1200 of 1000)");
     expect(model.calls).toBe(3);
     expect(log.totalTokens).toBe(1_200);
+  });
+
+  it("keeps a money budget the same way: one just under it goes on, one at it stops", async () => {
+    // $1 per million prompt tokens: each 400-token call costs $0.0004.
+    const price = { inputPerMillion: 1, outputPerMillion: 1 };
+    const under = listingModel(400);
+    const steps = run(under, { maxCostUsd: 0.00121, maxSteps: 4 }, price);
+    await expect(steps.promise).rejects.toThrow("used all 4 turns"); // $0.0012 spent: still under
+    const over = listingModel(400);
+    const { promise, log } = run(over, { maxCostUsd: 0.001 }, price);
+    await expect(promise).rejects.toThrow("money budget ($0.0012 of $0.001)");
+    expect(over.calls).toBe(3);
+    expect(log.usage.costUsd).toBeCloseTo(0.0012, 10);
   });
 
   it("stops at the wall-clock limit", async () => {

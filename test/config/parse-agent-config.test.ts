@@ -53,7 +53,7 @@ describe("parseAgentConfig", () => {
     [{ paths: { write: "src/**" } }, '`paths.write` — got `"src/**"`: Invalid input: expected array'],
     [
       { agent: { steps: 3 } },
-      "unknown key `steps` under `agent`; allowed: `model`, `max_steps`, `max_minutes`, `question_timeout_minutes`, `max_tokens`, `price`",
+      "unknown key `steps` under `agent`; allowed: `model`, `max_steps`, `max_minutes`, `question_timeout_minutes`, `max_tokens`, `max_cost_usd`, `price`",
     ],
     [[1, 2], "must be a mapping of keys to values, but it holds `[1,2]`"],
     ["just text", 'must be a mapping of keys to values, but it holds `"just text"`'],
