@@ -40,6 +40,19 @@ async function comment(h: Harness, record: GitHubRecord, id: number, body: strin
   for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
 }
 
+/** A second job on the test issue that gives up (one give-up note). */
+function mockRetriedJob(h: Harness, record: GitHubRecord) {
+  return mockJob(record, {
+    cloneUrl: h.cloneUrl,
+    issueNumber: ISSUE_NUMBER,
+    issueTitle: "Do something",
+    issueBody: "Please.",
+    baseSha: headOf(h.bare, "main"),
+    expectPullRequest: false,
+    extraComments: 1,
+  });
+}
+
 describe("steering a running job", () => {
   it("hands a maintainer's /agent message to the agent at its next turn, and records it", async () => {
     const { h, record } = await runLabeledJob(
@@ -183,18 +196,7 @@ describe("/agent retry", () => {
       [call("give_up", { reason: "Flaky network." }), call("give_up", { reason: "Still flaky." })],
       { extraComments: 1 },
     );
-    const scopes = [
-      mockRepoConfig(undefined),
-      mockJob(record, {
-        cloneUrl: h.cloneUrl,
-        issueNumber: ISSUE_NUMBER,
-        issueTitle: "Do something",
-        issueBody: "Please.",
-        baseSha: headOf(h.bare, "main"),
-        expectPullRequest: false,
-        extraComments: 1,
-      }),
-    ];
+    const scopes = [mockRepoConfig(undefined), mockRetriedJob(h, record)];
     await comment(h, record, 81, "/agent retry");
     await h.agent.idle();
     for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
@@ -351,15 +353,7 @@ describe("the check run's buttons", () => {
     const scopes = [
       mockPermission("maintainer", "write"),
       mockRepoConfig(undefined),
-      mockJob(record, {
-        cloneUrl: h.cloneUrl,
-        issueNumber: ISSUE_NUMBER,
-        issueTitle: "Do something",
-        issueBody: "Please.",
-        baseSha: headOf(h.bare, "main"),
-        expectPullRequest: false,
-        extraComments: 1,
-      }),
+      mockRetriedJob(h, record),
     ];
     await h.probot.receive({
       id: "d-rerun",

@@ -5,6 +5,7 @@ import { newJob, transition } from "../../src/jobs/job.ts";
 import { pullRequestClosed, pullRequestReviewSubmitted } from "../fixtures/events.ts";
 import { INSTALLATION_ID, OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
 import { mockInstallationToken, mockPermission, mockRepoConfig } from "../helpers/github-api-mock.ts";
+import { testTrigger } from "../helpers/test-trigger.ts";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -118,17 +119,13 @@ describe("after the pull request is closed", () => {
     const h = harness;
     // The job that opened #12, finished, with its status comment.
     const job = newJob(
-      {
-        kind: "label",
+      testTrigger({
         deliveryId: "d-earlier",
         installationId: INSTALLATION_ID,
         owner: OWNER,
         repo: REPO,
         issueNumber: 21,
-        sender: "maintainer",
-        instructions: undefined,
-        commentId: undefined,
-      },
+      }),
       parseAgentConfig(undefined),
     );
     await h.agent.store.createUnlessActive(job);

@@ -13,6 +13,7 @@ import {
   newRecord,
 } from "../helpers/github-api-mock.ts";
 import { call } from "../helpers/scripted-model-server.ts";
+import { testTrigger } from "../helpers/test-trigger.ts";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -24,17 +25,13 @@ afterEach(async () => {
 function leaveInterruptedJob(db: string, attempts: number): string {
   const state = new SqliteState(db);
   const job = newJob(
-    {
-      kind: "label",
+    testTrigger({
       deliveryId: "d-before-crash",
       installationId: INSTALLATION_ID,
       owner: OWNER,
       repo: REPO,
       issueNumber: 31,
-      sender: "maintainer",
-      instructions: undefined,
-      commentId: undefined,
-    },
+    }),
     parseAgentConfig(undefined),
   );
   void state.createUnlessActive(job);
@@ -128,17 +125,13 @@ describe("a restart never loses a job", () => {
         // What the receiver records before it answers GitHub; the process died right after.
         const state = new SqliteState(db);
         await state.accept({
-          trigger: {
-            kind: "label",
+          trigger: testTrigger({
             deliveryId: "d-acknowledged",
             installationId: INSTALLATION_ID,
             owner: OWNER,
             repo: REPO,
             issueNumber: 33,
-            sender: "maintainer",
-            instructions: undefined,
-            commentId: undefined,
-          },
+          }),
           labelName: "agent",
           command: { verb: "start", instructions: "" },
           onPullRequest: false,

@@ -3,18 +3,9 @@ import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { isActive, newJob, transition, type JobState } from "../../src/jobs/job.ts";
 import { MemoryJobStore } from "../../src/jobs/stores/memory-job-store.ts";
 import type { Trigger } from "../../src/triggers/trigger.ts";
+import { testTrigger } from "../helpers/test-trigger.ts";
 
-const trigger: Trigger = {
-  kind: "label",
-  deliveryId: "d1",
-  installationId: 1,
-  owner: "o",
-  repo: "r",
-  issueNumber: 1,
-  sender: "maintainer",
-  instructions: undefined,
-  commentId: undefined,
-};
+const trigger: Trigger = testTrigger({ deliveryId: "d1", owner: "o", repo: "r", issueNumber: 1 });
 const config = parseAgentConfig(undefined);
 
 describe("job state machine", () => {

@@ -4,22 +4,10 @@ import { newJob, transition, type Job } from "../../src/jobs/job.ts";
 import type { JobQueue } from "../../src/jobs/job-queue.ts";
 import { MemoryJobStore } from "../../src/jobs/stores/memory-job-store.ts";
 import { wakeExpiredWaits } from "../../src/jobs/waiting-jobs.ts";
+import { testTrigger } from "../helpers/test-trigger.ts";
 
 function waitingJob(issueNumber: number, deadline: string): Job {
-  const job = newJob(
-    {
-      kind: "label",
-      deliveryId: `d${issueNumber}`,
-      installationId: 1,
-      owner: "octo",
-      repo: "repo",
-      issueNumber,
-      sender: "maintainer",
-      instructions: undefined,
-      commentId: undefined,
-    },
-    parseAgentConfig(undefined),
-  );
+  const job = newJob(testTrigger({ issueNumber }), parseAgentConfig(undefined));
   return {
     ...transition(transition(job, "running", "started"), "waiting_for_human", "asked"),
     resumes: 1,

@@ -6,6 +6,7 @@ import { BullJobQueue, startBullWorker } from "../../../src/jobs/distributed/bul
 import { newJob } from "../../../src/jobs/job.ts";
 import { RedisState } from "../../../src/jobs/stores/redis-state.ts";
 import { delayNotice } from "../../../src/report/render-delay-notice.ts";
+import { testTrigger } from "../../helpers/test-trigger.ts";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
 const redis = new Redis(REDIS_URL);
@@ -23,17 +24,7 @@ describe("the BullMQ worker (real Redis)", () => {
     const config = parseAgentConfig(undefined);
     const jobs = [1, 2].map((issueNumber) =>
       newJob(
-        {
-          kind: "label",
-          deliveryId: `d-${issueNumber}`,
-          installationId: 7,
-          owner: "octo",
-          repo: "busy",
-          issueNumber,
-          sender: "maintainer",
-          instructions: undefined,
-          commentId: undefined,
-        },
+        testTrigger({ deliveryId: `d-${issueNumber}`, installationId: 7, repo: "busy", issueNumber }),
         config,
       ),
     );

@@ -5,6 +5,7 @@ import { parseAgentConfig } from "../../../src/config/parse-agent-config.ts";
 import { newJob, transition } from "../../../src/jobs/job.ts";
 import { RedisState } from "../../../src/jobs/stores/redis-state.ts";
 import type { Trigger, TriggerRequest } from "../../../src/triggers/trigger.ts";
+import { testTrigger } from "../../helpers/test-trigger.ts";
 
 const redis = new Redis("redis://127.0.0.1:6379");
 const prefix = `issue-agent-unit-${randomBytes(4).toString("hex")}`;
@@ -13,17 +14,7 @@ afterAll(async () => {
   if (keys.length) await redis.del(...keys);
   redis.disconnect();
 });
-const trigger = (issueNumber: number): Trigger => ({
-  kind: "label",
-  deliveryId: `d${issueNumber}`,
-  installationId: 1,
-  owner: "octo",
-  repo: "repo",
-  issueNumber,
-  sender: "maintainer",
-  instructions: undefined,
-  commentId: undefined,
-});
+const trigger = (issueNumber: number): Trigger => testTrigger({ issueNumber });
 const config = parseAgentConfig(undefined);
 
 describe("RedisState (real Redis)", () => {

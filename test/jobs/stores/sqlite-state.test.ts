@@ -6,20 +6,11 @@ import { parseAgentConfig } from "../../../src/config/parse-agent-config.ts";
 import { newJob, transition } from "../../../src/jobs/job.ts";
 import { SqliteState } from "../../../src/jobs/stores/sqlite-state.ts";
 import type { Trigger, TriggerRequest } from "../../../src/triggers/trigger.ts";
+import { testTrigger } from "../../helpers/test-trigger.ts";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-sqlite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const trigger = (issueNumber: number): Trigger => ({
-  kind: "label",
-  deliveryId: `d${issueNumber}`,
-  installationId: 1,
-  owner: "Octo",
-  repo: "Repo",
-  issueNumber,
-  sender: "maintainer",
-  instructions: undefined,
-  commentId: undefined,
-});
+const trigger = (issueNumber: number): Trigger => testTrigger({ owner: "Octo", repo: "Repo", issueNumber });
 const config = parseAgentConfig(undefined);
 const request = (deliveryId: string, receivedAt: string): TriggerRequest => ({
   trigger: { ...trigger(1), deliveryId },
