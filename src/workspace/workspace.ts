@@ -154,17 +154,23 @@ async function unusedBranchName(wanted: string, listRemoteBranches: () => Promis
   }
 }
 
-/** Discards a finished job's changes, untracked and ignored files, so the tree can be kept. */
+/** Discards a finished job's changes, untracked and ignored files and branches, so the tree can be kept. */
 async function cleanTree(dir: string, env: Record<string, string>): Promise<void> {
   const git = openGit(dir, env);
   await git.raw(["reset", "--quiet", "--hard"]);
   await git.raw(["clean", "-ffdxq"]);
+  // Detached, with the job's branches gone: the next job only has to move to its base.
+  await git.raw(["checkout", "--quiet", "--detach"]);
+  const branches = (await git.raw(["for-each-ref", "--format=%(refname)", "refs/heads/"]))
+    .split("\n")
+    .filter(Boolean);
+  for (const ref of branches) await git.raw(["update-ref", "-d", ref]);
 }
 
 /**
  * Turns a kept (cleaned) working tree into what a fresh `--shared` clone of the base branch would
- * be: the base checked out, nothing untracked, earlier jobs' branches deleted. Only the files that
- * differ from the earlier job's base are written.
+ * be: the base checked out on its branch. Only the files that differ from the earlier job's base
+ * are written; cleaning happened when the tree was kept, off this job's clock.
  */
 async function resetTree(
   dir: string,
@@ -175,10 +181,5 @@ async function resetTree(
   const sha = (await openGit(mirror, env).revparse([`refs/heads/${baseBranch}`])).trim();
   const git = openGit(dir, env);
   await git.raw(["checkout", "--quiet", "--force", "-B", baseBranch, sha]);
-  await git.raw(["clean", "-ffdxq"]);
   await git.raw(["update-ref", `refs/remotes/origin/${baseBranch}`, sha]);
-  const branches = (await git.raw(["for-each-ref", "--format=%(refname)", "refs/heads/"]))
-    .split("\n")
-    .filter((ref) => ref && ref !== `refs/heads/${baseBranch}`);
-  for (const ref of branches) await git.raw(["update-ref", "-d", ref]);
 }
