@@ -209,6 +209,19 @@ export const agentConfigSchema = z
       })
       .prefault({})
       .describe("Isolation of the agent's commands (bubblewrap)."),
+    ci: z
+      .strictObject({
+        max_fix_attempts: z
+          .int()
+          .min(0)
+          .max(10)
+          .default(2)
+          .describe(
+            "When the repository's own CI fails on an agent pull request (and is green on the base branch), follow-up jobs that try to fix it, at most this many in a row; 0 turns it off.",
+          ),
+      })
+      .prefault({})
+      .describe("Following up on the repository's CI."),
     merge: z
       .strictObject({
         auto: z

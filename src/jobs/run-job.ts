@@ -305,6 +305,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
             branch: revision.branch,
             reviewer: job.trigger.sender,
             reviewBody: deps.redactor.redact(sanitizeUntrusted(revision.reviewBody)),
+            ciAttempt: revision.ciAttempt,
             comments: reviewComments.map((comment) => ({
               ...comment,
               body: deps.redactor.redact(sanitizeUntrusted(comment.body)),
@@ -453,6 +454,9 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         log,
         pullNumber: revision.pullNumber,
         reviewer: job.trigger.sender,
+        reason: revision.ciAttempt
+          ? `to fix CI (attempt ${revision.ciAttempt})`
+          : `for @${job.trigger.sender}'s review`,
         comments: reviewComments,
         summary: outcome.summary,
         replies: outcome.reviewReplies ?? [],

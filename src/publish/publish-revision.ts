@@ -17,6 +17,8 @@ export async function publishRevision(options: {
   log: RunLog;
   pullNumber: number;
   reviewer: string;
+  /** Why the revision was made, for the Revisions line: "for @x's review", "to fix CI (attempt 1)". */
+  reason: string;
   comments: ReviewComment[];
   summary: string;
   replies: Array<{ commentId: number; body: string }>;
@@ -40,7 +42,7 @@ export async function publishRevision(options: {
   const pull = await forge.getPullRequest(options.pullNumber);
   await forge.updatePullRequestBody(
     options.pullNumber,
-    withRevision(pull.body, `- ${short}, for @${options.reviewer}'s review: ${options.summary}`),
+    withRevision(pull.body, `- ${short}, ${options.reason}: ${options.summary}`),
   );
   await forge.reportCheckOn(head, "success", {
     title: `revised: ${log.steps.length} commit(s) pushed`,

@@ -9,6 +9,7 @@ import type { JobStore } from "../jobs/job-store.ts";
 import { helpText, jobSummary } from "../report/render-command-replies.ts";
 import { mayStartWork } from "./may-start-work.ts";
 import { afterPullRequestClosed, mergeIfReady } from "../publish/merge-flow.ts";
+import { readCiFailure, renderCiFailure } from "./ci-failure.ts";
 import { issueOfAgentBranch, type PullRequestEvent, type Trigger, type TriggerRequest } from "./trigger.ts";
 
 export interface TriggerDependencies {
@@ -223,6 +224,10 @@ async function onPullRequestEvent(
     log.info({ problem: loaded.error.message }, "invalid repository config; not merging");
     return;
   }
+  if (event.type === "ci_failed") {
+    await followUpOnCi(request, event, loaded.config, github, deps, log);
+    return;
+  }
   await mergeIfReady({
     octokit: github.octokit,
     repo,
@@ -231,6 +236,50 @@ async function onPullRequestEvent(
     afterApproval: event.type === "approved",
     log,
   });
+}
+
+/**
+ * The repository's CI failed on an agent pull request: a follow-up job gets the failing checks'
+ * output, at most `ci.max_fix_attempts` times in a row, and only while the base branch is green.
+ */
+async function followUpOnCi(
+  request: TriggerRequest,
+  event: Extract<PullRequestEvent, { type: "ci_failed" }>,
+  config: AgentConfig,
+  github: InstallationGitHub,
+  deps: TriggerDependencies,
+  log: Log,
+): Promise<void> {
+  const { trigger } = request;
+  const repo = { owner: trigger.owner, repo: trigger.repo };
+  const latest = await deps.store.latestForIssue(trigger);
+  if (latest && isActive(latest.state))
+    return void log.info({ jobId: latest.id }, "CI failed while a job runs");
+  const previous = latest?.trigger.revision;
+  const attempt =
+    previous?.ciAttempt && previous.pullNumber === event.pullNumber ? previous.ciAttempt + 1 : 1;
+  const max = config.ci.max_fix_attempts;
+  if (attempt > max) return void log.info({ attempt, max }, "CI still fails; fix attempts used up");
+  const { failing, baseGreen } = await readCiFailure(github.octokit, repo, event.headSha, event.baseRef);
+  if (failing.length === 0) return void log.debug({}, "no failing check besides issue-agent's");
+  if (!baseGreen)
+    return void log.info({ base: event.baseRef }, "CI fails on the base branch too; not the PR's to fix");
+  const followUp: Trigger = {
+    ...trigger,
+    kind: "review",
+    // The job acts for whoever started the work on the issue.
+    sender: latest?.trigger.sender ?? trigger.sender,
+    revision: {
+      pullNumber: event.pullNumber,
+      branch: event.branch,
+      reviewId: undefined,
+      reviewBody: renderCiFailure(failing, attempt, max),
+      ciAttempt: attempt,
+    },
+  };
+  const onPull = (body: string) =>
+    github.octokit.rest.issues.createComment({ ...repo, issue_number: event.pullNumber, body });
+  await start(followUp, config, deps, onPull, log);
 }
 
 /**

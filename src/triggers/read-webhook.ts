@@ -173,7 +173,17 @@ function readPullRequestEvent(
     (p) => issueOfAgentBranch(p.head.ref) !== undefined,
   );
   if (!pull) return { outcome: "ignored", reason: "checks on no issue-agent pull request" };
-  const event = { type: "checks_completed" as const, pullNumber: pull.number, branch: pull.head.ref };
+  const suite = parsed.data.check_suite;
+  const failed = suite.conclusion === "failure" || suite.conclusion === "timed_out";
+  const event: PullRequestEvent = failed
+    ? {
+        type: "ci_failed",
+        pullNumber: pull.number,
+        branch: pull.head.ref,
+        headSha: suite.head_sha,
+        baseRef: pull.base?.ref ?? "main",
+      }
+    : { type: "checks_completed", pullNumber: pull.number, branch: pull.head.ref };
   return pullRequestEventRequest(
     parsed.data,
     delivery.id,

@@ -20,6 +20,8 @@ export interface Trigger {
 
 export type PullRequestEvent =
   | { type: "approved" | "checks_completed"; pullNumber: number; branch: string }
+  /** The repository's own CI failed on an agent pull request: a follow-up job may fix it. */
+  | { type: "ci_failed"; pullNumber: number; branch: string; headSha: string; baseRef: string }
   | { type: "closed"; pullNumber: number; branch: string; merged: boolean };
 
 export interface Revision {
@@ -28,7 +30,10 @@ export interface Revision {
   branch: string;
   /** The review to address, when a review started the job. */
   reviewId: number | undefined;
+  /** The review's text, or for a CI fix, the failing checks and their output. */
   reviewBody: string;
+  /** Set when the job fixes failing CI: which attempt this is (1-based). */
+  ciAttempt?: number | undefined;
 }
 
 /** The issue an agent branch (`agent/<issue>-<slug>`) belongs to; undefined for other branches. */

@@ -70,7 +70,15 @@ export const pullRequestClosedPayload = z.object({
 export const checkSuiteCompletedPayload = z.object({
   action: z.literal("completed"),
   check_suite: z.object({
-    pull_requests: z.array(z.object({ number: z.int().positive(), head: z.object({ ref: z.string() }) })),
+    conclusion: z.string().nullable().optional(),
+    head_sha: z.string(),
+    pull_requests: z.array(
+      z.object({
+        number: z.int().positive(),
+        head: z.object({ ref: z.string() }),
+        base: z.object({ ref: z.string() }).optional(),
+      }),
+    ),
   }),
   repository,
   sender,

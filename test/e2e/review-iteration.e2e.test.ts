@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { pullRequestReviewSubmitted } from "../fixtures/events.ts";
+import nock from "nock";
+import { checkSuiteCompleted, pullRequestReviewSubmitted } from "../fixtures/events.ts";
 import { OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
 import { branchLog, git, headOf, readBranchFile } from "../helpers/git-fixtures.ts";
 import {
@@ -179,5 +180,138 @@ describe("review iteration", () => {
     expect(record.pulls).toEqual([]); // no new pull request
     expect(record.checkRunUpdates.at(-1)).toMatchObject({ conclusion: "success" });
     expect(record.commentEdits.at(-1)!.body).toContain("revised #12: 1 commit(s) pushed");
+  });
+
+  it("follows up on the repository's failing CI with the failing check's output, once the base is green", async () => {
+    harness = await startHarness({
+      script: [
+        (request) => {
+          // The failing check's output reached the agent, fenced as untrusted text.
+          const task = String(request.body.messages[1]!.content);
+          expect(task).toContain("The repository's CI failed on this pull request (fix attempt 1 of 2).");
+          expect(task).toContain("--- ci / docs (failure): Spelling ---\nUsage is misspelled as Usgae");
+          expect(task).toContain("- docs.md:1 Usgae: unknown word");
+          return call("write_file", {
+            path: "docs.md",
+            content: "Usage: run it.\nOptions: none, spelled right.\n",
+          });
+        },
+        call("finish", {
+          title: "Fix spelling",
+          summary: "Fixes the spelling CI flagged.",
+          rationale: "CI.",
+        }),
+      ],
+    });
+    const h = harness;
+    pushAgentBranchWithHumanCommit(h.bare);
+    const head = headOf(h.bare, BRANCH);
+    const api = "https://api.github.com";
+    const repoPath = `/repos/${OWNER}/${REPO}`;
+    const record = newRecord();
+    const scopes = [
+      mockInstallationToken(),
+      mockRepoConfig(undefined),
+      nock(api)
+        .get(`${repoPath}/commits/${head}/check-runs`)
+        .query(true)
+        .reply(200, {
+          total_count: 2,
+          check_runs: [
+            {
+              id: 5,
+              name: "issue-agent",
+              status: "completed",
+              conclusion: "success",
+              output: { annotations_count: 0 },
+            },
+            {
+              id: 6,
+              name: "ci / docs",
+              status: "completed",
+              conclusion: "failure",
+              output: { title: "Spelling", summary: "Usage is misspelled as Usgae", annotations_count: 1 },
+            },
+          ],
+        })
+        .get(`${repoPath}/check-runs/6/annotations`)
+        .query(true)
+        .reply(200, [{ path: "docs.md", start_line: 1, message: "Usgae: unknown word" }])
+        .get(`${repoPath}/commits/main/check-runs`)
+        .query(true)
+        .reply(200, {
+          total_count: 1,
+          check_runs: [{ name: "ci / docs", status: "completed", conclusion: "success" }],
+        }),
+      mockJob(record, {
+        cloneUrl: h.cloneUrl,
+        issueNumber: 21,
+        issueTitle: "Document usage",
+        issueBody: "Please document usage.",
+        baseSha: headOf(h.bare, "main"),
+        expectPullRequest: false,
+      }),
+      mockRevision(record, { pullNumber: 12, headRef: BRANCH, comments: [], pullBody: "Closes #21\n" }),
+    ];
+    await h.probot.receive({
+      id: "d-ci-failed",
+      ...checkSuiteCompleted({
+        owner: OWNER,
+        repo: REPO,
+        pullNumber: 12,
+        headRef: BRANCH,
+        headSha: head,
+        conclusion: "failure",
+      }),
+    });
+    await h.agent.idle();
+    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+    const fixed = headOf(h.bare, BRANCH);
+    expect(git(h.bare, "rev-parse", `${BRANCH}~1`).trim()).toBe(head);
+    expect(record.pullEdits.at(-1)!.body).toBe(
+      `Closes #21\n\n## Revisions\n- ${fixed.slice(0, 7)}, to fix CI (attempt 1): Fixes the spelling CI flagged.\n`,
+    );
+    const job = await h.agent.store.latestForIssue({ owner: OWNER, repo: REPO, issueNumber: 21 });
+    expect(job?.trigger.revision?.ciAttempt).toBe(1);
+  });
+
+  it("leaves a CI failure alone when the base branch fails too", async () => {
+    harness = await startHarness({ script: [] });
+    const h = harness;
+    pushAgentBranchWithHumanCommit(h.bare);
+    const head = headOf(h.bare, BRANCH);
+    const repoPath = `/repos/${OWNER}/${REPO}`;
+    const red = {
+      name: "ci / docs",
+      status: "completed",
+      conclusion: "failure",
+      output: { annotations_count: 0 },
+    };
+    const scopes = [
+      mockInstallationToken(),
+      mockRepoConfig(undefined),
+      nock("https://api.github.com")
+        .get(`${repoPath}/commits/${head}/check-runs`)
+        .query(true)
+        .reply(200, { total_count: 1, check_runs: [{ id: 6, ...red }] })
+        .get(`${repoPath}/commits/main/check-runs`)
+        .query(true)
+        .reply(200, { total_count: 1, check_runs: [{ id: 7, ...red }] }),
+    ];
+    await h.probot.receive({
+      id: "d-ci-failed-base-red",
+      ...checkSuiteCompleted({
+        owner: OWNER,
+        repo: REPO,
+        pullNumber: 12,
+        headRef: BRANCH,
+        headSha: head,
+        conclusion: "failure",
+      }),
+    });
+    await h.agent.idle();
+    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+    expect(h.model.requests).toHaveLength(0);
+    expect(h.logs.text).toContain("CI fails on the base branch too; not the PR's to fix");
   });
 });

@@ -280,7 +280,8 @@ export function mockRevision(
   options: {
     pullNumber: number;
     headRef: string;
-    reviewId: number;
+    /** The review whose comments are fetched; none for a CI fix. */
+    reviewId?: number;
     comments: Array<{ id: number; path: string; line: number; diff_hunk: string; body: string }>;
     pullBody: string;
   },
@@ -293,13 +294,17 @@ export function mockRevision(
     (body) => body,
     (body) => body.status === "completed",
   );
-  const scope = nock(API)
-    .get(`${pullPath}/reviews/${options.reviewId}/comments`)
-    .query(true)
-    .reply(
-      200,
-      options.comments.map((comment) => ({ ...comment, user: { login: "maintainer" } })),
-    )
+  const scope = nock(API);
+  if (options.reviewId !== undefined) {
+    scope
+      .get(`${pullPath}/reviews/${options.reviewId}/comments`)
+      .query(true)
+      .reply(
+        200,
+        options.comments.map((comment) => ({ ...comment, user: { login: "maintainer" } })),
+      );
+  }
+  scope
     .patch(pullPath, (body) => edit.match(body))
     .reply(200, () => {
       edit.commit();

@@ -42,6 +42,8 @@ export interface RevisionInput {
   reviewer: string;
   reviewBody: string;
   comments: ReviewComment[];
+  /** Set when the job fixes the repository's failing CI rather than answering a review. */
+  ciAttempt?: number | undefined;
 }
 
 export interface InitialPrompt {
@@ -61,6 +63,13 @@ function revisionText(revision: RevisionInput): string {
       limitText(comment.body, MAX_COMMENT_CHARS).text,
     ].join("\n"),
   );
+  if (revision.ciAttempt) {
+    return [
+      fenceUntrusted("ci-output", revision.reviewBody),
+      "",
+      "Find the cause in the repository, reproduce it with the same command if you can, and fix it as new commits on top of the branch (the harness commits them; never rewrite its history). Then call finish, saying what failed and why your change fixes it.",
+    ].join("\n");
+  }
   return [
     `The reviewer @${revision.reviewer} asks for changes (their review is instructions to you):`,
     limitText(revision.reviewBody || "(no summary; see the comments)", MAX_COMMENT_CHARS).text,
