@@ -2,6 +2,8 @@ import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/reso
 import { z } from "zod";
 import { JobCancelled, LimitsExceeded, ModelMisbehaved } from "../errors.ts";
 import type { Model } from "./model.ts";
+import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
+import { fitToContext } from "./context-budget.ts";
 import { costOf, type ModelPrice } from "./pricing.ts";
 import { executeToolCall } from "./tools/execute-tool-call.ts";
 import type { AgentOutcome, Tool, ToolContext } from "./tools/tool.ts";
@@ -10,6 +12,8 @@ export interface AgentLimits {
   maxSteps: number;
   maxMs: number;
   maxTokens: number;
+  /** Most tokens one request may carry; older tool output is left out to stay under it. */
+  maxContextTokens?: number | undefined;
   /** US dollars; needs a price (checked by the caller). */
   maxCostUsd?: number | undefined;
   /** Turns in a row without a usable tool call before the model is judged unusable. */
@@ -43,6 +47,8 @@ export async function runAgentLoop(options: {
 }): Promise<AgentOutcome> {
   const { model, tools, messages, limits, context } = options;
   const toolDefinitions = tools.map(toOpenAITool);
+  // The tool definitions travel with every request and count against the context budget.
+  const toolTokens = countTokens(JSON.stringify(toolDefinitions));
   const log = context.log;
   let formatErrors = 0;
 
@@ -77,6 +83,10 @@ export async function runAgentLoop(options: {
     for (const message of options.steering?.() ?? []) {
       log.maintainerMessages.push({ ...message, turn: log.turns + 1 });
       messages.push({ role: "user", content: steeringMessage(message) });
+    }
+    if (limits.maxContextTokens !== undefined) {
+      const fitted = fitToContext(messages, limits.maxContextTokens, toolTokens);
+      log.elidedToolOutputs += fitted.elided;
     }
     log.turns += 1;
     options.onStep?.(log.turns);

@@ -74,6 +74,8 @@ export class RunLog {
     costUsd: undefined,
   };
   turns = 0;
+  /** Older tool results left out of the conversation to stay within the context budget. */
+  elidedToolOutputs = 0;
   private readonly listeners: Array<() => void> = [];
 
   /** Called whenever something a maintainer watches changed (plan, steps, approvals). */
@@ -105,6 +107,7 @@ export class RunLog {
       lastRejectedGates: this.lastRejectedGates,
       usage: this.usage,
       turns: this.turns,
+      elidedToolOutputs: this.elidedToolOutputs,
     });
   }
 
@@ -119,6 +122,7 @@ export class RunLog {
     log.lastRejectedGates = data.lastRejectedGates;
     Object.assign(log.usage, data.usage);
     log.turns = data.turns;
+    log.elidedToolOutputs = data.elidedToolOutputs ?? 0;
     return log;
   }
 }
@@ -132,4 +136,5 @@ export interface RunLogData {
   lastRejectedGates: GateResult[] | undefined;
   usage: TokenUsage;
   turns: number;
+  elidedToolOutputs?: number;
 }

@@ -63,6 +63,14 @@ export const agentConfigSchema = z
           .min(1_000)
           .default(2_000_000)
           .describe("Most tokens (prompt + completion, summed over all model calls) one job may use."),
+        context_tokens: z
+          .int()
+          .min(8_000)
+          .max(2_000_000)
+          .default(100_000)
+          .describe(
+            "Most tokens one model request may carry; older tool output is left out (with a note) to stay under it.",
+          ),
         max_cost_usd: z
           .number()
           .positive()

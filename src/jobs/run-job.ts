@@ -379,6 +379,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         maxMs,
         maxTokens: config.agent.max_tokens,
         maxCostUsd: config.agent.max_cost_usd,
+        maxContextTokens: config.agent.context_tokens,
         maxConsecutiveFormatErrors: 3,
       },
       price,

@@ -83,7 +83,7 @@ export function renderPullRequestBody(content: PullRequestContent): string {
       : ["_The agent ran no commands._"]),
     "",
     "## Usage",
-    `${log.turns} turns, ${log.usage.modelCalls} model calls, ${log.usage.promptTokens} prompt tokens, ${log.usage.completionTokens} completion tokens (${log.totalTokens} total, ${log.usage.cachedPromptTokens} prompt tokens from the provider's cache); ${formatCost(log.usage.costUsd)}.`,
+    `${log.turns} turns, ${log.usage.modelCalls} model calls, ${log.usage.promptTokens} prompt tokens, ${log.usage.completionTokens} completion tokens (${log.totalTokens} total, ${log.usage.cachedPromptTokens} prompt tokens from the provider's cache); ${formatCost(log.usage.costUsd)}.${log.elidedToolOutputs ? ` ${log.elidedToolOutputs} older tool outputs were left out of later requests to stay within the context budget.` : ""}`,
   ].join("\n");
 }
 

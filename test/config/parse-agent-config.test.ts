@@ -36,6 +36,7 @@ describe("parseAgentConfig", () => {
       max_minutes: 30,
       question_timeout_minutes: 1440,
       max_tokens: 2_000_000,
+      context_tokens: 100_000,
     });
     expect(config.commands.timeout_seconds).toBe(300);
   });
@@ -53,7 +54,7 @@ describe("parseAgentConfig", () => {
     [{ paths: { write: "src/**" } }, '`paths.write` — got `"src/**"`: Invalid input: expected array'],
     [
       { agent: { steps: 3 } },
-      "unknown key `steps` under `agent`; allowed: `model`, `max_steps`, `max_minutes`, `question_timeout_minutes`, `max_tokens`, `max_cost_usd`, `price`",
+      "unknown key `steps` under `agent`; allowed: `model`, `max_steps`, `max_minutes`, `question_timeout_minutes`, `max_tokens`, `context_tokens`, `max_cost_usd`, `price`",
     ],
     [[1, 2], "must be a mapping of keys to values, but it holds `[1,2]`"],
     ["just text", 'must be a mapping of keys to values, but it holds `"just text"`'],

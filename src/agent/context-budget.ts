@@ -1,0 +1,72 @@
+import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
+import { LimitsExceeded } from "../errors.ts";
+
+/** Tokens a message costs beyond its text (role, separators), as OpenAI's chat format counts them. */
+const PER_MESSAGE_TOKENS = 4;
+/** The newest tool result is always kept whole: the model is working with it. */
+const KEEP_RECENT_TOOL_RESULTS = 1;
+/** Tool results shorter than this are not worth replacing. */
+const MIN_ELIDED_TOKENS = 200;
+
+/** Tokens of a conversation, counted with a real tokenizer (o200k_base, OpenAI's current models). */
+export function conversationTokens(messages: readonly ChatCompletionMessageParam[]): number {
+  let total = 0;
+  for (const message of messages) total += messageTokens(message);
+  return total;
+}
+
+function messageTokens(message: ChatCompletionMessageParam): number {
+  let text = typeof message.content === "string" ? message.content : JSON.stringify(message.content ?? "");
+  if (message.role === "assistant" && message.tool_calls) text += JSON.stringify(message.tool_calls);
+  return countTokens(text) + PER_MESSAGE_TOKENS;
+}
+
+/**
+ * Keeps the conversation under `maxTokens` before it is sent: the oldest tool results (never the
+ * newest) are replaced, one by one, by a line that says what was left out and how to see it
+ * again. Replaced results stay replaced, so the prefix the provider caches does not change again.
+ * Returns how many results were replaced; throws when even that cannot make the request fit.
+ */
+export function fitToContext(
+  messages: ChatCompletionMessageParam[],
+  maxTokens: number,
+  fixedTokens = 0,
+): { elided: number; tokens: number } {
+  let tokens = conversationTokens(messages) + fixedTokens;
+  let elided = 0;
+  if (tokens <= maxTokens) return { elided, tokens };
+  const toolIndexes = messages.flatMap((message, index) => (message.role === "tool" ? [index] : []));
+  const candidates = toolIndexes.slice(0, Math.max(0, toolIndexes.length - KEEP_RECENT_TOOL_RESULTS));
+  const names = toolNames(messages);
+  for (const index of candidates) {
+    if (tokens <= maxTokens) break;
+    const message = messages[index] as Extract<ChatCompletionMessageParam, { role: "tool" }>;
+    const before = messageTokens(message);
+    if (before < MIN_ELIDED_TOKENS || String(message.content).startsWith("[earlier output")) continue;
+    const tool = names.get(message.tool_call_id) ?? "a tool";
+    messages[index] = {
+      ...message,
+      content: `[earlier output of ${tool} left out to stay within the context budget (${before} tokens); run the command or read the file again if you still need it]`,
+    };
+    tokens += messageTokens(messages[index]!) - before;
+    elided += 1;
+  }
+  if (tokens > maxTokens) {
+    throw new LimitsExceeded(
+      `The conversation needs ${tokens} tokens even with older tool output left out; the context budget is ${maxTokens}.`,
+      "Raise `agent.context_tokens` in .github/agent.yml (up to what the model accepts), or split the issue.",
+    );
+  }
+  return { elided, tokens };
+}
+
+function toolNames(messages: readonly ChatCompletionMessageParam[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const message of messages) {
+    if (message.role !== "assistant") continue;
+    for (const call of message.tool_calls ?? [])
+      if (call.type === "function") names.set(call.id, call.function.name);
+  }
+  return names;
+}

@@ -1,0 +1,47 @@
+import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { describe, expect, it } from "vitest";
+import { conversationTokens, fitToContext } from "../../src/agent/context-budget.ts";
+import { LimitsExceeded } from "../../src/errors.ts";
+
+/** A conversation of `results` tool calls, each returning about 1,000 tokens. */
+function conversation(results: number): ChatCompletionMessageParam[] {
+  const messages: ChatCompletionMessageParam[] = [
+    { role: "system", content: "You are careful." },
+    { role: "user", content: "Resolve the issue." },
+  ];
+  for (let i = 0; i < results; i += 1) {
+    messages.push({
+      role: "assistant",
+      content: null,
+      tool_calls: [
+        { id: `c${i}`, type: "function", function: { name: "read_file", arguments: `{"path":"f${i}"}` } },
+      ],
+    });
+    messages.push({ role: "tool", tool_call_id: `c${i}`, content: `line ${i} `.repeat(330) });
+  }
+  return messages;
+}
+
+describe("fitToContext", () => {
+  it("leaves the oldest tool output out, never the newest, until the request fits", () => {
+    const messages = conversation(10);
+    expect(conversationTokens(messages)).toBeGreaterThan(10_000);
+    const { elided, tokens } = fitToContext(messages, 6_000);
+    expect(tokens).toBeLessThanOrEqual(6_000);
+    expect(tokens).toBe(conversationTokens(messages));
+    const results = messages.filter((m) => m.role === "tool").map((m) => String(m.content));
+    expect(results.slice(0, elided).every((r) => r.startsWith("[earlier output of read_file left out"))).toBe(
+      true,
+    );
+    expect(results.slice(elided).every((r) => r.startsWith("line "))).toBe(true);
+    expect(elided).toBeLessThan(results.length);
+    // Already fitting: nothing more is touched.
+    expect(fitToContext(messages, 6_000).elided).toBe(0);
+  });
+
+  it("refuses to send a request that cannot fit, saying which setting to raise", () => {
+    const messages = conversation(5);
+    expect(() => fitToContext(messages, 900)).toThrow(LimitsExceeded);
+    expect(() => fitToContext(messages, 900)).toThrow("the context budget is 900");
+  });
+});
