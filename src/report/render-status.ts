@@ -110,5 +110,5 @@ function pullRequestLines(progress: JobProgress): string[] {
 function usageLine(progress: JobProgress): string {
   const log = progress.log;
   if (!log) return "";
-  return `<sub>${log.turns} turns · ${log.usage.modelCalls} model calls · ${log.usage.promptTokens.toLocaleString("en-US")} prompt + ${log.usage.completionTokens.toLocaleString("en-US")} completion tokens · ${formatCost(log.usage.costUsd)} · ${log.commands.length} commands</sub>`;
+  return `<sub>${log.turns} turns · ${log.usage.modelCalls} model calls · ${log.usage.promptTokens.toLocaleString("en-US")} prompt (${(log.usage.cachedPromptTokens ?? 0).toLocaleString("en-US")} cached) + ${log.usage.completionTokens.toLocaleString("en-US")} completion tokens · ${formatCost(log.usage.costUsd)} · ${log.commands.length} commands</sub>`;
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { SimpleGit } from "simple-git";
 import { openGit } from "./open-git.ts";
@@ -119,6 +119,8 @@ export async function createWorkspace(options: {
       await git.checkoutLocalBranch(branch);
     }
     const baseSha = (await git.revparse(["HEAD"])).trim();
+    await mkdir(path.join(dir, ".git", "info"), { recursive: true });
+    await writeFile(path.join(dir, ".git", "info", "exclude"), `${GENERATED_FILES.join("\n")}\n`);
     return {
       dir,
       scratch,
@@ -138,6 +140,28 @@ export async function createWorkspace(options: {
     );
   }
 }
+
+/**
+ * What tools leave behind in a working tree (dependency folders, caches, logs). Excluded locally, in
+ * `.git/info/exclude`, on top of the repository's own `.gitignore`, so a repository that forgot to
+ * ignore them still never gets them in a commit. Files the repository tracks are not affected.
+ */
+const GENERATED_FILES = [
+  "node_modules/",
+  "npm-debug.log*",
+  "yarn-error.log*",
+  ".pnpm-store/",
+  "__pycache__/",
+  "*.pyc",
+  ".pytest_cache/",
+  ".mypy_cache/",
+  ".ruff_cache/",
+  ".tox/",
+  ".venv/",
+  ".cache/",
+  "coverage/",
+  ".nyc_output/",
+];
 
 /** A re-run on the same issue must not push over an earlier attempt's branch. */
 async function unusedBranchName(wanted: string, listRemoteBranches: () => Promise<string>): Promise<string> {

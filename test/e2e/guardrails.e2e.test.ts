@@ -228,6 +228,27 @@ describe("hostile moves", () => {
   });
 });
 
+describe("what never reaches a commit", () => {
+  it("leaves out dependency folders, caches and logs the commands made, even without a .gitignore", async () => {
+    const { h } = await runLabeledJob(
+      [
+        call("run_command", {
+          command:
+            "mkdir -p node_modules/left-pad __pycache__ && echo x > node_modules/left-pad/index.js && echo x > __pycache__/m.pyc && echo x > npm-debug.log",
+        }),
+        call("write_file", { path: "docs/notes.md", content: "Notes.\n" }),
+        call("finish", { title: "Add notes", summary: "Adds notes.", rationale: "Asked for." }),
+      ],
+      { pullRequests: 1 },
+    );
+    const files = git(h.bare, "ls-tree", "-r", "--name-only", "agent/21-do-something")
+      .split("\n")
+      .filter(Boolean);
+    expect(files).toContain("docs/notes.md");
+    expect(files.filter((file) => /node_modules|__pycache__|npm-debug/.test(file))).toEqual([]);
+  });
+});
+
 describe("commands that need approval", () => {
   it("pauses for /agent approve or /agent deny from someone with write access, per command, and resumes", async () => {
     const approvalRequests = () => record().comments.filter((c) => c.body.includes("needs approval"));
