@@ -1,35 +1,14 @@
-import type { ProbotOctokit } from "probot";
 import type { AgentConfig } from "../config/agent-config.schema.ts";
-import { intendedLabel, loadRepoConfig } from "../config/load-repo-config.ts";
-import { isActive, newJob } from "../jobs/job.ts";
+import { isActive } from "../jobs/job.ts";
 import { wake } from "../jobs/waiting-jobs.ts";
-import type { JobInbox } from "../jobs/job-inbox.ts";
-import type { JobQueue } from "../jobs/job-queue.ts";
-import type { JobStore } from "../jobs/job-store.ts";
 import { helpText, jobSummary } from "../report/render-command-replies.ts";
+import type { InstallationGitHub, Log, TriggerDependencies } from "./intake-context.ts";
 import { mayStartWork } from "./may-start-work.ts";
-import { afterPullRequestClosed, mergeIfReady } from "../publish/merge-flow.ts";
-import { readCiFailure, renderCiFailure } from "./ci-failure.ts";
-import { issueOfAgentBranch, type PullRequestEvent, type Trigger, type TriggerRequest } from "./trigger.ts";
+import { onPullRequestEvent, revise } from "./pull-request-requests.ts";
+import { configOrReply, start } from "./start-job.ts";
+import type { TriggerRequest } from "./trigger.ts";
 
-export interface TriggerDependencies {
-  store: JobStore;
-  queue: JobQueue;
-  inbox: JobInbox;
-}
-
-/** The installation's view of GitHub this stage needs: its Octokit and the repository's config. */
-export interface InstallationGitHub {
-  octokit: InstanceType<typeof ProbotOctokit>;
-  /** The raw `.github/agent.yml` from the default branch; null when there is none. */
-  loadConfig(): Promise<unknown>;
-}
-
-interface Log {
-  info(obj: object, msg: string): void;
-  debug(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
+export type { InstallationGitHub, TriggerDependencies } from "./intake-context.ts";
 
 /**
  * The intake stage for a recorded request (see Intake): acknowledges an `/agent` comment, asks
@@ -79,6 +58,9 @@ export async function handleTrigger(
       throw error;
     });
   if (!mayStartWork(permission)) {
+    // Anyone may review a pull request; a review from someone without write access is simply not
+    // a request to the agent, so it gets no reply.
+    if (trigger.kind === "review") return void log.info({ sender }, "review by someone without write access");
     await reply(
       `@${sender}, issue-agent only acts for people with write access to this repository. A maintainer can label the issue or comment \`/agent\`.`,
     );
@@ -188,183 +170,6 @@ export async function handleTrigger(
   if (!config) return;
   const instructions = command.verb === "retry" ? latest?.trigger.instructions : trigger.instructions;
   await start({ ...trigger, instructions }, config, deps, reply, log);
-}
-
-/**
- * The merge flow: an approval or completed checks may let issue-agent merge its pull request
- * (`merge.auto`); a closed one gets its branch deleted and its outcome on the issue. Approvals are
- * authorized inside mergeReadiness, so nobody's comment is needed here.
- */
-async function onPullRequestEvent(
-  request: TriggerRequest,
-  event: PullRequestEvent,
-  github: InstallationGitHub,
-  deps: TriggerDependencies,
-  log: Log,
-): Promise<void> {
-  const repo = { owner: request.trigger.owner, repo: request.trigger.repo };
-  if (event.type === "closed") {
-    await afterPullRequestClosed({
-      octokit: github.octokit,
-      repo,
-      issueNumber: request.trigger.issueNumber,
-      pull: {
-        number: event.pullNumber,
-        branch: event.branch,
-        merged: event.merged,
-        closedBy: request.trigger.sender,
-      },
-      store: deps.store,
-      log,
-    });
-    return;
-  }
-  const loaded = await loadRepoConfig(() => github.loadConfig());
-  if (!loaded.ok) {
-    log.info({ problem: loaded.error.message }, "invalid repository config; not merging");
-    return;
-  }
-  if (event.type === "ci_failed") {
-    await followUpOnCi(request, event, loaded.config, github, deps, log);
-    return;
-  }
-  await mergeIfReady({
-    octokit: github.octokit,
-    repo,
-    pullNumber: event.pullNumber,
-    config: loaded.config,
-    afterApproval: event.type === "approved",
-    log,
-  });
-}
-
-/**
- * The repository's CI failed on an agent pull request: a follow-up job gets the failing checks'
- * output, at most `ci.max_fix_attempts` times in a row, and only while the base branch is green.
- */
-async function followUpOnCi(
-  request: TriggerRequest,
-  event: Extract<PullRequestEvent, { type: "ci_failed" }>,
-  config: AgentConfig,
-  github: InstallationGitHub,
-  deps: TriggerDependencies,
-  log: Log,
-): Promise<void> {
-  const { trigger } = request;
-  const repo = { owner: trigger.owner, repo: trigger.repo };
-  const latest = await deps.store.latestForIssue(trigger);
-  if (latest && isActive(latest.state))
-    return void log.info({ jobId: latest.id }, "CI failed while a job runs");
-  const previous = latest?.trigger.revision;
-  const attempt =
-    previous?.ciAttempt && previous.pullNumber === event.pullNumber ? previous.ciAttempt + 1 : 1;
-  const max = config.ci.max_fix_attempts;
-  if (attempt > max) return void log.info({ attempt, max }, "CI still fails; fix attempts used up");
-  const { failing, baseGreen } = await readCiFailure(github.octokit, repo, event.headSha, event.baseRef);
-  if (failing.length === 0) return void log.debug({}, "no failing check besides issue-agent's");
-  if (!baseGreen)
-    return void log.info({ base: event.baseRef }, "CI fails on the base branch too; not the PR's to fix");
-  const followUp: Trigger = {
-    ...trigger,
-    kind: "review",
-    // The job acts for whoever started the work on the issue.
-    sender: latest?.trigger.sender ?? trigger.sender,
-    revision: {
-      pullNumber: event.pullNumber,
-      branch: event.branch,
-      reviewId: undefined,
-      reviewBody: renderCiFailure(failing, attempt, max),
-      ciAttempt: attempt,
-    },
-  };
-  const onPull = (body: string) =>
-    github.octokit.rest.issues.createComment({ ...repo, issue_number: event.pullNumber, body });
-  await start(followUp, config, deps, onPull, log);
-}
-
-/**
- * A review of the agent's pull request, or `/agent <instructions>` on it: a follow-up job on the
- * same branch. Answers go to the pull request (for a review, `trigger.issueNumber` is already the
- * issue; for a comment it is the pull request until its branch names the issue).
- */
-async function revise(
-  request: TriggerRequest,
-  github: InstallationGitHub,
-  deps: TriggerDependencies,
-  replyOnPullRequestComment: (body: string) => Promise<unknown>,
-  log: Log,
-): Promise<void> {
-  const { trigger, command } = request;
-  const repo = { owner: trigger.owner, repo: trigger.repo };
-  let revision = trigger.revision;
-  if (!revision) {
-    const pullNumber = trigger.issueNumber;
-    if (command.verb !== "start") {
-      await replyOnPullRequestComment(
-        `@${trigger.sender}, \`/agent ${command.verb}\` works on the issue, not on a pull request. On a pull request issue-agent opened, \`/agent <instructions>\` or a review asks it for changes.`,
-      );
-      return;
-    }
-    const { data: pull } = await github.octokit.rest.pulls.get({ ...repo, pull_number: pullNumber });
-    const agentIssue = issueOfAgentBranch(pull.head.ref);
-    if (agentIssue === undefined || pull.head.repo?.full_name !== pull.base.repo.full_name) {
-      await replyOnPullRequestComment(
-        `@${trigger.sender}, issue-agent only revises pull requests it opened (branches \`agent/<issue>-…\`).`,
-      );
-      return;
-    }
-    revision = { pullNumber, branch: pull.head.ref, reviewId: undefined, reviewBody: "" };
-  }
-  const onPull = (body: string) =>
-    github.octokit.rest.issues.createComment({ ...repo, issue_number: revision.pullNumber, body });
-  const issueNumber = issueOfAgentBranch(revision.branch)!;
-  const followUp: Trigger = { ...trigger, issueNumber, revision };
-  const latest = await deps.store.latestForIssue(followUp);
-  if (latest && isActive(latest.state)) {
-    await onPull(
-      `@${trigger.sender}, issue-agent is still working on #${issueNumber}; ask for these changes again once that job has finished.`,
-    );
-    return;
-  }
-  const config = await configOrReply(github, request, onPull, log);
-  if (!config) return;
-  await start(followUp, config, deps, onPull, log);
-}
-
-async function start(
-  trigger: Trigger,
-  config: AgentConfig,
-  deps: TriggerDependencies,
-  reply: (body: string) => Promise<unknown>,
-  log: Log,
-): Promise<void> {
-  const result = await deps.store.createUnlessActive(newJob(trigger, config));
-  if (!result.created) {
-    // Lost a race with another trigger for the same issue.
-    await reply(
-      `issue-agent is already working on this issue (started by @${result.active.trigger.sender}); its status comment above shows progress.`,
-    );
-    log.info({ jobId: result.active.id }, "job already active for this issue");
-    return;
-  }
-  await deps.queue.enqueue(result.job.id);
-  log.info({ jobId: result.job.id }, "job queued");
-}
-
-/** The repository's config, or undefined after telling the person why it cannot be used. */
-async function configOrReply(
-  github: InstallationGitHub,
-  request: TriggerRequest,
-  reply: (body: string) => Promise<unknown>,
-  log: Log,
-): Promise<AgentConfig | undefined> {
-  const loaded = await loadRepoConfig(() => github.loadConfig());
-  if (loaded.ok) return loaded.config;
-  if (request.trigger.kind !== "label" || request.labelName === intendedLabel(loaded.raw)) {
-    await reply(`issue-agent cannot start: ${loaded.error.message}\n\n${loaded.error.hint ?? ""}`.trim());
-  }
-  log.info({ problem: loaded.error.message }, "invalid repository config");
-  return undefined;
 }
 
 function intendedLabelOf(config: AgentConfig | undefined): string | undefined {
