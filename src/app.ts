@@ -20,7 +20,8 @@ import { Metrics } from "./server/metrics.ts";
 
 /**
  * How long an unsettled webhook request may stay with the receiver that accepted it before another
- * receiver takes it over (scale-out only; one process takes over everything at its start).
+ * receiver takes it over (scale-out only; one process takes over everything at its start). Also
+ * how often expired waits for a human are looked for.
  */
 const INTAKE_TAKEOVER_MS = 60_000;
 
@@ -49,7 +50,7 @@ export function createIssueAgent(options: {
   const env = options.env ?? process.env;
   let queue: JobQueue | undefined;
   let intake: Intake | undefined;
-  let takeoverTimer: NodeJS.Timeout | undefined;
+  let housekeepingTimer: NodeJS.Timeout | undefined;
   let store: JobStore | undefined;
   let shuttingDown = false;
   let ready: () => Promise<boolean> = async () => false;
@@ -123,13 +124,13 @@ export function createIssueAgent(options: {
     if (settings.REDIS_URL) {
       const takeOver = () => void stage.recover(new Date(Date.now() - INTAKE_TAKEOVER_MS));
       takeOver();
-      takeoverTimer = setInterval(() => {
+      housekeepingTimer = setInterval(() => {
         takeOver();
         wakeExpired();
       }, INTAKE_TAKEOVER_MS).unref();
     } else {
       void stage.recover(new Date());
-      takeoverTimer = setInterval(wakeExpired, INTAKE_TAKEOVER_MS).unref();
+      housekeepingTimer = setInterval(wakeExpired, INTAKE_TAKEOVER_MS).unref();
     }
     const timed = async (event: string, handle: () => Promise<void>) => {
       const started = performance.now();
@@ -180,7 +181,7 @@ export function createIssueAgent(options: {
     webhooksHandled: () => intake?.idle() ?? Promise.resolve(),
     async shutdown(graceMs: number) {
       shuttingDown = true;
-      clearInterval(takeoverTimer);
+      clearInterval(housekeepingTimer);
       const drained = idle();
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     },

@@ -16,7 +16,21 @@ export function conversationTokens(messages: readonly ChatCompletionMessageParam
   return total;
 }
 
+/**
+ * Counts per message object: the loop sends the same messages every turn, and a replaced message
+ * is a new object, so each message is tokenized once instead of once per turn.
+ */
+const counted = new WeakMap<ChatCompletionMessageParam, number>();
+
 function messageTokens(message: ChatCompletionMessageParam): number {
+  const known = counted.get(message);
+  if (known !== undefined) return known;
+  const tokens = countTextTokens(message);
+  counted.set(message, tokens);
+  return tokens;
+}
+
+function countTextTokens(message: ChatCompletionMessageParam): number {
   let text = typeof message.content === "string" ? message.content : JSON.stringify(message.content ?? "");
   if (message.role === "assistant" && message.tool_calls) text += JSON.stringify(message.tool_calls);
   return countTokens(text) + PER_MESSAGE_TOKENS;

@@ -132,7 +132,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       log: undefined,
       pullRequestUrls: [],
       // A resumed job keeps the notes of the runs before its pause (approvals, messages, …).
-      notes: [...((paused?.notes as string[] | undefined) ?? [])],
+      notes: [...(paused?.notes ?? [])],
       unsandboxed: false,
       final: undefined,
     },
@@ -270,17 +270,17 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     recyclable = sandbox.isolated;
 
     // 3. The agent, inside the guardrails, told the repository's conventions and shape.
+    const clean = (text: string) => deps.redactor.redact(sanitizeUntrusted(text));
     const repositoryText = paused
       ? undefined
       : await readRepositoryContext(workspace, config).then(
-          (context) => deps.redactor.redact(sanitizeUntrusted(renderRepositoryContext(context))),
+          (context) => clean(renderRepositoryContext(context)),
           (error: unknown) => {
             deps.log.warn({ err: error, jobId }, "could not read the repository's conventions");
             return undefined;
           },
         );
     const model = deps.modelFor(job);
-    const clean = (text: string) => deps.redactor.redact(sanitizeUntrusted(text));
     const prompt = paused
       ? {
           messages: paused.approval
@@ -304,11 +304,11 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
             pullNumber: revision.pullNumber,
             branch: revision.branch,
             reviewer: job.trigger.sender,
-            reviewBody: deps.redactor.redact(sanitizeUntrusted(revision.reviewBody)),
+            reviewBody: clean(revision.reviewBody),
             ciAttempt: revision.ciAttempt,
             comments: reviewComments.map((comment) => ({
               ...comment,
-              body: deps.redactor.redact(sanitizeUntrusted(comment.body)),
+              body: clean(comment.body),
               diffHunk: clean(comment.diffHunk),
             })),
           },
@@ -454,7 +454,6 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         workspace,
         log,
         pullNumber: revision.pullNumber,
-        reviewer: job.trigger.sender,
         reason: revision.ciAttempt
           ? `to fix CI (attempt ${revision.ciAttempt})`
           : `for @${job.trigger.sender}'s review`,
@@ -463,12 +462,11 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         replies: outcome.reviewReplies ?? [],
         redact: (text) => deps.redactor.redact(text),
       });
-      const pull = await forge.getPullRequest(revision.pullNumber);
       job = {
         ...withEvent(job, `pushed ${pushed.commits} commit(s) to #${revision.pullNumber}`),
-        pullRequestUrls: [pull.url],
+        pullRequestUrls: [pushed.url],
       };
-      reporter.progress.pullRequestUrls = [pull.url];
+      reporter.progress.pullRequestUrls = [pushed.url];
       verdict = {
         conclusion: "success",
         headline: `revised #${revision.pullNumber}: ${pushed.commits} commit(s) pushed`,

@@ -16,14 +16,13 @@ export async function publishRevision(options: {
   workspace: Workspace;
   log: RunLog;
   pullNumber: number;
-  reviewer: string;
   /** Why the revision was made, for the Revisions line: "for @x's review", "to fix CI (attempt 1)". */
   reason: string;
   comments: ReviewComment[];
   summary: string;
   replies: Array<{ commentId: number; body: string }>;
   redact: (text: string) => string;
-}): Promise<{ head: string; commits: number }> {
+}): Promise<{ head: string; commits: number; url: string }> {
   const { forge, workspace, log } = options;
   const head = log.steps.at(-1)!.sha;
   // Rejected if the branch moved during the job: nobody's commits are ever overwritten.
@@ -48,7 +47,7 @@ export async function publishRevision(options: {
     title: `revised: ${log.steps.length} commit(s) pushed`,
     summary: `${options.summary}\n\n${renderGateTable(log.steps.flatMap((step) => step.gates))}`,
   });
-  return { head, commits: log.steps.length };
+  return { head, commits: log.steps.length, url: pull.url };
 }
 
 /** The PR body with one more line in its Revisions section (created at the end if missing). */

@@ -121,40 +121,26 @@ export async function handleTrigger(
     log.info({ jobId: active.id }, "stop requested");
     return;
   }
-  if (active?.state === "waiting_for_human") {
-    // The agent asked a question: `/agent <answer>` resumes the job with it.
-    if (command.verb === "start" && command.instructions && !active.waiting?.approval) {
-      await deps.inbox.post(active.id, {
-        kind: "message",
-        by: sender,
-        text: command.instructions,
-        at: new Date().toISOString(),
-      });
-      await wake(active, `answered by @${sender}`, deps);
-      log.info({ jobId: active.id }, "answer for the waiting job");
-      return;
-    }
-    await reply(
-      active.waiting?.approval
-        ? `@${sender}, the agent is waiting for approval of a command (see above). Reply \`/agent approve\` or \`/agent deny\`, or \`/agent stop\` to end the job.`
-        : `@${sender}, the agent is waiting for an answer to its question (see above). Reply with \`/agent <your answer>\`, or \`/agent stop\` to end the job.`,
-    );
+  // `/agent <instructions>` for a job that exists: a message it reads at its next turn, or the
+  // answer to its question, which wakes it. An approval request wants approve/deny instead.
+  if (active && command.verb === "start" && command.instructions && !active.waiting?.approval) {
+    await deps.inbox.post(active.id, {
+      kind: "message",
+      by: sender,
+      text: command.instructions,
+      at: new Date().toISOString(),
+    });
+    if (active.state === "waiting_for_human") await wake(active, `answered by @${sender}`, deps);
+    log.info({ jobId: active.id, state: active.state }, "message for the job");
     return;
   }
   if (active) {
-    // A message for the running job (`/agent <instructions>`), or a request it already serves.
-    if (command.verb === "start" && command.instructions) {
-      await deps.inbox.post(active.id, {
-        kind: "message",
-        by: sender,
-        text: command.instructions,
-        at: new Date().toISOString(),
-      });
-      log.info({ jobId: active.id }, "steering message for the running job");
-      return;
-    }
     await reply(
-      `issue-agent is already working on this issue (started by @${active.trigger.sender}); its status comment above shows progress. Send it instructions with \`/agent <instructions>\`, or stop it with \`/agent stop\`.`,
+      active.state !== "waiting_for_human"
+        ? `issue-agent is already working on this issue (started by @${active.trigger.sender}); its status comment above shows progress. Send it instructions with \`/agent <instructions>\`, or stop it with \`/agent stop\`.`
+        : active.waiting?.approval
+          ? `@${sender}, the agent is waiting for approval of a command (see above). Reply \`/agent approve\` or \`/agent deny\`, or \`/agent stop\` to end the job.`
+          : `@${sender}, the agent is waiting for an answer to its question (see above). Reply with \`/agent <your answer>\`, or \`/agent stop\` to end the job.`,
     );
     return;
   }

@@ -70,16 +70,19 @@ export async function createWorkspace(options: {
 
   try {
     // Which branch names are taken: the mirror was fetched (with --prune) a moment ago, so its
-    // branches are the remote's. Looked up while the working tree is prepared.
-    const branchName = unusedBranchName(options.branch, () =>
-      cached
-        ? openGit(cached.path, env).raw([
-            "for-each-ref",
-            "--format=%(refname)",
-            `refs/heads/${options.branch}*`,
-          ])
-        : openGit(jobDir, env).listRemote(["--heads", options.cloneUrl, `${options.branch}*`]),
-    );
+    // branches are the remote's. Looked up while the working tree is prepared; a job continuing a
+    // branch needs no new name.
+    const branchName = options.continueBranch
+      ? Promise.resolve(options.continueBranch)
+      : unusedBranchName(options.branch, () =>
+          cached
+            ? openGit(cached.path, env).raw([
+                "for-each-ref",
+                "--format=%(refname)",
+                `refs/heads/${options.branch}*`,
+              ])
+            : openGit(jobDir, env).listRemote(["--heads", options.cloneUrl, `${options.branch}*`]),
+        );
     branchName.catch(() => undefined); // awaited below; an early failure must not go unhandled
     const reused =
       cached && options.cache && (await options.cache.takeTree(cached.path, dir))
@@ -108,14 +111,12 @@ export async function createWorkspace(options: {
       });
     }
     const git = openGit(dir, env);
-    let branch: string;
+    const branch = await branchName;
     if (options.continueBranch) {
       // Whatever is on the branch now, human commits included, is where the job starts.
-      await git.raw(["fetch", "--quiet", cached?.path ?? "origin", `refs/heads/${options.continueBranch}`]);
-      await git.raw(["checkout", "--quiet", "-B", options.continueBranch, "FETCH_HEAD"]);
-      branch = options.continueBranch;
+      await git.raw(["fetch", "--quiet", cached?.path ?? "origin", `refs/heads/${branch}`]);
+      await git.raw(["checkout", "--quiet", "-B", branch, "FETCH_HEAD"]);
     } else {
-      branch = await branchName;
       await git.checkoutLocalBranch(branch);
     }
     const baseSha = (await git.revparse(["HEAD"])).trim();
