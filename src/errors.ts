@@ -60,3 +60,8 @@ export function describeError(error: unknown): string {
 export class PublishError extends UserFacingError {
   readonly conclusion = "failure";
 }
+
+/** A setup command (installing dependencies) failed, so the agent was never started. */
+export class SetupFailed extends UserFacingError {
+  readonly conclusion = "failure";
+}

@@ -1,6 +1,17 @@
 import { z } from "zod";
 import { ConfigError } from "./errors.ts";
 
+/** Variables whose values are the app's credentials: never handed to a command. */
+const APP_SECRETS = new Set([
+  "OPENAI_API_KEY",
+  "PRIVATE_KEY",
+  "PRIVATE_KEY_PATH",
+  "WEBHOOK_SECRET",
+  "GITHUB_CLIENT_SECRET",
+  "GITHUB_TOKEN",
+  "REDIS_URL",
+]);
+
 /**
  * Process-wide settings from the environment. Probot reads its own variables (APP_ID, PRIVATE_KEY,
  * WEBHOOK_SECRET, PORT, LOG_LEVEL, GHE_HOST, …); these are the ones issue-agent adds.
@@ -14,6 +25,23 @@ const settingsSchema = z.object({
   ISSUE_AGENT_MODEL: z.string().min(1).default("gpt-5.1"),
   /** How many jobs one process runs at the same time. */
   ISSUE_AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Names of the app's environment variables that setup commands also get (a proxy, a registry's
+   * CA file), comma-separated. Nothing else of the app's environment reaches them; the values are
+   * redacted from everything the app writes. The app's own secrets cannot be listed.
+   */
+  ISSUE_AGENT_SETUP_ENV: z
+    .string()
+    .default("")
+    .transform((names) =>
+      names
+        .split(",")
+        .map((name) => name.trim())
+        .filter(Boolean),
+    )
+    .refine((names) => !names.some((name) => APP_SECRETS.has(name)), {
+      message: "must not name the app's own secrets (OPENAI_API_KEY, PRIVATE_KEY, WEBHOOK_SECRET, …)",
+    }),
   /** Where per-job workspaces are created; each job gets a fresh directory inside it. */
   ISSUE_AGENT_WORKDIR: z.string().optional(),
   /** Per-repository git mirrors that make later jobs start fast; default: <workdir>/cache. */
@@ -65,4 +93,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 export function withoutProbotRedis(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { REDIS_URL: _redisUrl, ...rest } = env;
   return rest;
+}
+
+/** The values of `ISSUE_AGENT_SETUP_ENV`'s variables that are set, for setup commands. */
+export function setupEnvironment(settings: Settings, env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    settings.ISSUE_AGENT_SETUP_ENV.flatMap((name) => {
+      const value = env[name];
+      return value === undefined ? [] : [[name, value]];
+    }),
+  );
 }

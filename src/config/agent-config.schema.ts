@@ -33,6 +33,42 @@ export const agentConfigSchema = z
       .describe(
         "Conventions for the agent, added to what AGENTS.md, .github/copilot-instructions.md and CONTRIBUTING.md on the default branch say.",
       ),
+    setup: z
+      .union(
+        [
+          z.array(z.string().min(1)).max(20),
+          z.strictObject({
+            commands: z
+              .array(z.string().min(1))
+              .max(20)
+              .optional()
+              .describe(
+                'Commands run in order in the sandbox before the agent\'s first turn, e.g. `["npm ci"]`. Without it they are detected from the lockfiles at the repository root; `[]` runs none.',
+              ),
+            timeout_minutes: z
+              .number()
+              .positive()
+              .max(120)
+              .default(15)
+              .describe("Time all setup commands together may take; past it the job stops."),
+            network: z
+              .boolean()
+              .default(true)
+              .describe(
+                "Whether setup commands may reach the network (package registries). The agent's own commands follow `sandbox.network`.",
+              ),
+          }),
+        ],
+        { error: "expected a list of commands, or a mapping with `commands`, `timeout_minutes`, `network`" },
+      )
+      // A bare list is the short form of `commands`.
+      .transform((setup) =>
+        Array.isArray(setup) ? { commands: setup, timeout_minutes: 15, network: true } : setup,
+      )
+      .prefault({})
+      .describe(
+        "Prepares the workspace (installs dependencies) before the agent starts: a list of commands, or a mapping with `commands`, `timeout_minutes` and `network`.",
+      ),
     agent: z
       .strictObject({
         model: z

@@ -42,13 +42,24 @@ function allowedKeys(path: PropertyKey[]): string[] {
 
 function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   let current: z.ZodType = schema;
-  // Defaults and prefaults wrap the object; unwrap until the object itself.
-  while (
-    current instanceof z.ZodDefault ||
-    current instanceof z.ZodPrefault ||
-    current instanceof z.ZodOptional
-  ) {
-    current = current.unwrap() as z.ZodType;
+  // Defaults, prefaults and transforms wrap the object; a union (a short form beside the mapping)
+  // holds it as one of its options. Unwrap until the object itself.
+  for (;;) {
+    if (
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault ||
+      current instanceof z.ZodOptional
+    ) {
+      current = current.unwrap() as z.ZodType;
+    } else if (current instanceof z.ZodPipe) {
+      current = current.in as z.ZodType;
+    } else if (current instanceof z.ZodUnion) {
+      const option = (current.options as z.ZodType[]).find((candidate) => objectShape(candidate));
+      if (!option) return undefined;
+      current = option;
+    } else {
+      break;
+    }
   }
   return current instanceof z.ZodObject ? (current.shape as Record<string, z.ZodType>) : undefined;
 }

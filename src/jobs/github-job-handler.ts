@@ -5,7 +5,7 @@ import { OpenAIChatModel } from "../agent/openai-model.ts";
 import { githubAppIdentity } from "../forge/github-app-identity.ts";
 import { GitHubForge } from "../forge/github-forge.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
-import type { Settings } from "../settings.ts";
+import { setupEnvironment, type Settings } from "../settings.ts";
 import type { JobInbox } from "./job-inbox.ts";
 import type { Job } from "./job.ts";
 import type { JobStore } from "./job-store.ts";
@@ -31,9 +31,16 @@ export function githubJobHandler(options: {
     settings.ISSUE_AGENT_CACHE_DIR ?? path.join(workspaceRoot, "cache"),
     settings.ISSUE_AGENT_CACHE_MAX_MB * 1024 * 1024,
   );
+  const forSetup = setupEnvironment(settings, options.env);
+  // A proxy URL may carry a password: such a URL and its credentials are redacted everywhere.
+  for (const value of Object.values(forSetup)) {
+    const userinfo = /:\/\/([^@/\s]+)@/.exec(value)?.[1];
+    if (userinfo) options.redactor.add(value, userinfo);
+  }
   return (jobId, signal) =>
     runJob(jobId, {
       store: options.store,
+      setupEnvironment: forSetup,
       workspaceRoot,
       repositoryCache,
       redactor: options.redactor,

@@ -2,7 +2,7 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionToolMessageParam,
 } from "openai/resources/chat/completions";
-import { realpath } from "node:fs/promises";
+import { readdir, realpath } from "node:fs/promises";
 import { runAgentLoop } from "../agent/agent-loop.ts";
 import { JobClock } from "../agent/job-clock.ts";
 import type { Model } from "../agent/model.ts";
@@ -30,6 +30,11 @@ import { publishSteps } from "../publish/publish-steps.ts";
 import { ProgressReporter } from "../report/progress-reporter.ts";
 import { quoteMarkdown } from "../report/quote-markdown.ts";
 import { chooseSandbox } from "../sandbox/choose-sandbox.ts";
+import type { SandboxAccess } from "../sandbox/sandbox.ts";
+import { renderSetupNote } from "../report/render-setup.ts";
+import { agentCacheEnvironment, dependencyCacheEnvironment } from "../workspace/setup/dependency-cache.ts";
+import { planSetup } from "../workspace/setup/detect-setup.ts";
+import { runSetup } from "../workspace/setup/run-setup.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
 import { branchName } from "../workspace/branch-name.ts";
 import { credentialForms } from "../workspace/git-environment.ts";
@@ -58,6 +63,8 @@ export interface JobDependencies {
   /** Stop requests and maintainers' messages for the job, from whichever process received them. */
   inbox: JobInbox;
   workspaceRoot: string;
+  /** Variables of the app's environment that setup commands get (ISSUE_AGENT_SETUP_ENV). */
+  setupEnvironment?: Readonly<Record<string, string>>;
   /** Per-repository mirrors that make the second job's start fast; none means a plain clone. */
   repositoryCache?: RepositoryCache;
   redactor: SecretRedactor;
@@ -258,22 +265,49 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     await deps.store.save(job);
     const paths = new PathPolicy(config.paths);
     const workspaceDir = await realpath(workspace.dir);
-    const sandbox = await chooseSandbox({
-      workspace: workspaceDir,
-      scratch: workspace.scratch,
-      config,
-      policy: paths,
-      objectSource: workspace.objectSource,
+    const { scratch, objectSource } = workspace;
+    const sandboxFor = (access: SandboxAccess) =>
+      chooseSandbox({ workspace: workspaceDir, scratch, config, policy: paths, objectSource, access });
+    const sandbox = await sandboxFor({
+      network: config.sandbox.network,
+      readOnlyDirs: [workspace.dependencyCache],
+      environment: agentCacheEnvironment(workspace.dependencyCache),
     });
     reporter.progress.unsandboxed = !sandbox.isolated;
     // A tree whose `.git` the commands could not write is safe for the app to run git in again.
     recyclable = sandbox.isolated;
 
+    // 2b. Setup: dependencies installed before the agent starts, in the same sandbox but with the
+    //     network and the repository's package caches; a failure ends the job here, before any
+    //     model call. A resumed job sets up again: its snapshot holds only the repository's files.
+    const setup = planSetup(config.setup.commands, await readdir(workspaceDir));
+    if (setup.commands.length > 0) {
+      await reporter.phase(`Setting up the workspace (${setup.source})`);
+      const report = await runSetup({
+        workspace,
+        plan: setup,
+        sandbox: await sandboxFor({
+          network: config.setup.network,
+          writableDirs: [workspace.dependencyCache],
+          environment: {
+            ...deps.setupEnvironment,
+            ...dependencyCacheEnvironment(workspace.dependencyCache),
+          },
+        }),
+        timeoutMs: config.setup.timeout_minutes * 60_000,
+        signal,
+        redact: (text) => deps.redactor.redact(text),
+      });
+      await reporter.note(renderSetupNote(report));
+      job = withEvent(job, `setup done in ${Math.round(report.durationMs / 1000)} s`);
+      await deps.store.save(job);
+    }
+
     // 3. The agent, inside the guardrails, told the repository's conventions and shape.
     const clean = (text: string) => deps.redactor.redact(sanitizeUntrusted(text));
     const repositoryText = paused
       ? undefined
-      : await readRepositoryContext(workspace, config).then(
+      : await readRepositoryContext(workspace, config, setup.commands).then(
           (context) => clean(renderRepositoryContext(context)),
           (error: unknown) => {
             deps.log.warn({ err: error, jobId }, "could not read the repository's conventions");
@@ -622,6 +656,8 @@ function headlineFor(error: UserFacingError): string {
       return "stopped: the model's answers were unusable";
     case "ModelUnavailable":
       return "stopped: the model endpoint failed";
+    case "SetupFailed":
+      return "stopped: setup failed";
     case "JobCancelled":
       return "cancelled";
     default:

@@ -5,6 +5,8 @@ export interface SandboxLayout {
   workspace: string;
   /** HOME for the command, outside the workspace: writable, removed with the job. */
   home: string;
+  /** Other writable directories outside the workspace (the dependency cache, during setup). */
+  writable: string[];
   /** Host directories to show read-only (system and language runtimes). */
   systemDirs: string[];
   /** Top-level links such as /bin → usr/bin on merged-/usr systems. */
@@ -41,6 +43,7 @@ export function bubblewrapArguments(layout: SandboxLayout, command: string): str
   for (const link of layout.systemLinks) args.push("--symlink", link.target, link.path);
   args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
   args.push("--bind", layout.home, layout.home);
+  for (const dir of layout.writable) args.push("--bind", dir, dir);
   args.push("--bind", layout.workspace, layout.workspace);
   args.push("--ro-bind", path.join(layout.workspace, ".git"), path.join(layout.workspace, ".git"));
   for (const entry of layout.readOnly) args.push("--ro-bind", entry, entry);

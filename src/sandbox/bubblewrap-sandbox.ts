@@ -8,7 +8,7 @@ import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { bubblewrapArguments, type SandboxLayout } from "./bubblewrap-arguments.ts";
 import { commandEnvironment } from "./command-environment.ts";
 import { runCapped } from "./run-capped.ts";
-import type { CommandRequest, CommandResult, Sandbox } from "./sandbox.ts";
+import type { CommandRequest, CommandResult, Sandbox, SandboxAccess } from "./sandbox.ts";
 
 const TOP_LEVEL_SYSTEM = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"];
 /** Readable by root, and the app may run as root: never shown to commands. */
@@ -28,13 +28,15 @@ export class BubblewrapSandbox implements Sandbox {
 
   async run(request: CommandRequest): Promise<CommandResult> {
     const home = path.join(this.options.scratch, "home");
-    await mkdir(home, { recursive: true });
+    const { access } = this.options;
+    const outside = [...(access.writableDirs ?? []), ...(access.readOnlyDirs ?? [])];
+    await Promise.all([home, ...outside].map((dir) => mkdir(dir, { recursive: true })));
     const layout = await this.layout(home);
     return runCapped({
       file: "bwrap",
       args: bubblewrapArguments(layout, request.command),
       cwd: layout.workspace,
-      env: commandEnvironment({ home, tmpDir: "/tmp" }),
+      env: commandEnvironment({ home, tmpDir: "/tmp", extra: access.environment }),
       timeoutMs: request.timeoutMs,
       maxOutputBytes: request.maxOutputBytes,
       ...(request.signal ? { signal: request.signal } : {}),
@@ -46,7 +48,10 @@ export class BubblewrapSandbox implements Sandbox {
     const { policy } = this.options;
     const hidden: SandboxLayout["hidden"] = [];
     // git in the sandbox must read the objects the workspace borrows from the cache.
-    const readOnly: string[] = this.options.objectSource ? [this.options.objectSource] : [];
+    const readOnly: string[] = [
+      ...(this.options.objectSource ? [this.options.objectSource] : []),
+      ...(this.options.access.readOnlyDirs ?? []),
+    ];
     const entries = await listWorkspaceEntries(workspace, (entry) => policy.isForbidden(entry.relative));
     for (const entry of entries) {
       const absolute = path.join(workspace, entry.relative);
@@ -57,6 +62,7 @@ export class BubblewrapSandbox implements Sandbox {
     return {
       workspace,
       home,
+      writable: [...(this.options.access.writableDirs ?? [])],
       systemDirs: system.systemDirs,
       systemLinks: system.systemLinks,
       readOnly,
@@ -67,7 +73,7 @@ export class BubblewrapSandbox implements Sandbox {
           (entry) => !hidden.some((dir) => dir.isDirectory && entry.path.startsWith(`${dir.path}/`)),
         ),
       ],
-      network: this.options.network,
+      network: this.options.access.network,
     };
   }
 }
@@ -75,7 +81,7 @@ export class BubblewrapSandbox implements Sandbox {
 interface SandboxOptions {
   workspace: string;
   scratch: string;
-  network: boolean;
+  access: SandboxAccess;
   policy: PathPolicy;
   /** The repository cache's mirror, shown read-only. */
   objectSource?: string | undefined;

@@ -3,10 +3,11 @@ import { ConfigError } from "../errors.ts";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { BubblewrapSandbox, probeBubblewrap, type BubblewrapStatus } from "./bubblewrap-sandbox.ts";
 import { ProcessSandbox } from "./process-sandbox.ts";
-import type { Sandbox } from "./sandbox.ts";
+import type { Sandbox, SandboxAccess } from "./sandbox.ts";
 
 /**
- * Bubblewrap when it works on this host. Otherwise commands are refused — the job stops before the
+ * Bubblewrap when it works on this host, with the network as `sandbox.network` says unless `access`
+ * says otherwise (setup reaches package registries). Otherwise commands are refused — the job stops before the
  * model is called, saying how to fix it — unless the repository opted into running unsandboxed.
  */
 export async function chooseSandbox(
@@ -16,6 +17,8 @@ export async function chooseSandbox(
     config: AgentConfig;
     policy: PathPolicy;
     objectSource?: string | undefined;
+    /** Defaults to the repository's `sandbox.network` and nothing outside the workspace. */
+    access?: SandboxAccess;
   },
   status: BubblewrapStatus | Promise<BubblewrapStatus> = probeBubblewrap(),
 ): Promise<Sandbox> {
@@ -24,12 +27,13 @@ export async function chooseSandbox(
     return new BubblewrapSandbox({
       workspace: options.workspace,
       scratch: options.scratch,
-      network: options.config.sandbox.network,
+      access: options.access ?? { network: options.config.sandbox.network },
       policy: options.policy,
       objectSource: options.objectSource,
     });
   }
-  if (options.config.sandbox.allow_unsandboxed) return new ProcessSandbox(options.scratch);
+  if (options.config.sandbox.allow_unsandboxed)
+    return new ProcessSandbox(options.scratch, options.access?.environment);
   throw new ConfigError(
     `The agent's commands cannot run safely: ${bubblewrap.reason}.`,
     "Install bubblewrap on the app host (Debian/Ubuntu: `apt-get install bubblewrap`; in a container, allow user namespaces), or set `sandbox.allow_unsandboxed: true` in .github/agent.yml to run commands without a sandbox.",

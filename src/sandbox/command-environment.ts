@@ -6,7 +6,11 @@ const SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
  * The whole environment an agent command gets. Built from an allowlist, never by copying
  * process.env and deleting secrets: a variable nobody thought of cannot leak.
  */
-export function commandEnvironment(options: { home: string; tmpDir: string }): Record<string, string> {
+export function commandEnvironment(options: {
+  home: string;
+  tmpDir: string;
+  extra?: Readonly<Record<string, string>> | undefined;
+}): Record<string, string> {
   // The Node.js running the app is put first so `node`/`npm` in the workspace match it.
   const nodeDir = path.dirname(process.execPath);
   return {
@@ -21,5 +25,6 @@ export function commandEnvironment(options: { home: string; tmpDir: string }): R
     GIT_TERMINAL_PROMPT: "0",
     GIT_CONFIG_NOSYSTEM: "1",
     npm_config_update_notifier: "false",
+    ...options.extra,
   };
 }

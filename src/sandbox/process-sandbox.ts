@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { commandEnvironment } from "./command-environment.ts";
 import { runCapped } from "./run-capped.ts";
-import type { CommandRequest, CommandResult, Sandbox } from "./sandbox.ts";
+import type { CommandRequest, CommandResult, Sandbox, SandboxAccess } from "./sandbox.ts";
 
 /**
  * Runs a command as a child process group of the app: explicit environment, timeout that kills
@@ -12,10 +12,15 @@ import type { CommandRequest, CommandResult, Sandbox } from "./sandbox.ts";
 export class ProcessSandbox implements Sandbox {
   readonly isolated = false;
   private readonly scratchRoot: string;
+  private readonly environment: SandboxAccess["environment"];
 
-  /** @param scratchRoot a directory outside the workspace for the command's HOME and TMPDIR */
-  constructor(scratchRoot: string) {
+  /**
+   * @param scratchRoot a directory outside the workspace for the command's HOME and TMPDIR
+   * @param environment variables added to the allowlisted environment (cache locations)
+   */
+  constructor(scratchRoot: string, environment?: SandboxAccess["environment"]) {
     this.scratchRoot = scratchRoot;
+    this.environment = environment;
   }
 
   async run(request: CommandRequest): Promise<CommandResult> {
@@ -27,7 +32,7 @@ export class ProcessSandbox implements Sandbox {
       file: "bash",
       args: ["-c", request.command],
       cwd: request.cwd,
-      env: commandEnvironment({ home, tmpDir }),
+      env: commandEnvironment({ home, tmpDir, extra: this.environment }),
       timeoutMs: request.timeoutMs,
       maxOutputBytes: request.maxOutputBytes,
       ...(request.signal ? { signal: request.signal } : {}),

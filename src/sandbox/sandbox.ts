@@ -22,3 +22,15 @@ export interface Sandbox {
   readonly isolated: boolean;
   run(request: CommandRequest): Promise<CommandResult>;
 }
+
+/** What a sandbox may add to the isolation it starts from (setup's network and caches). */
+export interface SandboxAccess {
+  /** Whether commands may reach the network. */
+  network: boolean;
+  /** Directories outside the workspace the commands may write; created when missing. */
+  writableDirs?: readonly string[];
+  /** Directories outside the workspace shown read-only; created when missing. */
+  readOnlyDirs?: readonly string[];
+  /** Variables added to the allowlisted environment: locations, never secrets. */
+  environment?: Readonly<Record<string, string>>;
+}

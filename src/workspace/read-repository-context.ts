@@ -12,6 +12,7 @@ const MAX_INSTRUCTION_FILE_BYTES = 64 * 1024;
 export async function readRepositoryContext(
   workspace: Workspace,
   config: AgentConfig,
+  setupCommands: readonly string[],
 ): Promise<RepositoryContext> {
   const base = `refs/remotes/origin/${workspace.baseBranch}`;
   const listing = await workspace.git.raw(["ls-tree", "-r", "--name-only", "-z", base]);
@@ -27,5 +28,7 @@ export async function readRepositoryContext(
     trackedFiles,
     testCommand: config.gates.tests.command,
     lintCommands: config.gates.lint,
+    setupCommands: [...setupCommands],
+    network: config.sandbox.network,
   };
 }

@@ -13,10 +13,13 @@ export interface CachedRepository {
 const TREES_PER_REPOSITORY = 2;
 /** Beside the mirror, not in it: the sandbox mounts the mirror, and must not see other trees. */
 const treesOf = (mirror: string) => mirror.replace(/\.git$/, ".trees");
+/** The repository's package-manager caches (see dependency-cache.ts), beside its mirror. */
+export const dependencyCacheOf = (mirror: string) => mirror.replace(/\.git$/, ".deps");
 
 /**
  * One bare mirror per repository, updated with `git fetch` before each job, so a job's clone is a
- * local `--shared` clone that copies no objects. Working trees of finished jobs can be kept beside
+ * local `--shared` clone that copies no objects. Package-manager caches are kept beside it, so setup
+ * installs from disk after the first job. Working trees of finished jobs can be kept beside
  * the mirror, so the next job resets one instead of checking out every file again. The cache stays
  * within a disk budget by evicting the least recently used mirrors (with their trees) that no
  * running job uses.
@@ -125,7 +128,10 @@ export class RepositoryCache {
           return {
             path: full,
             used,
-            bytes: (await directorySize(full)) + (await directorySize(treesOf(full))),
+            bytes:
+              (await directorySize(full)) +
+              (await directorySize(treesOf(full))) +
+              (await directorySize(dependencyCacheOf(full))),
           };
         }),
     );
@@ -135,6 +141,7 @@ export class RepositoryCache {
       if (total <= this.maxBytes) break;
       if ((this.inUse.get(mirror.path) ?? 0) > 0) continue;
       await rm(treesOf(mirror.path), { recursive: true, force: true });
+      await rm(dependencyCacheOf(mirror.path), { recursive: true, force: true });
       await rm(mirror.path, { recursive: true, force: true });
       total -= mirror.bytes;
       evicted.push(mirror.path);

@@ -5,7 +5,7 @@ import { openGit } from "./open-git.ts";
 import type { GitCredentials } from "../forge/forge.ts";
 import { WorkspaceError, describeError } from "../errors.ts";
 import { gitEnvironment } from "./git-environment.ts";
-import type { RepositoryCache } from "./repository-cache.ts";
+import { dependencyCacheOf, type RepositoryCache } from "./repository-cache.ts";
 
 /**
  * A fresh clone for one job. `dir` is the working tree the agent edits; `scratch` (outside it)
@@ -22,6 +22,11 @@ export interface Workspace {
   git: SimpleGit;
   /** The repository cache's mirror this clone borrows objects from; commands must see it. */
   objectSource: string | undefined;
+  /**
+   * Package-manager caches for setup, outside the working tree: kept per repository beside its
+   * mirror, or in the job's scratch (removed with it) when there is no repository cache.
+   */
+  dependencyCache: string;
   /**
    * Removes the workspace. With `recycle` (only when the job's commands could not write `.git`),
    * the working tree may instead be kept in the repository cache for the next job.
@@ -131,6 +136,7 @@ export async function createWorkspace(options: {
       gitEnv: env,
       git,
       objectSource: cached?.path,
+      dependencyCache: cached ? dependencyCacheOf(cached.path) : path.join(scratch, "dependency-cache"),
       dispose,
     };
   } catch (error) {

@@ -48,13 +48,21 @@ describe("parseAgentConfig", () => {
     [{ trigger: { label: "" } }, '`trigger.label` — got `""`'],
     [
       { agnet: {} },
-      "unknown key `agnet`; allowed: `trigger`, `instructions`, `agent`, `commands`, `paths`, `gates`, `sandbox`, `ci`, `merge`",
+      "unknown key `agnet`; allowed: `trigger`, `instructions`, `setup`, `agent`, `commands`, `paths`, `gates`, `sandbox`, `ci`, `merge`",
     ],
     [{ gates: { max_diff_lines: 5 } }, "`gates.max_diff_lines` — got `5`: Too small"],
     [{ paths: { write: "src/**" } }, '`paths.write` — got `"src/**"`: Invalid input: expected array'],
     [
       { agent: { steps: 3 } },
       "unknown key `steps` under `agent`; allowed: `model`, `max_steps`, `max_minutes`, `question_timeout_minutes`, `max_tokens`, `context_tokens`, `max_cost_usd`, `price`",
+    ],
+    [
+      { setup: { comands: ["npm ci"] } },
+      "unknown key `comands` under `setup`; allowed: `commands`, `timeout_minutes`, `network`",
+    ],
+    [
+      { setup: "npm ci" },
+      '`setup` — got `"npm ci"`: expected a list of commands, or a mapping with `commands`, `timeout_minutes`, `network`',
     ],
     [[1, 2], "must be a mapping of keys to values, but it holds `[1,2]`"],
     ["just text", 'must be a mapping of keys to values, but it holds `"just text"`'],

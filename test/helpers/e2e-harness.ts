@@ -48,6 +48,8 @@ export async function startHarness(options: {
   files?: Record<string, string>;
   script: Array<ScriptedTurn | ((request: RecordedRequest) => ScriptedTurn)>;
   settings?: Partial<Settings>;
+  /** The app's process environment (Probot's own variables and those settings name). */
+  env?: NodeJS.ProcessEnv;
   /** A GitHub Enterprise Server API root, e.g. https://ghe.example.com/api/v3. */
   enterprise?: { host: string };
   /** Runs before the app loads, e.g. to leave state behind as a crashed process would. */
@@ -78,7 +80,7 @@ export async function startHarness(options: {
         ...options.settings,
       },
       redactor,
-      env: options.enterprise ? { GHE_HOST: options.enterprise.host } : {},
+      env: { ...options.env, ...(options.enterprise ? { GHE_HOST: options.enterprise.host } : {}) },
     });
   const makeProbot = () =>
     testProbot(logs, options.enterprise ? { baseUrl: `https://${options.enterprise.host}/api/v3` } : {});

@@ -38,11 +38,17 @@ export async function runLabeledJob(
     extraComments?: number;
     pullRequests?: number;
     labeled?: number[];
+    /** App settings and process environment, beside the harness's own. */
+    app?: Pick<Parameters<typeof startHarness>[0], "settings" | "env">;
     /** Runs while the job is under way, e.g. to deliver `/agent approve`. */
     during?: (h: Harness, record: GitHubRecord) => Promise<void>;
   } = {},
 ): Promise<{ h: Harness; record: GitHubRecord }> {
-  current = await startHarness({ script, ...(options.files ? { files: options.files } : {}) });
+  current = await startHarness({
+    script,
+    ...(options.files ? { files: options.files } : {}),
+    ...options.app,
+  });
   const h = current;
   const record = newRecord();
   const pullRequests = options.pullRequests ?? 0;

@@ -29,7 +29,7 @@ function sandbox(overrides: { network?: boolean; paths?: object } = {}) {
   return new BubblewrapSandbox({
     workspace,
     scratch: path.join(root, "scratch"),
-    network: overrides.network ?? false,
+    access: { network: overrides.network ?? false },
     policy: new PathPolicy(config.paths),
   });
 }

@@ -14,6 +14,10 @@ import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
 import { BubblewrapSandbox } from "../../src/sandbox/bubblewrap-sandbox.ts";
 import { RepositoryCache } from "../../src/workspace/repository-cache.ts";
+import {
+  agentCacheEnvironment,
+  dependencyCacheEnvironment,
+} from "../../src/workspace/setup/dependency-cache.ts";
 import { createWorkspace } from "../../src/workspace/workspace.ts";
 import { createRemoteRepository, git } from "../helpers/git-fixtures.ts";
 
@@ -70,7 +74,7 @@ describe("RepositoryCache", () => {
     const sandbox = new BubblewrapSandbox({
       workspace: second.dir,
       scratch: second.scratch,
-      network: false,
+      access: { network: false },
       policy: new PathPolicy(config.paths),
       objectSource: second.objectSource,
     });
@@ -133,5 +137,66 @@ describe("RepositoryCache", () => {
     } finally {
       other.cleanup();
     }
+  });
+});
+
+describe("the dependency cache", () => {
+  it("outlives the job: the next job's setup finds what the first one downloaded, and the agent only reads it", async () => {
+    const cache = new RepositoryCache(path.join(root, "deps-cache"), 1024 ** 3);
+    const policy = new PathPolicy(parseAgentConfig(undefined).paths);
+    // What setup does with a package cache: download once, reuse after.
+    const install =
+      'if [ -f "$npm_config_cache/pkg.tgz" ]; then echo "from cache"; else echo downloaded > "$npm_config_cache/pkg.tgz"; echo "downloaded"; fi';
+    const setupIn = (workspace: Awaited<ReturnType<typeof workspaceFor>>) =>
+      new BubblewrapSandbox({
+        workspace: workspace.dir,
+        scratch: workspace.scratch,
+        policy,
+        objectSource: workspace.objectSource,
+        access: {
+          network: false,
+          writableDirs: [workspace.dependencyCache],
+          environment: dependencyCacheEnvironment(workspace.dependencyCache),
+        },
+      }).run({
+        command: `mkdir -p "$npm_config_cache" && ${install}`,
+        cwd: workspace.dir,
+        timeoutMs: 10_000,
+        maxOutputBytes: 4_096,
+      });
+
+    const first = await workspaceFor(cache, "agent/deps-1");
+    expect(path.relative(first.dir, first.dependencyCache).startsWith("..")).toBe(true);
+    expect((await setupIn(first)).output.trim()).toBe("downloaded");
+    await first.dispose({ recycle: true });
+
+    const second = await workspaceFor(cache, "agent/deps-2");
+    expect(second.dependencyCache).toBe(first.dependencyCache);
+    expect((await setupIn(second)).output.trim()).toBe("from cache");
+
+    // The agent's commands see the cache read-only (Go's module cache), never writable.
+    const agent = await new BubblewrapSandbox({
+      workspace: second.dir,
+      scratch: second.scratch,
+      policy,
+      access: {
+        network: false,
+        readOnlyDirs: [second.dependencyCache],
+        environment: agentCacheEnvironment(second.dependencyCache),
+      },
+    }).run({
+      command: `echo "[$npm_config_cache]"; touch "${second.dependencyCache}/npm/poison" 2>&1 || echo refused`,
+      cwd: second.dir,
+      timeoutMs: 10_000,
+      maxOutputBytes: 4_096,
+    });
+    expect(agent.output).toContain("[]");
+    expect(agent.output).toContain("Read-only file system");
+    expect(existsSync(path.join(second.dependencyCache, "npm", "poison"))).toBe(false);
+    await second.dispose();
+
+    // Evicting the repository takes its dependency cache too.
+    await new RepositoryCache(path.join(root, "deps-cache"), 0).evict();
+    expect(existsSync(second.dependencyCache)).toBe(false);
   });
 });

@@ -10,6 +10,10 @@ export interface RepositoryContext {
   trackedFiles: string[];
   testCommand: string | undefined;
   lintCommands: string[];
+  /** What prepared the workspace before the agent's first turn (empty: nothing ran). */
+  setupCommands: string[];
+  /** Whether the agent's own commands may reach the network. */
+  network: boolean;
 }
 
 const MAX_INSTRUCTIONS_CHARS = 24_000;
@@ -95,6 +99,12 @@ export function renderOverview(context: RepositoryContext): string {
   return [
     `Repository overview: ${context.trackedFiles.length} tracked files${languages ? `; languages: ${languages}` : ""}.`,
     tree.join("\n"),
+    context.setupCommands.length
+      ? `The workspace was set up before you started with: ${context.setupCommands.map((c) => `\`${c}\``).join(", ")}; dependencies are installed.`
+      : "No setup command ran (none configured in `setup:`, no lockfile found), so dependencies may be missing.",
+    context.network
+      ? "Your commands may reach the network."
+      : "Your commands have no network: installing new packages fails; say so in your summary if the change needs one.",
     `The harness runs the tests with: ${context.testCommand ? `\`${context.testCommand}\`` : "(no test command configured: gates.tests.command)"}; lint: ${context.lintCommands.length ? context.lintCommands.map((c) => `\`${c}\``).join(", ") : "(none configured)"}.`,
   ].join("\n");
 }

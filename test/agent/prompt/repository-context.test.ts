@@ -21,11 +21,15 @@ describe("repository context", () => {
       trackedFiles: ["README.md", "src/a.ts", "src/b.ts", "src/deep/c.ts", "scripts/x.py"],
       testCommand: undefined,
       lintCommands: ["eslint {files}"],
+      setupCommands: [],
+      network: false,
     });
     expect(overview).toBe(
       [
         "Repository overview: 5 tracked files; languages: TypeScript 75%, Python 25%.",
         "README.md\nscripts/ (1 files)\n  x.py\nsrc/ (3 files)\n  a.ts\n  b.ts\n  deep/ (1 files)",
+        "No setup command ran (none configured in `setup:`, no lockfile found), so dependencies may be missing.",
+        "Your commands have no network: installing new packages fails; say so in your summary if the change needs one.",
         "The harness runs the tests with: (no test command configured: gates.tests.command); lint: `eslint {files}`.",
       ].join("\n"),
     );
