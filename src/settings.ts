@@ -23,6 +23,13 @@ const settingsSchema = z.object({
   OPENAI_BASE_URL: z.url().optional(),
   /** Model used when `.github/agent.yml` does not name one. */
   ISSUE_AGENT_MODEL: z.string().min(1).default("gpt-5.1"),
+  /**
+   * Which OpenAI API the app talks to when `.github/agent.yml` does not say: Chat Completions
+   * (every OpenAI-compatible server) or Responses (OpenAI's newest models; some servers).
+   */
+  ISSUE_AGENT_MODEL_API: z.enum(["chat_completions", "responses"]).default("chat_completions"),
+  /** Whether model answers are streamed (server-sent events) when `.github/agent.yml` does not say. */
+  ISSUE_AGENT_MODEL_STREAM: z.stringbool().default(false),
   /** How many jobs one process runs at the same time. */
   ISSUE_AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /**

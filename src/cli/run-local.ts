@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { OpenAIChatModel } from "../agent/openai-model.ts";
+import { modelForConfig } from "../agent/create-model.ts";
 import { CONFIG_PATH } from "../config/agent-config.schema.ts";
 import { loadRepoConfig, parseYamlConfig } from "../config/load-repo-config.ts";
 import { LocalForge } from "../forge/local-forge.ts";
@@ -58,12 +58,7 @@ export async function runLocal(options: {
       redactor: redactorFromEnv(),
       log: options.log,
       forgeFor: async () => forge,
-      modelFor: (j) =>
-        new OpenAIChatModel({
-          model: j.config.agent.model ?? options.settings.ISSUE_AGENT_MODEL,
-          apiKey: options.settings.OPENAI_API_KEY,
-          baseURL: options.settings.OPENAI_BASE_URL,
-        }),
+      modelFor: (j) => modelForConfig(j.config, options.settings),
       approvalFor: terminalApprovals(options.print),
     });
     return { job: finished, pullRequestFiles: forge.pullRequestFiles.map((f) => f.path) };

@@ -76,6 +76,18 @@ export const agentConfigSchema = z
           .min(1)
           .optional()
           .describe("Model name; defaults to the app's ISSUE_AGENT_MODEL setting."),
+        api: z
+          .enum(["chat_completions", "responses"])
+          .optional()
+          .describe(
+            "Which OpenAI API to call: `chat_completions` (every OpenAI-compatible server) or `responses`; defaults to the app's ISSUE_AGENT_MODEL_API.",
+          ),
+        stream: z
+          .boolean()
+          .optional()
+          .describe(
+            "Stream the model's answers (server-sent events); defaults to the app's ISSUE_AGENT_MODEL_STREAM.",
+          ),
         max_steps: z
           .int()
           .min(1)

@@ -1,7 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import type { Probot, ProbotOctokit } from "probot";
-import { OpenAIChatModel } from "../agent/openai-model.ts";
+import { modelForConfig } from "../agent/create-model.ts";
 import { githubAppIdentity } from "../forge/github-app-identity.ts";
 import { GitHubForge } from "../forge/github-forge.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
@@ -59,11 +59,6 @@ export function githubJobHandler(options: {
           jobId: job.id,
         });
       },
-      modelFor: (job) =>
-        new OpenAIChatModel({
-          model: job.config.agent.model ?? settings.ISSUE_AGENT_MODEL,
-          apiKey: settings.OPENAI_API_KEY,
-          baseURL: settings.OPENAI_BASE_URL,
-        }),
+      modelFor: (job) => modelForConfig(job.config, settings),
     });
 }

@@ -54,7 +54,7 @@ describe("parseAgentConfig", () => {
     [{ paths: { write: "src/**" } }, '`paths.write` — got `"src/**"`: Invalid input: expected array'],
     [
       { agent: { steps: 3 } },
-      "unknown key `steps` under `agent`; allowed: `model`, `max_steps`, `max_minutes`, `question_timeout_minutes`, `max_tokens`, `context_tokens`, `max_cost_usd`, `price`",
+      "unknown key `steps` under `agent`; allowed: `model`, `api`, `stream`, `max_steps`, `max_minutes`, `question_timeout_minutes`, `max_tokens`, `context_tokens`, `max_cost_usd`, `price`",
     ],
     [
       { setup: { comands: ["npm ci"] } },
