@@ -168,6 +168,8 @@ const GENERATED_FILES = [
   ".cache/",
   "coverage/",
   ".nyc_output/",
+  // Cargo's and Maven's build output, at the root only: a directory named target elsewhere may be source.
+  "/target/",
 ];
 
 /** A re-run on the same issue must not push over an earlier attempt's branch. */

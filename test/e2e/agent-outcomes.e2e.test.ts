@@ -137,4 +137,25 @@ describe("commands", () => {
     expect(result).toContain("started");
     expect(result).not.toContain("never");
   });
+
+  it("keeps the head and tail of long output, saying how much was cut and how to see it", async () => {
+    const count = `node -e "for (let i = 1; i <= 20000; i++) console.log(i)"`;
+    const { h } = await runJobWith(
+      [
+        call("run_command", { command: `${count}; echo last-line` }),
+        call("run_command", { command: `${count} > ~/out.txt; sed -n '10000,10002p' ~/out.txt` }),
+        call("give_up", { reason: "stop" }),
+      ],
+      { config: "commands:\n  max_output_kb: 1\n", giveUpComment: true },
+    );
+    const long = String(h.model.requests[1]!.body.messages.at(-1)!.content);
+    expect(long).toMatch(/^exit code 0\n1\n2\n3\n/);
+    expect(long).toContain("last-line");
+    expect(long).toMatch(/\[… \d+ bytes of output omitted …\]/);
+    expect(long).toContain("[output was");
+    expect(long).toContain("bytes longer than the 1 KB kept; to see the middle");
+    // Following that advice works: the home directory outlives one command.
+    const paged = String(h.model.requests[2]!.body.messages.at(-1)!.content);
+    expect(paged).toBe("exit code 0\n10000\n10001\n10002\n");
+  });
 });

@@ -61,6 +61,11 @@ export const runCommandTool = defineTool({
     const status = result.timedOut
       ? `timed out after ${Math.round(timeoutMs / 1000)}s and was killed`
       : `exit code ${result.exitCode}`;
-    return { output: `${status}\n${context.redact(result.output) || "(no output)"}` };
+    // The marker in the middle of the output says how much was cut; this says how to get at it.
+    const cut =
+      result.omittedBytes > 0
+        ? `\n[output was ${result.omittedBytes} bytes longer than the ${context.config.commands.max_output_kb} KB kept; to see the middle, rerun it piped through grep, or save it with \`> ~/out.txt 2>&1\` (your home persists between commands) and read parts with \`sed -n '100,200p' ~/out.txt\`]`
+        : "";
+    return { output: `${status}\n${context.redact(result.output) || "(no output)"}${cut}` };
   },
 });
