@@ -47,6 +47,11 @@ export interface Job {
   waiting?: WaitingForHuman | undefined;
   /** How many times the job was queued again after a pause; distinguishes its queue entries. */
   resumes?: number;
+  /**
+   * The head commit on which the pull request was told that CI still fails after the last fix
+   * attempt, so the notice is posted once, however many check suites complete on it.
+   */
+  ciGaveUpOn?: string;
 }
 
 /** Everything a paused job needs to go on where it stopped, on any process, after a restart too. */

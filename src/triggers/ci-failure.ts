@@ -77,3 +77,9 @@ export function renderCiFailure(failing: FailingCheck[], attempt: number, maxAtt
     ),
   ].join("\n\n");
 }
+
+/** The pull request's notice that the agent stopped trying to fix CI. */
+export function renderCiGaveUp(failing: FailingCheck[], maxAttempts: number): string {
+  const names = failing.map((check) => `\`${check.name}\``).join(", ");
+  return `CI still fails on this pull request (${names}) after ${maxAttempts} fix attempt${maxAttempts === 1 ? "" : "s"} by issue-agent, so it stops trying. Push a fix, or comment \`/agent <instructions>\` here to ask for another attempt; \`ci.max_fix_attempts\` in .github/agent.yml sets how many it makes on its own.`;
+}

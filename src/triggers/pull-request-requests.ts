@@ -2,7 +2,7 @@ import type { AgentConfig } from "../config/agent-config.schema.ts";
 import { loadRepoConfig } from "../config/load-repo-config.ts";
 import { isActive } from "../jobs/job.ts";
 import { afterPullRequestClosed, mergeIfReady } from "../publish/merge-flow.ts";
-import { readCiFailure, renderCiFailure } from "./ci-failure.ts";
+import { readCiFailure, renderCiFailure, renderCiGaveUp } from "./ci-failure.ts";
 import type { InstallationGitHub, Log, TriggerDependencies } from "./intake-context.ts";
 import { configOrReply, start } from "./start-job.ts";
 import { issueOfAgentBranch, type PullRequestEvent, type Trigger, type TriggerRequest } from "./trigger.ts";
@@ -76,11 +76,21 @@ async function followUpOnCi(
   const attempt =
     previous?.ciAttempt && previous.pullNumber === event.pullNumber ? previous.ciAttempt + 1 : 1;
   const max = config.ci.max_fix_attempts;
-  if (attempt > max) return void log.info({ attempt, max }, "CI still fails; fix attempts used up");
+  if (max === 0) return void log.debug({}, "CI follow-ups are off (ci.max_fix_attempts: 0)");
+  if (attempt > max && latest?.ciGaveUpOn === event.headSha)
+    return void log.debug({ attempt, max }, "CI still fails; the pull request was told already");
   const { failing, baseGreen } = await readCiFailure(github.octokit, repo, event.headSha, event.baseRef);
   if (failing.length === 0) return void log.debug({}, "no failing check besides issue-agent's");
   if (!baseGreen)
     return void log.info({ base: event.baseRef }, "CI fails on the base branch too; not the PR's to fix");
+  const onPull = (body: string) =>
+    github.octokit.rest.issues.createComment({ ...repo, issue_number: event.pullNumber, body });
+  if (attempt > max) {
+    // Said once per head commit, so the maintainer knows the agent has stopped trying.
+    await onPull(renderCiGaveUp(failing, max));
+    if (latest) await deps.store.save({ ...latest, ciGaveUpOn: event.headSha });
+    return void log.info({ attempt, max }, "CI still fails; fix attempts used up");
+  }
   const followUp: Trigger = {
     ...trigger,
     kind: "review",
@@ -94,8 +104,6 @@ async function followUpOnCi(
       ciAttempt: attempt,
     },
   };
-  const onPull = (body: string) =>
-    github.octokit.rest.issues.createComment({ ...repo, issue_number: event.pullNumber, body });
   await start(followUp, config, deps, onPull, log);
 }
 

@@ -15,6 +15,9 @@ import {
   newRecord,
 } from "../helpers/github-api-mock.ts";
 import { call } from "../helpers/scripted-model-server.ts";
+import { testTrigger } from "../helpers/test-trigger.ts";
+import { newJob, transition } from "../../src/jobs/job.ts";
+import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -313,5 +316,79 @@ describe("review iteration", () => {
     for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
     expect(h.model.requests).toHaveLength(0);
     expect(h.logs.text).toContain("CI fails on the base branch too; not the PR's to fix");
+  });
+
+  it("tells the pull request once when CI still fails after the last fix attempt, and starts no job", async () => {
+    harness = await startHarness({ script: [] });
+    const h = harness;
+    pushAgentBranchWithHumanCommit(h.bare);
+    const head = headOf(h.bare, BRANCH);
+    const config = "ci:\n  max_fix_attempts: 1\n";
+    // The last job on the issue was the one fix attempt CI allows.
+    const lastAttempt = newJob(
+      testTrigger({
+        kind: "review",
+        owner: OWNER,
+        repo: REPO,
+        issueNumber: 21,
+        revision: { pullNumber: 12, branch: BRANCH, reviewId: undefined, reviewBody: "", ciAttempt: 1 },
+      }),
+      parseAgentConfig({ ci: { max_fix_attempts: 1 } }),
+    );
+    await h.agent.store.createUnlessActive(lastAttempt);
+    await h.agent.store.save(
+      transition(transition(lastAttempt, "running", "started"), "succeeded", "revised #12"),
+    );
+    const repoPath = `/repos/${OWNER}/${REPO}`;
+    const comments: string[] = [];
+    const scopes = [mockInstallationToken(), mockRepoConfig(config), mockRepoConfig(config)];
+    // Answered twice if asked twice: the second check suite must not bring a second notice.
+    nock("https://api.github.com")
+      .get(`${repoPath}/commits/${head}/check-runs`)
+      .times(2)
+      .query(true)
+      .reply(200, {
+        total_count: 1,
+        check_runs: [
+          {
+            id: 6,
+            name: "ci / docs",
+            status: "completed",
+            conclusion: "failure",
+            output: { annotations_count: 0 },
+          },
+        ],
+      })
+      .get(`${repoPath}/commits/main/check-runs`)
+      .times(2)
+      .query(true)
+      .reply(200, { total_count: 0, check_runs: [] })
+      .post(`${repoPath}/issues/12/comments`, (body: { body: string }) => {
+        comments.push(body.body);
+        return true;
+      })
+      .times(2)
+      .reply(201, { id: 900 });
+    for (const id of ["d-ci-still-red", "d-ci-still-red-other-suite"]) {
+      await h.probot.receive({
+        id,
+        ...checkSuiteCompleted({
+          owner: OWNER,
+          repo: REPO,
+          pullNumber: 12,
+          headRef: BRANCH,
+          headSha: head,
+          conclusion: "failure",
+        }),
+      });
+      await h.agent.idle();
+    }
+    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+    expect(comments).toEqual([
+      "CI still fails on this pull request (`ci / docs`) after 1 fix attempt by issue-agent, so it stops trying. Push a fix, or comment `/agent <instructions>` here to ask for another attempt; `ci.max_fix_attempts` in .github/agent.yml sets how many it makes on its own.",
+    ]);
+    expect(h.model.requests).toHaveLength(0);
+    const latest = await h.agent.store.latestForIssue({ owner: OWNER, repo: REPO, issueNumber: 21 });
+    expect(latest?.id).toBe(lastAttempt.id);
   });
 });
