@@ -102,10 +102,28 @@ export function withoutProbotRedis(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
-/** The values of `ISSUE_AGENT_SETUP_ENV`'s variables that are set, for setup commands. */
+/**
+ * Where the host keeps the certificates it trusts: file names, never secrets. Behind a proxy that
+ * inspects TLS, a package registry is only reachable with them, so setup always gets them.
+ */
+const TRUST_VARIABLES = [
+  "NODE_EXTRA_CA_CERTS",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "REQUESTS_CA_BUNDLE",
+  "PIP_CERT",
+  "CURL_CA_BUNDLE",
+  "CARGO_HTTP_CAINFO",
+  "npm_config_cafile",
+];
+
+/**
+ * The variables setup commands get from the app's environment, when set: where the trusted
+ * certificates are, and whatever `ISSUE_AGENT_SETUP_ENV` names.
+ */
 export function setupEnvironment(settings: Settings, env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(
-    settings.ISSUE_AGENT_SETUP_ENV.flatMap((name) => {
+    [...TRUST_VARIABLES, ...settings.ISSUE_AGENT_SETUP_ENV].flatMap((name) => {
       const value = env[name];
       return value === undefined ? [] : [[name, value]];
     }),

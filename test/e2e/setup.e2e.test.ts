@@ -124,16 +124,21 @@ describe("setting up the workspace before the agent starts", () => {
     expect(summary).toContain("Raise `setup.timeout_minutes`");
   });
 
-  it("passes setup only the app variables ISSUE_AGENT_SETUP_ENV names, and never shows a proxy's password", async () => {
+  it("passes setup where the trusted certificates are and what ISSUE_AGENT_SETUP_ENV names, never a proxy's password", async () => {
     const { record } = await runLabeledJob([finish], {
-      config: "setup: ['echo \"proxy=$HTTPS_PROXY no_proxy=[$NO_PROXY] key=[$OPENAI_API_KEY]\"; exit 1']\n",
+      config:
+        "setup: ['echo \"proxy=$HTTPS_PROXY no_proxy=[$NO_PROXY] key=[$OPENAI_API_KEY] ca=[$NODE_EXTRA_CA_CERTS]\"; exit 1']\n",
       app: {
         settings: { ISSUE_AGENT_SETUP_ENV: ["HTTPS_PROXY"] },
-        env: { HTTPS_PROXY: "http://builder:pr0xy-passw0rd@proxy.internal:3128", NO_PROXY: "localhost" },
+        env: {
+          HTTPS_PROXY: "http://builder:pr0xy-passw0rd@proxy.internal:3128",
+          NO_PROXY: "localhost",
+          NODE_EXTRA_CA_CERTS: "/etc/ssl/certs/corporate-root.pem",
+        },
       },
     });
     const summary = record.checkRunUpdates.at(-1)!.output.summary as string;
-    expect(summary).toContain("proxy=[REDACTED] no_proxy=[] key=[]");
+    expect(summary).toContain("proxy=[REDACTED] no_proxy=[] key=[] ca=[/etc/ssl/certs/corporate-root.pem]");
     expect(JSON.stringify(record)).not.toContain("pr0xy-passw0rd");
   });
 });

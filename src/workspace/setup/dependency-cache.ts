@@ -8,8 +8,9 @@ import path from "node:path";
 export function dependencyCacheEnvironment(dir: string): Record<string, string> {
   return {
     npm_config_cache: path.join(dir, "npm"),
-    // pnpm's content-addressed store; it hard-links from it when on the same filesystem.
-    npm_config_store_dir: path.join(dir, "pnpm-store"),
+    // pnpm keeps its content-addressed store under XDG_DATA_HOME (npm_config_store_dir would make
+    // npm warn about an unknown setting on every run).
+    XDG_DATA_HOME: path.join(dir, "data"),
     YARN_CACHE_FOLDER: path.join(dir, "yarn"),
     COREPACK_HOME: path.join(dir, "corepack"),
     PIP_CACHE_DIR: path.join(dir, "pip"),
