@@ -7,8 +7,9 @@ import type { Sandbox, SandboxAccess } from "./sandbox.ts";
 
 /**
  * Bubblewrap when it works on this host, with the network as `sandbox.network` says unless `access`
- * says otherwise (setup reaches package registries). Otherwise commands are refused — the job stops before the
- * model is called, saying how to fix it — unless the repository opted into running unsandboxed.
+ * says otherwise (setup reaches package registries). Otherwise commands are refused — the job
+ * stops before the model is called, saying how to fix it — unless the repository opted into
+ * running unsandboxed.
  */
 export async function chooseSandbox(
   options: {

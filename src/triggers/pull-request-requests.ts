@@ -5,7 +5,13 @@ import { afterPullRequestClosed, mergeIfReady } from "../publish/merge-flow.ts";
 import { readCiFailure, renderCiFailure, renderCiGaveUp } from "./ci-failure.ts";
 import type { InstallationGitHub, Log, TriggerDependencies } from "./intake-context.ts";
 import { configOrReply, start } from "./start-job.ts";
-import { issueOfAgentBranch, type PullRequestEvent, type Trigger, type TriggerRequest } from "./trigger.ts";
+import {
+  issueOfAgentBranch,
+  type PullRequestEvent,
+  type Revision,
+  type Trigger,
+  type TriggerRequest,
+} from "./trigger.ts";
 
 /**
  * The merge flow: an approval or completed checks may let issue-agent merge its pull request
@@ -140,6 +146,12 @@ export async function revise(
     }
     revision = { pullNumber, branch: pull.head.ref, reviewId: undefined, reviewBody: "" };
   }
+  if (await onlyRepliesInThreads(revision, repo, github)) {
+    return void log.info(
+      { reviewId: revision.reviewId },
+      "a review of replies in threads asks for nothing new",
+    );
+  }
   const onPull = (body: string) =>
     github.octokit.rest.issues.createComment({ ...repo, issue_number: revision.pullNumber, body });
   const issueNumber = issueOfAgentBranch(revision.branch)!;
@@ -154,4 +166,27 @@ export async function revise(
   const config = await configOrReply(github, request, onPull, log);
   if (!config) return;
   await start(followUp, config, deps, onPull, log);
+}
+
+/**
+ * Whether a review is no more than replies in existing threads ("thanks", "looks good"): GitHub
+ * files each such reply as a "commented" review with no text of its own. Such a review starts no
+ * job, unless a reply begins with `/agent`; a new thread, a review text or requested changes do.
+ */
+async function onlyRepliesInThreads(
+  revision: Revision,
+  repo: { owner: string; repo: string },
+  github: InstallationGitHub,
+): Promise<boolean> {
+  if (revision.reviewState !== "commented" || revision.reviewId === undefined) return false;
+  if (revision.reviewBody.trim()) return false;
+  const { data: comments } = await github.octokit.rest.pulls.listCommentsForReview({
+    ...repo,
+    pull_number: revision.pullNumber,
+    review_id: revision.reviewId,
+    per_page: 100,
+  });
+  return comments.every(
+    (comment) => comment.in_reply_to_id !== undefined && !/^\s*\/agent\b/.test(comment.body),
+  );
 }

@@ -136,6 +136,7 @@ function readReview(delivery: { id: string; payload: unknown }, receivedAt: Date
           branch: pull.head.ref,
           reviewId: review.id,
           reviewBody: review.body ?? "",
+          reviewState: state,
         },
       },
       labelName: undefined,

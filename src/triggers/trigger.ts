@@ -32,6 +32,8 @@ export interface Revision {
   reviewId: number | undefined;
   /** The review's text, or for a CI fix, the failing checks and their output. */
   reviewBody: string;
+  /** How the review was submitted; a "commented" one may be no more than replies in threads. */
+  reviewState?: "changes_requested" | "commented" | undefined;
   /** Set when the job fixes failing CI: which attempt this is (1-based). */
   ciAttempt?: number | undefined;
 }

@@ -391,4 +391,37 @@ describe("review iteration", () => {
     const latest = await h.agent.store.latestForIssue({ owner: OWNER, repo: REPO, issueNumber: 21 });
     expect(latest?.id).toBe(lastAttempt.id);
   });
+
+  it("starts nothing for a review that only replies in existing threads", async () => {
+    harness = await startHarness({ script: [] });
+    const h = harness;
+    pushAgentBranchWithHumanCommit(h.bare);
+    const scopes = [
+      mockInstallationToken(),
+      mockPermission("maintainer", "write"),
+      nock("https://api.github.com")
+        .get(`/repos/${OWNER}/${REPO}/pulls/12/reviews/78/comments`)
+        .query(true)
+        .reply(200, [
+          { id: 601, in_reply_to_id: 501, body: "Thanks, that reads well.", user: { login: "maintainer" } },
+        ]),
+    ];
+    await h.probot.receive({
+      id: "d-thread-reply",
+      ...pullRequestReviewSubmitted({
+        owner: OWNER,
+        repo: REPO,
+        pullNumber: 12,
+        headRef: BRANCH,
+        reviewId: 78,
+        state: "commented",
+        body: "",
+      }),
+    });
+    await h.agent.idle();
+    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+    expect(h.model.requests).toHaveLength(0);
+    expect(await h.agent.store.latestForIssue({ owner: OWNER, repo: REPO, issueNumber: 21 })).toBeUndefined();
+    expect(h.logs.text).toContain("a review of replies in threads asks for nothing new");
+  });
 });
