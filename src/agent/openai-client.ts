@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import { ConfigError, ModelMisbehaved, ModelUnavailable } from "../errors.ts";
+import type { Model, ModelTurn } from "./model.ts";
 
 export interface EndpointOptions {
   apiKey: string | undefined;
@@ -56,4 +57,19 @@ export function asModelError(error: unknown, model: string): Error {
     );
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** What both API clients share: the model's name, the SDK client, and whether to stream. */
+export abstract class OpenAIEndpointModel implements Model {
+  readonly name: string;
+  protected readonly client: OpenAI;
+  protected readonly stream: boolean;
+
+  constructor(options: EndpointOptions & { model: string; stream?: boolean }) {
+    this.name = options.model;
+    this.client = openAIClient(options);
+    this.stream = options.stream ?? false;
+  }
+
+  abstract complete(request: Parameters<Model["complete"]>[0]): Promise<ModelTurn>;
 }

@@ -1,24 +1,14 @@
 import type OpenAI from "openai";
 import { ModelMisbehaved } from "../errors.ts";
 import type { Model, ModelTurn } from "./model.ts";
-import { asModelError, openAIClient, type EndpointOptions } from "./openai-client.ts";
+import { asModelError, OpenAIEndpointModel } from "./openai-client.ts";
 
 /**
  * Chat Completions through the official SDK; works with OpenAI and any compatible server
  * (OPENAI_BASE_URL). Streamed on request: the SDK puts the deltas together into the same
  * completion, and the usage comes in the stream's last chunk.
  */
-export class OpenAIChatModel implements Model {
-  readonly name: string;
-  private readonly client: OpenAI;
-  private readonly stream: boolean;
-
-  constructor(options: EndpointOptions & { model: string; stream?: boolean }) {
-    this.name = options.model;
-    this.client = openAIClient(options);
-    this.stream = options.stream ?? false;
-  }
-
+export class OpenAIChatModel extends OpenAIEndpointModel {
   async complete(request: Parameters<Model["complete"]>[0]): Promise<ModelTurn> {
     const body = {
       model: this.name,

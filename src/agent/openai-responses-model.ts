@@ -1,7 +1,7 @@
 import type OpenAI from "openai";
 import { ModelMisbehaved, ModelUnavailable } from "../errors.ts";
 import type { Model, ModelTurn } from "./model.ts";
-import { asModelError, openAIClient, type EndpointOptions } from "./openai-client.ts";
+import { asModelError, OpenAIEndpointModel } from "./openai-client.ts";
 import { fromResponse, toResponsesInput, toResponsesTools } from "./responses-format.ts";
 
 /**
@@ -9,17 +9,7 @@ import { fromResponse, toResponsesInput, toResponsesTools } from "./responses-fo
  * Streamed on request: the SDK's stream helper checks the event sequence and assembles the final
  * response, which is read the same way as an unstreamed one.
  */
-export class OpenAIResponsesModel implements Model {
-  readonly name: string;
-  private readonly client: OpenAI;
-  private readonly stream: boolean;
-
-  constructor(options: EndpointOptions & { model: string; stream?: boolean }) {
-    this.name = options.model;
-    this.client = openAIClient(options);
-    this.stream = options.stream ?? false;
-  }
-
+export class OpenAIResponsesModel extends OpenAIEndpointModel {
   async complete(request: Parameters<Model["complete"]>[0]): Promise<ModelTurn> {
     const body = {
       model: this.name,

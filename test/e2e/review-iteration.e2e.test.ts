@@ -256,18 +256,7 @@ describe("review iteration", () => {
       }),
       mockRevision(record, { pullNumber: 12, headRef: BRANCH, comments: [], pullBody: "Closes #21\n" }),
     ];
-    await h.probot.receive({
-      id: "d-ci-failed",
-      ...checkSuiteCompleted({
-        owner: OWNER,
-        repo: REPO,
-        pullNumber: 12,
-        headRef: BRANCH,
-        headSha: head,
-        conclusion: "failure",
-      }),
-    });
-    await h.agent.idle();
+    await deliverCiFailure(h, "d-ci-failed", head);
     for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
     const fixed = headOf(h.bare, BRANCH);
     expect(git(h.bare, "rev-parse", `${BRANCH}~1`).trim()).toBe(head);
@@ -301,18 +290,7 @@ describe("review iteration", () => {
         .query(true)
         .reply(200, { total_count: 1, check_runs: [{ id: 7, ...red }] }),
     ];
-    await h.probot.receive({
-      id: "d-ci-failed-base-red",
-      ...checkSuiteCompleted({
-        owner: OWNER,
-        repo: REPO,
-        pullNumber: 12,
-        headRef: BRANCH,
-        headSha: head,
-        conclusion: "failure",
-      }),
-    });
-    await h.agent.idle();
+    await deliverCiFailure(h, "d-ci-failed-base-red", head);
     for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
     expect(h.model.requests).toHaveLength(0);
     expect(h.logs.text).toContain("CI fails on the base branch too; not the PR's to fix");
@@ -370,18 +348,7 @@ describe("review iteration", () => {
       .times(2)
       .reply(201, { id: 900 });
     for (const id of ["d-ci-still-red", "d-ci-still-red-other-suite"]) {
-      await h.probot.receive({
-        id,
-        ...checkSuiteCompleted({
-          owner: OWNER,
-          repo: REPO,
-          pullNumber: 12,
-          headRef: BRANCH,
-          headSha: head,
-          conclusion: "failure",
-        }),
-      });
-      await h.agent.idle();
+      await deliverCiFailure(h, id, head);
     }
     for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
     expect(comments).toEqual([
@@ -425,3 +392,19 @@ describe("review iteration", () => {
     expect(h.logs.text).toContain("a review of replies in threads asks for nothing new");
   });
 });
+
+/** The repository's CI reports a failed check suite on `headSha` of the agent's pull request #12. */
+async function deliverCiFailure(h: Harness, id: string, headSha: string): Promise<void> {
+  await h.probot.receive({
+    id,
+    ...checkSuiteCompleted({
+      owner: OWNER,
+      repo: REPO,
+      pullNumber: 12,
+      headRef: BRANCH,
+      headSha,
+      conclusion: "failure",
+    }),
+  });
+  await h.agent.idle();
+}
