@@ -109,7 +109,9 @@ describe("who and what may start work", () => {
     expect(reply).toContain(
       '`agent.max_steps` — got `"lots"`: Invalid input: expected number, received string',
     );
-    expect(reply).toContain("unknown key `modle` under `agent`; allowed: `model`, `max_steps`");
+    expect(reply).toContain(
+      "unknown key `modle` under `agent`; allowed: `model`, `api`, `stream`, `max_steps`",
+    );
     expect(harness.model.requests).toHaveLength(0);
     for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
   });
