@@ -51,88 +51,98 @@ export async function runAgentLoop(options: {
   const toolTokens = countTokens(JSON.stringify(toolDefinitions));
   const log = context.log;
   let formatErrors = 0;
+  // A resumed job adds to the time of its runs before the pause.
+  const workedBefore = log.usage.agentMs ?? 0;
+  const recordTime = () => {
+    log.usage.agentMs = workedBefore + context.clock.elapsedMs();
+  };
 
-  for (;;) {
-    if (context.signal?.aborted) throw new JobCancelled("The job was stopped.");
-    if (log.turns >= limits.maxSteps) {
-      throw new LimitsExceeded(
-        `The agent used all ${limits.maxSteps} turns without finishing.`,
-        "Raise `agent.max_steps` in .github/agent.yml, or split the issue into smaller ones.",
-      );
-    }
-    if (context.clock.elapsedMs() >= limits.maxMs) {
-      throw new LimitsExceeded(
-        `The agent ran out of time (${Math.round(limits.maxMs / 60_000)} minutes) without finishing.`,
-        "Raise `agent.max_minutes` in .github/agent.yml, or split the issue into smaller ones.",
-      );
-    }
-    const spent = log.usage.costUsd ?? 0;
-    if (limits.maxCostUsd !== undefined && spent >= limits.maxCostUsd) {
-      throw new LimitsExceeded(
-        `The agent used its money budget ($${spent.toFixed(4)} of $${limits.maxCostUsd}) without finishing.`,
-        "Raise `agent.max_cost_usd` in .github/agent.yml, or split the issue into smaller ones.",
-      );
-    }
-    if (log.totalTokens >= limits.maxTokens) {
-      throw new LimitsExceeded(
-        `The agent used its token budget (${log.totalTokens} of ${limits.maxTokens}) without finishing.`,
-        "Raise `agent.max_tokens` in .github/agent.yml, or split the issue into smaller ones.",
-      );
-    }
+  try {
+    for (;;) {
+      recordTime();
+      if (context.signal?.aborted) throw new JobCancelled("The job was stopped.");
+      if (log.turns >= limits.maxSteps) {
+        throw new LimitsExceeded(
+          `The agent used all ${limits.maxSteps} turns without finishing.`,
+          "Raise `agent.max_steps` in .github/agent.yml, or split the issue into smaller ones.",
+        );
+      }
+      if (context.clock.elapsedMs() >= limits.maxMs) {
+        throw new LimitsExceeded(
+          `The agent ran out of time (${Math.round(limits.maxMs / 60_000)} minutes) without finishing.`,
+          "Raise `agent.max_minutes` in .github/agent.yml, or split the issue into smaller ones.",
+        );
+      }
+      const spent = log.usage.costUsd ?? 0;
+      if (limits.maxCostUsd !== undefined && spent >= limits.maxCostUsd) {
+        throw new LimitsExceeded(
+          `The agent used its money budget ($${spent.toFixed(4)} of $${limits.maxCostUsd}) without finishing.`,
+          "Raise `agent.max_cost_usd` in .github/agent.yml, or split the issue into smaller ones.",
+        );
+      }
+      if (log.totalTokens >= limits.maxTokens) {
+        throw new LimitsExceeded(
+          `The agent used its token budget (${log.totalTokens} of ${limits.maxTokens}) without finishing.`,
+          "Raise `agent.max_tokens` in .github/agent.yml, or split the issue into smaller ones.",
+        );
+      }
 
-    for (const message of options.steering?.() ?? []) {
-      log.maintainerMessages.push({ ...message, turn: log.turns + 1 });
-      messages.push({ role: "user", content: steeringMessage(message) });
-    }
-    if (limits.maxContextTokens !== undefined) {
-      const fitted = fitToContext(messages, limits.maxContextTokens, toolTokens);
-      log.elidedToolOutputs += fitted.elided;
-    }
-    log.turns += 1;
-    options.onStep?.(log.turns);
-    const turn = await model.complete({
-      messages,
-      tools: toolDefinitions,
-      ...(context.signal ? { signal: context.signal } : {}),
-    });
-    log.usage.modelCalls += 1;
-    log.usage.promptTokens += turn.usage.promptTokens;
-    log.usage.completionTokens += turn.usage.completionTokens;
-    log.usage.cachedPromptTokens += turn.usage.cachedPromptTokens;
-    if (options.price) log.usage.costUsd = (log.usage.costUsd ?? 0) + costOf(turn.usage, options.price);
+      for (const message of options.steering?.() ?? []) {
+        log.maintainerMessages.push({ ...message, turn: log.turns + 1 });
+        messages.push({ role: "user", content: steeringMessage(message) });
+      }
+      if (limits.maxContextTokens !== undefined) {
+        const fitted = fitToContext(messages, limits.maxContextTokens, toolTokens);
+        log.elidedToolOutputs += fitted.elided;
+      }
+      log.turns += 1;
+      options.onStep?.(log.turns);
+      const turn = await model.complete({
+        messages,
+        tools: toolDefinitions,
+        ...(context.signal ? { signal: context.signal } : {}),
+      });
+      log.usage.modelCalls += 1;
+      log.usage.promptTokens += turn.usage.promptTokens;
+      log.usage.completionTokens += turn.usage.completionTokens;
+      log.usage.cachedPromptTokens += turn.usage.cachedPromptTokens;
+      if (options.price) log.usage.costUsd = (log.usage.costUsd ?? 0) + costOf(turn.usage, options.price);
 
-    const calls = (turn.message.tool_calls ?? []).filter((call) => call.type === "function");
-    messages.push({
-      role: "assistant",
-      content: turn.message.content ?? null,
-      ...(calls.length ? { tool_calls: calls } : {}),
-    });
+      const calls = (turn.message.tool_calls ?? []).filter((call) => call.type === "function");
+      messages.push({
+        role: "assistant",
+        content: turn.message.content ?? null,
+        ...(calls.length ? { tool_calls: calls } : {}),
+      });
 
-    if (calls.length === 0) {
-      formatErrors += 1;
+      if (calls.length === 0) {
+        formatErrors += 1;
+        if (formatErrors >= limits.maxConsecutiveFormatErrors) throw misbehaved(formatErrors);
+        messages.push({ role: "user", content: NUDGE });
+        continue;
+      }
+
+      let outcome: AgentOutcome | undefined;
+      let anyWellFormed = false;
+      for (const call of calls) {
+        // Once finished, later calls in the same turn are answered but not run.
+        const result = outcome
+          ? { wellFormed: true, output: "skipped: the run already finished" }
+          : await executeToolCall(
+              tools,
+              { name: call.function.name, arguments: call.function.arguments },
+              context,
+            );
+        anyWellFormed ||= result.wellFormed;
+        outcome ??= "outcome" in result ? result.outcome : undefined;
+        messages.push({ role: "tool", tool_call_id: call.id, content: result.output });
+      }
+      if (outcome) return outcome;
+      formatErrors = anyWellFormed ? 0 : formatErrors + 1;
       if (formatErrors >= limits.maxConsecutiveFormatErrors) throw misbehaved(formatErrors);
-      messages.push({ role: "user", content: NUDGE });
-      continue;
     }
-
-    let outcome: AgentOutcome | undefined;
-    let anyWellFormed = false;
-    for (const call of calls) {
-      // Once finished, later calls in the same turn are answered but not run.
-      const result = outcome
-        ? { wellFormed: true, output: "skipped: the run already finished" }
-        : await executeToolCall(
-            tools,
-            { name: call.function.name, arguments: call.function.arguments },
-            context,
-          );
-      anyWellFormed ||= result.wellFormed;
-      outcome ??= "outcome" in result ? result.outcome : undefined;
-      messages.push({ role: "tool", tool_call_id: call.id, content: result.output });
-    }
-    if (outcome) return outcome;
-    formatErrors = anyWellFormed ? 0 : formatErrors + 1;
-    if (formatErrors >= limits.maxConsecutiveFormatErrors) throw misbehaved(formatErrors);
+  } finally {
+    recordTime();
   }
 }
 

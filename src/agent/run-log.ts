@@ -55,6 +55,8 @@ export interface TokenUsage {
   modelCalls: number;
   /** US dollars, from the model's price; undefined when the model has no known price. */
   costUsd: number | undefined;
+  /** The agent's working time (the loop's wall clock, without waits for a human); absent in old records. */
+  agentMs?: number;
 }
 
 export class RunLog {
@@ -72,6 +74,7 @@ export class RunLog {
     completionTokens: 0,
     modelCalls: 0,
     costUsd: undefined,
+    agentMs: 0,
   };
   turns = 0;
   /** Older tool results left out of the conversation to stay within the context budget. */

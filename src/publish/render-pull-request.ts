@@ -1,3 +1,4 @@
+import { formatDuration } from "../report/format-duration.ts";
 import { formatCost } from "../agent/pricing.ts";
 import type { DeliveredStep, RunLog } from "../agent/run-log.ts";
 import {
@@ -83,7 +84,7 @@ export function renderPullRequestBody(content: PullRequestContent): string {
       : ["_The agent ran no commands._"]),
     "",
     "## Usage",
-    `${log.turns} turns, ${log.usage.modelCalls} model calls, ${log.usage.promptTokens} prompt tokens, ${log.usage.completionTokens} completion tokens (${log.totalTokens} total, ${log.usage.cachedPromptTokens} prompt tokens from the provider's cache); ${formatCost(log.usage.costUsd)}.${log.elidedToolOutputs ? ` ${log.elidedToolOutputs} older tool outputs were left out of later requests to stay within the context budget.` : ""}`,
+    `${log.turns} turns, ${log.usage.modelCalls} model calls, ${log.usage.promptTokens} prompt tokens, ${log.usage.completionTokens} completion tokens (${log.totalTokens} total, ${log.usage.cachedPromptTokens} prompt tokens from the provider's cache); ${formatCost(log.usage.costUsd)}; ${log.commands.length} command${log.commands.length === 1 ? "" : "s"}; ${formatDuration(log.usage.agentMs ?? 0)} of agent time.${log.elidedToolOutputs ? ` ${log.elidedToolOutputs} older tool outputs were left out of later requests to stay within the context budget.` : ""}`,
   ].join("\n");
 }
 

@@ -1,3 +1,4 @@
+import { formatDuration } from "./format-duration.ts";
 import { formatCost } from "../agent/pricing.ts";
 import type { CheckRunOutput } from "../forge/forge.ts";
 import type { JobProgress } from "./job-progress.ts";
@@ -110,5 +111,5 @@ function pullRequestLines(progress: JobProgress): string[] {
 function usageLine(progress: JobProgress): string {
   const log = progress.log;
   if (!log) return "";
-  return `<sub>${log.turns} turns · ${log.usage.modelCalls} model calls · ${log.usage.promptTokens.toLocaleString("en-US")} prompt (${(log.usage.cachedPromptTokens ?? 0).toLocaleString("en-US")} cached) + ${log.usage.completionTokens.toLocaleString("en-US")} completion tokens · ${formatCost(log.usage.costUsd)} · ${log.commands.length} commands</sub>`;
+  return `<sub>${log.turns} turns · ${log.usage.modelCalls} model calls · ${log.usage.promptTokens.toLocaleString("en-US")} prompt (${(log.usage.cachedPromptTokens ?? 0).toLocaleString("en-US")} cached) + ${log.usage.completionTokens.toLocaleString("en-US")} completion tokens · ${formatCost(log.usage.costUsd)} · ${log.commands.length} command${log.commands.length === 1 ? "" : "s"} · ${formatDuration(log.usage.agentMs ?? 0)}</sub>`;
 }

@@ -40,6 +40,7 @@ describe("a job's money budget, checked before every model call", () => {
     expect(final.output.summary).toContain(
       "3 model calls · 300 prompt (90 cached) + 60 completion tokens · $0.0060",
     );
+    expect(final.output.summary).toMatch(/· \$0\.0060 · 0 commands · \d+ s<\/sub>/);
     expect(record.commentEdits.at(-1)!.body).toContain("❌ issue-agent: stopped: a limit was reached");
   });
 });

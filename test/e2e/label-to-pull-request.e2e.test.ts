@@ -100,8 +100,9 @@ describe("a labeled issue becomes a pull request", () => {
     expect(pr.body).toContain("| `src/greet.js` | +1 | −1 |");
     expect(pr.body).toMatch(/\| `node --test 2>&1; env` \| ok \| [\d.]+s \|/);
     expect(pr.body).toContain(
-      "7 model calls, 700 prompt tokens, 140 completion tokens (840 total, 210 prompt tokens from the provider's cache); cost unknown (no price for this model; set `agent.price`).",
+      "7 model calls, 700 prompt tokens, 140 completion tokens (840 total, 210 prompt tokens from the provider's cache); cost unknown (no price for this model; set `agent.price`); 1 command;",
     );
+    expect(pr.body).toMatch(/; 1 command; \d+ s of agent time\./);
     expect(record.reviewRequests).toEqual([{ reviewers: ["maintainer"] }]);
 
     // Check run: in_progress on the base commit, completed success; the PR head carries it too.

@@ -1,6 +1,7 @@
 import { appendFile } from "node:fs/promises";
 import path from "node:path";
 import { SetupFailed } from "../../errors.ts";
+import { formatDuration } from "../../report/format-duration.ts";
 import type { Sandbox } from "../../sandbox/sandbox.ts";
 import type { Workspace } from "../workspace.ts";
 import type { SetupPlan } from "./detect-setup.ts";
@@ -49,7 +50,7 @@ export async function runSetup(options: {
     if (result.timedOut) throw setupTimedOut(command, options.timeoutMs, plan, result.output, options.redact);
     if (result.exitCode !== 0) {
       throw new SetupFailed(
-        `setup failed: \`${command}\` exited ${result.exitCode ?? "on a signal"} after ${seconds(result.durationMs)} (setup ${plan.source}), last lines:\n\n${lastLines(options.redact(result.output))}`,
+        `setup failed: \`${command}\` exited ${result.exitCode ?? "on a signal"} after ${formatDuration(result.durationMs)} (setup ${plan.source}), last lines:\n\n${lastLines(options.redact(result.output))}`,
         SETUP_HINT,
       );
     }
@@ -70,7 +71,7 @@ function setupTimedOut(
 ): SetupFailed {
   const tail = output.trim() ? `, last lines:\n\n${lastLines(redact(output))}` : ".";
   return new SetupFailed(
-    `setup failed: \`${command}\` was still running when setup's ${seconds(timeoutMs)} ran out (setup ${plan.source})${tail}`,
+    `setup failed: \`${command}\` was still running when setup's ${formatDuration(timeoutMs)} ran out (setup ${plan.source})${tail}`,
     `Raise \`setup.timeout_minutes\` in \`.github/agent.yml\`, or make the setup faster. ${SETUP_HINT.split(". ").slice(1).join(". ")}`,
   );
 }
@@ -100,8 +101,4 @@ function lastLines(output: string): string {
   const lines = output.trimEnd().split("\n").slice(-FAILURE_LINES).join("\n");
   const text = lines.length > FAILURE_CHARS ? `…${lines.slice(-FAILURE_CHARS)}` : lines;
   return `\`\`\`\n${text.replaceAll("```", "`\u200b``")}\n\`\`\``;
-}
-
-function seconds(ms: number): string {
-  return ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${Math.max(1, Math.round(ms / 1000))} s`;
 }
