@@ -16,6 +16,9 @@ export function dependencyCacheEnvironment(dir: string): Record<string, string> 
     PIP_CACHE_DIR: path.join(dir, "pip"),
     UV_CACHE_DIR: path.join(dir, "uv"),
     POETRY_CACHE_DIR: path.join(dir, "poetry"),
+    // Poetry would put the project's virtualenv in its cache, where the agent's commands cannot
+    // reach it; in the project (`.venv`, excluded from commits) they can, as with uv.
+    POETRY_VIRTUALENVS_IN_PROJECT: "true",
     CARGO_HOME: path.join(dir, "cargo"),
     ...goModuleCache(dir),
     GOCACHE: path.join(dir, "go-build"),
