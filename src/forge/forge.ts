@@ -97,6 +97,12 @@ export interface Forge {
   getPullRequest(pullNumber: number): Promise<PullRequestInfo>;
   /** The inline comments of one review. */
   reviewComments(pullNumber: number, reviewId: number): Promise<ReviewComment[]>;
+  /**
+   * The pull request's review threads still waiting on the author: unresolved, on current code,
+   * last written by a person (not a bot). Each comes as its first comment (the one a reply goes
+   * to) with the whole thread as its body.
+   */
+  openReviewThreads(pullNumber: number): Promise<ReviewComment[]>;
   /** Answers in a review comment's thread. */
   replyToReviewComment(pullNumber: number, commentId: number, body: string): Promise<void>;
 }

@@ -101,6 +101,10 @@ export class LocalForge implements Forge {
     throw new Error("pull requests are not available in a local run");
   }
 
+  async openReviewThreads(): Promise<never> {
+    throw new Error("pull requests are not available in a local run");
+  }
+
   async replyToReviewComment(): Promise<never> {
     throw new Error("pull requests are not available in a local run");
   }

@@ -226,11 +226,16 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     deps.redactor.add(...credentialForms(credentials));
 
     // A follow-up job on the agent's pull request: the review's inline comments are its input.
+    // For `/agent <instructions>` on the pull request, the threads still open there are context.
     const revision = job.trigger.revision;
-    const reviewComments =
-      revision?.reviewId === undefined
-        ? []
-        : await forge.reviewComments(revision.pullNumber, revision.reviewId);
+    const fromReview = revision?.reviewId !== undefined;
+    const reviewComments = !revision
+      ? []
+      : revision.reviewId !== undefined
+        ? await forge.reviewComments(revision.pullNumber, revision.reviewId)
+        : revision.ciAttempt
+          ? []
+          : await forge.openReviewThreads(revision.pullNumber);
 
     // A paused job goes on only with an answer; without one its wait has expired.
     const answer = paused && !paused.approval ? undelivered.shift() : undefined;
@@ -340,6 +345,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
             reviewer: job.trigger.sender,
             reviewBody: clean(revision.reviewBody),
             ciAttempt: revision.ciAttempt,
+            openThreads: !fromReview,
             comments: reviewComments.map((comment) => ({
               ...comment,
               body: clean(comment.body),
@@ -492,6 +498,8 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
           ? `to fix CI (attempt ${revision.ciAttempt})`
           : `for @${job.trigger.sender}'s review`,
         comments: reviewComments,
+        // A review's comments each get an answer; open threads only where the agent gave one.
+        answerEvery: fromReview,
         summary: outcome.summary,
         replies: outcome.reviewReplies ?? [],
         redact: (text) => deps.redactor.redact(text),
@@ -699,6 +707,7 @@ function redactingForge(forge: Forge, redactor: SecretRedactor): Forge {
     updatePullRequestBody: (n, body) => forge.updatePullRequestBody(n, r(body)),
     getPullRequest: (n) => forge.getPullRequest(n),
     reviewComments: (n, id) => forge.reviewComments(n, id),
+    openReviewThreads: (n) => forge.openReviewThreads(n),
     replyToReviewComment: (n, id, body) => forge.replyToReviewComment(n, id, r(body)),
     addLabels: (n, labels) => forge.addLabels(n, labels),
     requestReview: (n, logins) => forge.requestReview(n, logins),

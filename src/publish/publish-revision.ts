@@ -21,6 +21,8 @@ export async function publishRevision(options: {
   comments: ReviewComment[];
   summary: string;
   replies: Array<{ commentId: number; body: string }>;
+  /** Whether a comment the agent did not answer still gets a reply (a review's), or none (open threads). */
+  answerEvery: boolean;
   redact: (text: string) => string;
 }): Promise<{ head: string; commits: number; url: string }> {
   const { forge, workspace, log } = options;
@@ -30,6 +32,7 @@ export async function publishRevision(options: {
   const short = head.slice(0, 7);
   for (const comment of options.comments) {
     const answer = options.replies.find((reply) => reply.commentId === comment.id)?.body;
+    if (!answer && !options.answerEvery) continue;
     await forge.replyToReviewComment(
       options.pullNumber,
       comment.id,
