@@ -14,6 +14,7 @@ import {
   mockRepoConfig,
   mockRevision,
   newRecord,
+  type GitHubRecord,
 } from "../helpers/github-api-mock.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 import { testTrigger } from "../helpers/test-trigger.ts";
@@ -94,14 +95,7 @@ describe("review iteration", () => {
       mockInstallationToken(),
       mockPermission("maintainer", "write"),
       mockRepoConfig(undefined),
-      mockJob(record, {
-        cloneUrl: h.cloneUrl,
-        issueNumber: 21,
-        issueTitle: "Document usage",
-        issueBody: "Please document usage.",
-        baseSha: headOf(h.bare, "main"),
-        expectPullRequest: false,
-      }),
+      mockIssue21Job(record, h),
       mockRevision(record, {
         pullNumber: 12,
         headRef: BRANCH,
@@ -247,14 +241,7 @@ describe("review iteration", () => {
           total_count: 1,
           check_runs: [{ name: "ci / docs", status: "completed", conclusion: "success" }],
         }),
-      mockJob(record, {
-        cloneUrl: h.cloneUrl,
-        issueNumber: 21,
-        issueTitle: "Document usage",
-        issueBody: "Please document usage.",
-        baseSha: headOf(h.bare, "main"),
-        expectPullRequest: false,
-      }),
+      mockIssue21Job(record, h),
       mockRevision(record, { pullNumber: 12, headRef: BRANCH, comments: [], pullBody: "Closes #21\n" }),
     ];
     await deliverCiFailure(h, "d-ci-failed", head);
@@ -436,14 +423,7 @@ describe("review iteration", () => {
       mockReaction(record, 95),
       mockPermission("maintainer", "write"),
       mockRepoConfig(undefined),
-      mockJob(record, {
-        cloneUrl: h.cloneUrl,
-        issueNumber: 21,
-        issueTitle: "Document usage",
-        issueBody: "Please document usage.",
-        baseSha: headOf(h.bare, "main"),
-        expectPullRequest: false,
-      }),
+      mockIssue21Job(record, h),
       // Only thread 601 is answered: a reply to 611 would find no mock and fail the job.
       mockRevision(record, {
         pullNumber: 12,
@@ -519,6 +499,18 @@ describe("review iteration", () => {
     expect(record.checkRunUpdates.at(-1)).toMatchObject({ conclusion: "success" });
   });
 });
+
+/** What a follow-up job on issue #21 asks of GitHub: its issue, check run and status comment. */
+function mockIssue21Job(record: GitHubRecord, h: Harness) {
+  return mockJob(record, {
+    cloneUrl: h.cloneUrl,
+    issueNumber: 21,
+    issueTitle: "Document usage",
+    issueBody: "Please document usage.",
+    baseSha: headOf(h.bare, "main"),
+    expectPullRequest: false,
+  });
+}
 
 /** The repository's CI reports a failed check suite on `headSha` of the agent's pull request #12. */
 async function deliverCiFailure(h: Harness, id: string, headSha: string): Promise<void> {
