@@ -21,7 +21,7 @@ import {
   LimitsExceeded,
   UserFacingError,
 } from "../errors.ts";
-import type { CheckConclusion, Forge } from "../forge/forge.ts";
+import type { CheckConclusion, Forge, ReviewComment } from "../forge/forge.ts";
 import { StepDelivery } from "../gates/deliver-step.ts";
 import { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { sanitizeUntrusted } from "../guardrails/untrusted/sanitize-untrusted.ts";
@@ -229,13 +229,9 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     // For `/agent <instructions>` on the pull request, the threads still open there are context.
     const revision = job.trigger.revision;
     const fromReview = revision?.reviewId !== undefined;
-    const reviewComments = !revision
-      ? []
-      : revision.reviewId !== undefined
-        ? await forge.reviewComments(revision.pullNumber, revision.reviewId)
-        : revision.ciAttempt
-          ? []
-          : await forge.openReviewThreads(revision.pullNumber);
+    const reviewComments = await commentsToAddress(revision, forge, (error) =>
+      deps.log.warn({ err: error, jobId }, "could not read the pull request's open review threads"),
+    );
 
     // A paused job goes on only with an answer; without one its wait has expired.
     const answer = paused && !paused.approval ? undelivered.shift() : undefined;
@@ -605,6 +601,24 @@ async function rerunPausedCall(
     context,
   );
   messages[pausedAt] = { ...pausedResult, content: result.output };
+}
+
+/**
+ * What a follow-up job works from besides its instructions: a review's comments, or for `/agent`
+ * on the pull request the threads still open there. Those are context only, so failing to read
+ * them does not fail the job.
+ */
+async function commentsToAddress(
+  revision: Job["trigger"]["revision"],
+  forge: Forge,
+  onThreadsUnreadable: (error: unknown) => void,
+): Promise<ReviewComment[]> {
+  if (!revision || revision.ciAttempt) return [];
+  if (revision.reviewId !== undefined) return forge.reviewComments(revision.pullNumber, revision.reviewId);
+  return forge.openReviewThreads(revision.pullNumber).catch((error: unknown) => {
+    onThreadsUnreadable(error);
+    return [];
+  });
 }
 
 /** The paused conversation with the maintainer's answer as the result of the agent's question. */
