@@ -2,7 +2,7 @@ import type { ProbotOctokit } from "probot";
 import type { AgentConfig } from "../config/agent-config.schema.ts";
 import { CHECK_NAME } from "../forge/forge.ts";
 import type { JobStore } from "../jobs/job-store.ts";
-import { mayStartWork } from "../triggers/may-start-work.ts";
+import { hasWriteAccess } from "../forge/write-access.ts";
 import { mergeReadiness } from "./merge-readiness.ts";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -40,8 +40,7 @@ export async function mergeIfReady(options: {
   );
   const writers = new Set<string>();
   for (const login of approvers) {
-    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login });
-    if (mayStartWork(data)) writers.add(login);
+    if (await hasWriteAccess(octokit, repo, login)) writers.add(login);
   }
   const checkRuns = await octokit.paginate(octokit.rest.checks.listForRef, {
     ...repo,

@@ -3,7 +3,7 @@ import { isActive } from "../jobs/job.ts";
 import { wake } from "../jobs/waiting-jobs.ts";
 import { helpText, jobSummary } from "../report/render-command-replies.ts";
 import type { InstallationGitHub, Log, TriggerDependencies } from "./intake-context.ts";
-import { mayStartWork } from "./may-start-work.ts";
+import { hasWriteAccess } from "../forge/write-access.ts";
 import { onPullRequestEvent, revise } from "./pull-request-requests.ts";
 import { configOrReply, start } from "./start-job.ts";
 import type { TriggerRequest } from "./trigger.ts";
@@ -50,14 +50,7 @@ export async function handleTrigger(
   }
 
   // 2. Only people with write access may ask; asked of the API, never the payload.
-  const permission = await github.octokit.rest.repos
-    .getCollaboratorPermissionLevel({ ...repo, username: sender })
-    .then((response) => response.data)
-    .catch((error: { status?: number }) => {
-      if (error.status === 404) return undefined;
-      throw error;
-    });
-  if (!mayStartWork(permission)) {
+  if (!(await hasWriteAccess(github.octokit, repo, sender))) {
     // Anyone may review a pull request; a review from someone without write access is simply not
     // a request to the agent, so it gets no reply.
     if (trigger.kind === "review") return void log.info({ sender }, "review by someone without write access");

@@ -19,7 +19,7 @@ const BRANCH = "agent/21-document-usage";
 const HEAD = "2222222222222222222222222222222222222222";
 
 /** GitHub's view of pull request #12 for the merge decision: the given reviews, green checks. */
-function mockMergeFacts(reviews: Array<{ commit_id: string }>) {
+function mockMergeFacts(reviews: Array<{ commit_id: string; login?: string }>) {
   return nock(API)
     .get(`${REPO_PATH}/pulls/12`)
     .reply(200, { number: 12, state: "open", draft: false, merged: false, head: { sha: HEAD, ref: BRANCH } })
@@ -29,7 +29,7 @@ function mockMergeFacts(reviews: Array<{ commit_id: string }>) {
       200,
       reviews.map((review, i) => ({
         id: i + 1,
-        user: { login: "maintainer", type: "User" },
+        user: { login: review.login ?? "maintainer", type: "User" },
         state: "APPROVED",
         commit_id: review.commit_id,
       })),
@@ -97,6 +97,30 @@ describe("auto-merge", () => {
     for (const scope of second) expect(scope.pendingMocks()).toEqual([]);
     expect(merged).toEqual({ sha: HEAD, merge_method: "squash" });
     expect(comments).toHaveLength(1);
+  });
+
+  it("does not count an approval by someone who is no collaborator, and says so", async () => {
+    harness = await startHarness({ script: [] });
+    const h = harness;
+    const comments: string[] = [];
+    const scopes = [
+      mockInstallationToken(),
+      mockRepoConfig("merge:\n  auto: true\n"),
+      // The collaborator-permission API answers 404 for someone outside the repository.
+      nock(API)
+        .get(`${REPO_PATH}/collaborators/passer-by/permission`)
+        .reply(404, { message: "passer-by is not a user" }),
+      mockMergeFacts([{ commit_id: HEAD, login: "passer-by" }]),
+      nock(API)
+        .post(`${REPO_PATH}/issues/12/comments`, (body) => Boolean(comments.push(body.body)))
+        .reply(201, { id: 1 }),
+    ];
+    await h.probot.receive(approval("d-outsider-approval"));
+    await h.agent.webhooksHandled();
+    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+    expect(comments).toEqual([
+      "issue-agent is not merging this yet (`merge.auto` is on):\n- no approval by someone with write access",
+    ]);
   });
 
   it("never merges with merge.auto off (the default)", async () => {
