@@ -7,6 +7,7 @@ import type { InstallationGitHub, Log, TriggerDependencies } from "./intake-cont
 import { configOrReply, start } from "./start-job.ts";
 import {
   issueOfAgentBranch,
+  issueOfAgentPullRequest,
   type PullRequestEvent,
   type Revision,
   type Trigger,
@@ -137,8 +138,7 @@ export async function revise(
       return;
     }
     const { data: pull } = await github.octokit.rest.pulls.get({ ...repo, pull_number: pullNumber });
-    const agentIssue = issueOfAgentBranch(pull.head.ref);
-    if (agentIssue === undefined || pull.head.repo?.full_name !== pull.base.repo.full_name) {
+    if (issueOfAgentPullRequest(pull) === undefined) {
       await replyOnPullRequestComment(
         `@${trigger.sender}, issue-agent only revises pull requests it opened (branches \`agent/<issue>-…\`).`,
       );

@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { type Classification, classifyCheckRun, classifyComment, classifyLabeled } from "./classify-event.ts";
-import { issueOfAgentBranch, type PullRequestEvent, type TriggerRequest } from "./trigger.ts";
+import {
+  issueOfAgentBranch,
+  issueOfAgentPullRequest,
+  type PullRequestEvent,
+  type TriggerRequest,
+} from "./trigger.ts";
 import {
   checkRunActionPayload,
   checkSuiteCompletedPayload,
@@ -48,12 +53,7 @@ export function readWebhook(
     request: {
       trigger: {
         kind: classification.kind,
-        deliveryId: delivery.id,
-        installationId: payload.installation?.id,
-        owner: payload.repository.owner.login,
-        repo: payload.repository.name,
-        issueNumber: payload.issue.number,
-        sender: payload.sender.login,
+        ...triggerFrom(payload, delivery.id, payload.issue.number),
         instructions:
           classification.command.verb === "start" ? classification.command.instructions : undefined,
         commentId: classification.commentId,
@@ -77,12 +77,7 @@ function readCheckRunClick(delivery: { id: string; payload: unknown }, receivedA
     request: {
       trigger: {
         kind: "check_run",
-        deliveryId: delivery.id,
-        installationId: payload.installation?.id,
-        owner: payload.repository.owner.login,
-        repo: payload.repository.name,
-        issueNumber: click.issueNumber,
-        sender: payload.sender.login,
+        ...triggerFrom(payload, delivery.id, click.issueNumber),
         instructions: undefined,
         commentId: undefined,
       },
@@ -101,15 +96,14 @@ function readCheckRunClick(delivery: { id: string; payload: unknown }, receivedA
 function readReview(delivery: { id: string; payload: unknown }, receivedAt: Date): WebhookReading {
   const parsed = pullRequestReviewSubmittedPayload.safeParse(delivery.payload);
   if (!parsed.success) return { outcome: "malformed", problems: z.prettifyError(parsed.error) };
-  const { review, pull_request: pull, sender, repository, installation } = parsed.data;
+  const { review, pull_request: pull, sender } = parsed.data;
   if (sender.type === "Bot" || sender.login.endsWith("[bot]")) {
     return { outcome: "ignored", reason: `sender ${sender.login} is a bot` };
   }
   const state = review.state.toLowerCase();
-  const issueNumber = issueOfAgentBranch(pull.head.ref);
-  if (issueNumber === undefined || pull.head.repo?.full_name !== pull.base.repo.full_name) {
+  const issueNumber = issueOfAgentPullRequest(pull);
+  if (issueNumber === undefined)
     return { outcome: "ignored", reason: "not a pull request issue-agent opened" };
-  }
   if (pull.state !== "open") return { outcome: "ignored", reason: "pull request is not open" };
   if (state === "approved") {
     const event = { type: "approved" as const, pullNumber: pull.number, branch: pull.head.ref };
@@ -123,12 +117,7 @@ function readReview(delivery: { id: string; payload: unknown }, receivedAt: Date
     request: {
       trigger: {
         kind: "review",
-        deliveryId: delivery.id,
-        installationId: installation?.id,
-        owner: repository.owner.login,
-        repo: repository.name,
-        issueNumber,
-        sender: sender.login,
+        ...triggerFrom(parsed.data, delivery.id, issueNumber),
         instructions: undefined,
         commentId: undefined,
         revision: {
@@ -156,10 +145,9 @@ function readPullRequestEvent(
     const parsed = pullRequestClosedPayload.safeParse(delivery.payload);
     if (!parsed.success) return { outcome: "ignored", reason: "not a closed pull request" };
     const pull = parsed.data.pull_request;
-    const issueNumber = issueOfAgentBranch(pull.head.ref);
-    if (issueNumber === undefined || pull.head.repo?.full_name !== pull.base.repo.full_name) {
+    const issueNumber = issueOfAgentPullRequest(pull);
+    if (issueNumber === undefined)
       return { outcome: "ignored", reason: "not a pull request issue-agent opened" };
-    }
     const event = {
       type: "closed" as const,
       pullNumber: pull.number,
@@ -195,11 +183,7 @@ function readPullRequestEvent(
 }
 
 function pullRequestEventRequest(
-  payload: {
-    repository: { name: string; owner: { login: string } };
-    sender: { login: string };
-    installation?: { id: number } | undefined;
-  },
+  payload: PayloadOrigin,
   deliveryId: string,
   issueNumber: number,
   event: PullRequestEvent,
@@ -210,12 +194,7 @@ function pullRequestEventRequest(
     request: {
       trigger: {
         kind: "review",
-        deliveryId,
-        installationId: payload.installation?.id,
-        owner: payload.repository.owner.login,
-        repo: payload.repository.name,
-        issueNumber,
-        sender: payload.sender.login,
+        ...triggerFrom(payload, deliveryId, issueNumber),
         instructions: undefined,
         commentId: undefined,
       },
@@ -225,5 +204,24 @@ function pullRequestEventRequest(
       pullRequestEvent: event,
       receivedAt: receivedAt.toISOString(),
     },
+  };
+}
+
+/** What every webhook payload says about where it comes from and who sent it. */
+interface PayloadOrigin {
+  repository: { name: string; owner: { login: string } };
+  sender: { login: string };
+  installation?: { id: number } | undefined;
+}
+
+/** The fields every trigger takes from its payload. */
+function triggerFrom(payload: PayloadOrigin, deliveryId: string, issueNumber: number) {
+  return {
+    deliveryId,
+    installationId: payload.installation?.id,
+    owner: payload.repository.owner.login,
+    repo: payload.repository.name,
+    issueNumber,
+    sender: payload.sender.login,
   };
 }

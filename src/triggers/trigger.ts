@@ -44,6 +44,18 @@ export function issueOfAgentBranch(branch: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/**
+ * The issue a pull request works on when issue-agent opened it: its branch is `agent/<issue>-…`
+ * in the repository itself (a fork's branch of that name is someone else's); otherwise undefined.
+ */
+export function issueOfAgentPullRequest(pull: {
+  head: { ref: string; repo?: { full_name: string } | null | undefined };
+  base: { repo: { full_name: string } };
+}): number | undefined {
+  if (pull.head.repo?.full_name !== pull.base.repo.full_name) return undefined;
+  return issueOfAgentBranch(pull.head.ref);
+}
+
 export function issueKey(t: Pick<Trigger, "owner" | "repo" | "issueNumber">): string {
   return `${t.owner}/${t.repo}#${t.issueNumber}`.toLowerCase();
 }
