@@ -59,8 +59,8 @@ export async function runSetup(options: {
   return { plan, durationMs: Date.now() - started, ...leftovers };
 }
 
-const SETUP_HINT =
-  "Fix the install on the default branch, or set `setup:` in `.github/agent.yml` to the commands that prepare this repository (`setup: []` skips setup). The agent was not started, so no model tokens were spent.";
+const NOTHING_SPENT = "The agent was not started, so no model tokens were spent.";
+const SETUP_HINT = `Fix the install on the default branch, or set \`setup:\` in \`.github/agent.yml\` to the commands that prepare this repository (\`setup: []\` skips setup). ${NOTHING_SPENT}`;
 
 function setupTimedOut(
   command: string,
@@ -72,7 +72,7 @@ function setupTimedOut(
   const tail = output.trim() ? `, last lines:\n\n${lastLines(redact(output))}` : ".";
   return new SetupFailed(
     `setup failed: \`${command}\` was still running when setup's ${formatDuration(timeoutMs)} ran out (setup ${plan.source})${tail}`,
-    `Raise \`setup.timeout_minutes\` in \`.github/agent.yml\`, or make the setup faster. ${SETUP_HINT.split(". ").slice(1).join(". ")}`,
+    `Raise \`setup.timeout_minutes\` in \`.github/agent.yml\`, or make the setup faster. ${NOTHING_SPENT}`,
   );
 }
 
