@@ -18,7 +18,13 @@ import {
   newRecord,
   type GitHubRecord,
 } from "../helpers/github-api-mock.ts";
-import { closeHarnessAfterEach, ISSUE_NUMBER, runLabeledJob, waitFor } from "../helpers/run-labeled-job.ts";
+import {
+  closeHarnessAfterEach,
+  ISSUE_NUMBER,
+  mockTestIssueJob,
+  runLabeledJob,
+  waitFor,
+} from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 
 closeHarnessAfterEach();
@@ -42,15 +48,7 @@ async function comment(h: Harness, record: GitHubRecord, id: number, body: strin
 
 /** A second job on the test issue that gives up (one give-up note). */
 function mockRetriedJob(h: Harness, record: GitHubRecord) {
-  return mockJob(record, {
-    cloneUrl: h.cloneUrl,
-    issueNumber: ISSUE_NUMBER,
-    issueTitle: "Do something",
-    issueBody: "Please.",
-    baseSha: headOf(h.bare, "main"),
-    expectPullRequest: false,
-    extraComments: 1,
-  });
+  return mockTestIssueJob(h, record, { extraComments: 1 });
 }
 
 describe("steering a running job", () => {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { issueCommentCreated } from "../fixtures/events.ts";
 import { OWNER, REPO, type Harness } from "../helpers/e2e-harness.ts";
-import { git, headOf, readBranchFile } from "../helpers/git-fixtures.ts";
+import { git, readBranchFile } from "../helpers/git-fixtures.ts";
 import {
   mockIssueComments,
-  mockJob,
   mockPermission,
   mockReaction,
   type GitHubRecord,
@@ -12,6 +11,7 @@ import {
 import {
   closeHarnessAfterEach,
   ISSUE_NUMBER,
+  mockTestIssueJob,
   runLabeledJob,
   toolResult,
   waitFor,
@@ -261,16 +261,7 @@ describe("commands that need approval", () => {
       const scopes = [
         mockPermission("maintainer", "write"),
         mockReaction(record(), id),
-        mockJob(record(), {
-          cloneUrl: h.cloneUrl,
-          issueNumber: ISSUE_NUMBER,
-          issueTitle: "Do something",
-          issueBody: "Please.",
-          baseSha: headOf(h.bare, "main"),
-          expectPullRequest: false,
-          resumed: true,
-          extraComments: 1,
-        }),
+        mockTestIssueJob(h, record(), { resumed: true, extraComments: 1 }),
       ];
       await h.probot.receive({
         id: `d-answer-${id}`,

@@ -1,3 +1,4 @@
+import type nock from "nock";
 import { afterEach, expect } from "vitest";
 import { issuesLabeled } from "../fixtures/events.ts";
 import { OWNER, REPO, startHarness, type Harness } from "./e2e-harness.ts";
@@ -56,12 +57,8 @@ export async function runLabeledJob(
     mockInstallationToken(),
     mockRepoConfig(options.config),
     mockPermission("maintainer", "admin"),
-    mockJob(record, {
-      cloneUrl: h.cloneUrl,
-      issueNumber: ISSUE_NUMBER,
+    mockTestIssueJob(h, record, {
       issueTitle: options.issueTitle ?? "Do something",
-      issueBody: "Please.",
-      baseSha: headOf(h.bare, "main"),
       expectPullRequest: pullRequests > 0,
       pullRequests,
       ...(options.labeled ? { labeled: options.labeled } : {}),
@@ -81,6 +78,23 @@ export async function runLabeledJob(
   await h.agent.idle();
   for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
   return { h, record };
+}
+
+/** What a job on the test issue asks of GitHub (see mockJob), with what a test changes. */
+export function mockTestIssueJob(
+  h: Harness,
+  record: GitHubRecord,
+  options: Partial<Parameters<typeof mockJob>[1]> = {},
+): nock.Scope {
+  return mockJob(record, {
+    cloneUrl: h.cloneUrl,
+    issueNumber: ISSUE_NUMBER,
+    issueTitle: "Do something",
+    issueBody: "Please.",
+    baseSha: headOf(h.bare, "main"),
+    expectPullRequest: false,
+    ...options,
+  });
 }
 
 /** The tool result the model received in its `index`-th request (0-based). */
