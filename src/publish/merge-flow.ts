@@ -76,12 +76,26 @@ export async function mergeIfReady(options: {
     return false;
   }
   // `sha` makes GitHub refuse the merge if the head moved after this check.
-  await octokit.rest.pulls.merge({
-    ...repo,
-    pull_number: pullNumber,
-    sha: pull.head.sha,
-    merge_method: config.merge.method,
-  });
+  const refusal = await octokit.rest.pulls
+    .merge({ ...repo, pull_number: pullNumber, sha: pull.head.sha, merge_method: config.merge.method })
+    .then(
+      () => undefined,
+      (error: { status?: number; message?: string }) => {
+        // GitHub's "no" (not mergeable, head moved, method not allowed) is the people's to act
+        // on; anything else (GitHub down) is thrown so the request is retried.
+        if (error.status === 405 || error.status === 409 || error.status === 422) return error.message;
+        throw error;
+      },
+    );
+  if (refusal !== undefined) {
+    log.warn({ pullNumber, refusal }, "GitHub refused the merge");
+    await octokit.rest.issues.createComment({
+      ...repo,
+      issue_number: pullNumber,
+      body: `issue-agent could not merge this (\`merge.auto\` is on): GitHub answered "${refusal}". Resolve that (conflicts, branch protection, the allowed merge methods in \`merge.method\`), then approve again or merge by hand.`,
+    });
+    return false;
+  }
   log.info({ pullNumber, approvedBy: decision.approvedBy }, "merged");
   return true;
 }

@@ -123,6 +123,29 @@ describe("auto-merge", () => {
     ]);
   });
 
+  it("tells the pull request when GitHub refuses the merge", async () => {
+    harness = await startHarness({ script: [] });
+    const h = harness;
+    const comments: string[] = [];
+    const scopes = [
+      mockInstallationToken(),
+      mockRepoConfig("merge:\n  auto: true\n"),
+      mockPermission("maintainer", "write"),
+      mockMergeFacts([{ commit_id: HEAD }]),
+      nock(API)
+        .put(`${REPO_PATH}/pulls/12/merge`)
+        .reply(405, { message: "Pull Request is not mergeable" })
+        .post(`${REPO_PATH}/issues/12/comments`, (body) => Boolean(comments.push(body.body)))
+        .reply(201, { id: 1 }),
+    ];
+    await h.probot.receive(approval("d-unmergeable"));
+    await h.agent.webhooksHandled();
+    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+    expect(comments).toEqual([
+      'issue-agent could not merge this (`merge.auto` is on): GitHub answered "Pull Request is not mergeable". Resolve that (conflicts, branch protection, the allowed merge methods in `merge.method`), then approve again or merge by hand.',
+    ]);
+  });
+
   it("never merges with merge.auto off (the default)", async () => {
     harness = await startHarness({ script: [] });
     const scopes = [mockInstallationToken(), mockRepoConfig(undefined)];
