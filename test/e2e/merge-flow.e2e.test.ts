@@ -47,6 +47,27 @@ function mockMergeFacts(reviews: Array<{ commit_id: string; login?: string }>) {
     .reply(200, { state: "success", total_count: 1, statuses: [] });
 }
 
+/**
+ * Delivers an approval of #12 with `merge.auto` on, GitHub answering with `scopes`, and returns
+ * the comments the pull request got.
+ */
+async function approveWithAutoMerge(id: string, scopes: nock.Scope[]): Promise<string[]> {
+  harness = await startHarness({ script: [] });
+  const comments: string[] = [];
+  const all = [
+    mockInstallationToken(),
+    mockRepoConfig("merge:\n  auto: true\n"),
+    ...scopes,
+    nock(API)
+      .post(`${REPO_PATH}/issues/12/comments`, (body) => Boolean(comments.push(body.body)))
+      .reply(201, { id: 1 }),
+  ];
+  await harness.probot.receive(approval(id));
+  await harness.agent.webhooksHandled();
+  for (const scope of all) expect(scope.pendingMocks()).toEqual([]);
+  return comments;
+}
+
 function approval(id: string) {
   return {
     id,
@@ -100,47 +121,24 @@ describe("auto-merge", () => {
   });
 
   it("does not count an approval by someone who is no collaborator, and says so", async () => {
-    harness = await startHarness({ script: [] });
-    const h = harness;
-    const comments: string[] = [];
-    const scopes = [
-      mockInstallationToken(),
-      mockRepoConfig("merge:\n  auto: true\n"),
+    const comments = await approveWithAutoMerge("d-outsider-approval", [
       // The collaborator-permission API answers 404 for someone outside the repository.
       nock(API)
         .get(`${REPO_PATH}/collaborators/passer-by/permission`)
         .reply(404, { message: "passer-by is not a user" }),
       mockMergeFacts([{ commit_id: HEAD, login: "passer-by" }]),
-      nock(API)
-        .post(`${REPO_PATH}/issues/12/comments`, (body) => Boolean(comments.push(body.body)))
-        .reply(201, { id: 1 }),
-    ];
-    await h.probot.receive(approval("d-outsider-approval"));
-    await h.agent.webhooksHandled();
-    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+    ]);
     expect(comments).toEqual([
       "issue-agent is not merging this yet (`merge.auto` is on):\n- no approval by someone with write access",
     ]);
   });
 
   it("tells the pull request when GitHub refuses the merge", async () => {
-    harness = await startHarness({ script: [] });
-    const h = harness;
-    const comments: string[] = [];
-    const scopes = [
-      mockInstallationToken(),
-      mockRepoConfig("merge:\n  auto: true\n"),
+    const comments = await approveWithAutoMerge("d-unmergeable", [
       mockPermission("maintainer", "write"),
       mockMergeFacts([{ commit_id: HEAD }]),
-      nock(API)
-        .put(`${REPO_PATH}/pulls/12/merge`)
-        .reply(405, { message: "Pull Request is not mergeable" })
-        .post(`${REPO_PATH}/issues/12/comments`, (body) => Boolean(comments.push(body.body)))
-        .reply(201, { id: 1 }),
-    ];
-    await h.probot.receive(approval("d-unmergeable"));
-    await h.agent.webhooksHandled();
-    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+      nock(API).put(`${REPO_PATH}/pulls/12/merge`).reply(405, { message: "Pull Request is not mergeable" }),
+    ]);
     expect(comments).toEqual([
       'issue-agent could not merge this (`merge.auto` is on): GitHub answered "Pull Request is not mergeable". Resolve that (conflicts, branch protection, the allowed merge methods in `merge.method`), then approve again or merge by hand.',
     ]);
