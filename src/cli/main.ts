@@ -15,8 +15,9 @@ The model is configured by OPENAI_API_KEY, OPENAI_BASE_URL and ISSUE_AGENT_MODEL
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command !== "run") {
-    console.error(USAGE);
-    return command === "--help" || command === "-h" ? 0 : 2;
+    const asked = command === "--help" || command === "-h";
+    (asked ? console.log : console.error)(USAGE);
+    return asked ? 0 : 2;
   }
   const { values } = parseArgs({
     args: rest,
@@ -29,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   if (values.help || !values.repo || !values.issue) {
-    console.error(USAGE);
+    (values.help ? console.log : console.error)(USAGE);
     return values.help ? 0 : 2;
   }
   const { job, pullRequestFiles } = await runLocal({
