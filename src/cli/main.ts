@@ -5,7 +5,6 @@ import { parseArgs } from "node:util";
 import { CannotStart } from "./cannot-start.ts";
 import { prepareLocalRun } from "./prepare-local-run.ts";
 import { renderInterrupted, renderLocalResult } from "./render-local-result.ts";
-import { runLocal } from "./run-local.ts";
 import { terminalLog } from "./terminal-log.ts";
 
 const USAGE = `Usage: issue-agent run --repo <path> --issue <file or text> [--instructions <text>] [--out <dir>]
@@ -58,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
     stop.abort();
   };
   process.on("SIGINT", interrupt);
+  // The pipeline is loaded only for input that passed the checks, so a mistake is reported at once.
+  const { runLocal } = await import("./run-local.ts");
   print(`issue-agent: working on "${input.issue.title}" in ${input.repoPath}`);
   try {
     const run = await runLocal({
