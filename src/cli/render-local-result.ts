@@ -1,3 +1,4 @@
+import { markdownForTerminal } from "./markdown-for-terminal.ts";
 import type { LocalRunResult } from "./run-local.ts";
 
 const MARKS: Record<string, string> = {
@@ -18,7 +19,7 @@ export function renderLocalResult(run: LocalRunResult, repoPath: string): string
     const { conclusion, output } = run.result;
     // A successful headline names pull request numbers, which mean nothing here; the files below do.
     const headline = conclusion === "success" || conclusion === "action_required" ? "" : `: ${output.title}`;
-    lines.push("", `${MARKS[conclusion] ?? conclusion}${headline}`, "", forTerminal(output.summary));
+    lines.push("", `${MARKS[conclusion] ?? conclusion}${headline}`, "", markdownForTerminal(output.summary));
   }
   lines.push("", ...keptLines(run, repoPath));
   return lines.join("\n");
@@ -35,12 +36,4 @@ function keptLines(run: LocalRunResult, repoPath: string): string[] {
     `Kept in ${repoPath}:`,
     ...run.pullRequestFiles.map((file) => `  branch ${file.branch}, described in ${file.path}`),
   ];
-}
-
-function forTerminal(markdown: string): string {
-  return markdown
-    .replace(/<\/?sub>/g, "")
-    .replace(/\*\*(.+?)\*\*/g, "$1")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
 }

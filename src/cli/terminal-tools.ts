@@ -2,6 +2,7 @@ import { createInterface } from "node:readline/promises";
 import { GuardrailViolation } from "../guardrails/guardrail-violation.ts";
 import type { Tool } from "../agent/tools/tool.ts";
 import { describeToolCall } from "./describe-tool-call.ts";
+import { markdownForTerminal } from "./markdown-for-terminal.ts";
 
 /**
  * The agent's tools for a local run: each call is shown as one line as it starts (and a refusal
@@ -19,8 +20,10 @@ export function terminalTools(tools: readonly Tool[], print: (line: string) => v
       try {
         return await tool.run(args, context);
       } catch (error) {
-        if (error instanceof GuardrailViolation)
-          print(`    refused by the ${error.rule} rule: ${error.message}`);
+        if (error instanceof GuardrailViolation) {
+          const reason = markdownForTerminal(context.redact(error.message));
+          print(`    refused by the ${error.rule} rule: ${reason}`);
+        }
         throw error;
       }
     },

@@ -80,10 +80,13 @@ describe("issue-agent run (no GitHub)", () => {
     const {
       clone,
       scratch: out,
+      model,
       env,
       workspaces,
     } = await setUp([
       call("update_plan", { steps: [{ title: "Punctuate the greeting", status: "in_progress" }] }),
+      call("ask_question", { question: "Should it say Hello or Hi?" }),
+      call("run_command", { command: "pip install requests" }),
       fixGreeting,
       testGreeting,
       call("run_command", { command: "cat src/greet.js" }),
@@ -111,15 +114,23 @@ describe("issue-agent run (no GitHub)", () => {
       "Reading the issue and preparing a workspace",
       "The agent is working",
       "  update_plan 0 of 1 steps done; now: Punctuate the greeting",
+      "  ask_question Should it say Hello or Hi?",
+      "  run_command pip install requests",
+      "Denied (no terminal to ask): pip install requests",
       "  edit_file src/greet.js",
+      "The agent is working (turn 5)",
       "  edit_file test/greet.test.js",
       "  run_command cat src/greet.js",
-      "The agent is working (turn 5)",
       "  finish Punctuate the greeting",
       "Publishing the pull request",
     ];
     for (const line of progress) expect(lines.filter((l) => l === line)).toEqual([line]);
     expect(lines.filter((l) => progress.includes(l))).toEqual(progress); // in this order
+    expect(lines.filter((l) => l.startsWith("    refused by the approval"))).toHaveLength(1);
+    // Nobody can answer at a terminal without input: the agent is told to decide, not left waiting.
+    expect(JSON.stringify(model.requests[2]!.body.messages.at(-1))).toContain(
+      "Nobody can answer during this run",
+    );
     expect(stderr).toContain("\nDone\n");
     expect(stderr).toContain(
       `Kept in ${clone}:\n  branch agent/1-greeting-lacks-punctuation, described in ${path.join(out, "agent-1-greeting-lacks-punctuation.md")}`,
