@@ -24,7 +24,8 @@ function runCli(args: string[], env: Record<string, string>, tmp: string): Promi
     execFile(
       process.execPath,
       [CLI, ...args],
-      { env: { PATH: process.env.PATH ?? "", HOME: tmp, TMPDIR: tmp, ...env } },
+      // Run from a directory of its own, so no .env of the checkout's is read.
+      { cwd: tmp, env: { PATH: process.env.PATH ?? "", HOME: tmp, TMPDIR: tmp, ...env } },
       (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
     );
   });

@@ -47,5 +47,5 @@ describe("the issue-agent command from an installed copy", () => {
       env: { PATH: `${path.dirname(process.execPath)}:${process.env.PATH}`, HOME: root },
     });
     expect(stdout).toContain("Usage: issue-agent run --repo <path> --issue <file or text>");
-  }, 180_000);
+  }, 300_000);
 });

@@ -56,7 +56,7 @@ describe("issue-agent run (no GitHub)", () => {
     const result = await run(
       process.execPath,
       [CLI, "run", "--repo", clone, "--issue", issueFile, "--out", out],
-      { env },
+      { env, cwd: env.HOME },
     );
 
     const prFile = result.stdout.trim();
@@ -105,7 +105,7 @@ describe("issue-agent run (no GitHub)", () => {
         "--out",
         out,
       ],
-      { env },
+      { env, cwd: env.HOME },
     );
 
     const lines = stderr.split("\n");
@@ -148,7 +148,7 @@ describe("issue-agent run (no GitHub)", () => {
     const failure = await run(
       process.execPath,
       [CLI, "run", "--repo", clone, "--issue", "Greeting lacks punctuation", "--out", out],
-      { env },
+      { env, cwd: env.HOME },
     ).catch((error: unknown) => error as { code: number; stderr: string });
     expect(failure).toMatchObject({ code: 1 });
     const { stderr } = failure as { stderr: string };
@@ -170,7 +170,7 @@ describe("issue-agent run (no GitHub)", () => {
     const child = spawn(
       process.execPath,
       [CLI, "run", "--repo", clone, "--issue", "Greeting lacks punctuation", "--out", out],
-      { env, stdio: ["ignore", "pipe", "pipe"] },
+      { env, cwd: env.HOME, stdio: ["ignore", "pipe", "pipe"] },
     );
     let stderr = "";
     const commandStarted = new Promise<void>((resolve) => {
@@ -197,7 +197,13 @@ describe("issue-agent run (no GitHub)", () => {
     expect(stderr).not.toMatch(GITHUB_PHRASES);
     expect(workspaces()).toEqual([]);
     expect(git(clone, "branch", "--list", "agent/*")).toBe("");
-    const { stdout: processes } = await run("ps", ["-eo", "args"]);
-    expect(processes).not.toContain("sleep 37.25");
+    // The sandbox's own init dies with it, which the kernel finishes a moment later.
+    let survivors = "";
+    for (let i = 0; i < 25; i++) {
+      survivors = (await run("ps", ["-eo", "args"])).stdout;
+      if (!survivors.includes("sleep 37.25")) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(survivors).not.toContain("sleep 37.25");
   });
 });
