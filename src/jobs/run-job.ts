@@ -28,6 +28,7 @@ import { sanitizeUntrusted } from "../guardrails/untrusted/sanitize-untrusted.ts
 import { publishRevision } from "../publish/publish-revision.ts";
 import { publishSteps } from "../publish/publish-steps.ts";
 import { ProgressReporter } from "../report/progress-reporter.ts";
+import { GITHUB_WORDING, type JobWording } from "../report/job-wording.ts";
 import { quoteMarkdown } from "../report/quote-markdown.ts";
 import { chooseSandbox } from "../sandbox/choose-sandbox.ts";
 import type { SandboxAccess } from "../sandbox/sandbox.ts";
@@ -72,6 +73,8 @@ export interface JobDependencies {
   tools?: readonly Tool[];
   /** Aborts the job (stop command, shutdown). */
   signal?: AbortSignal;
+  /** How the report tells its reader what to do next; GitHub's words unless given. */
+  wording?: JobWording;
 }
 
 interface Verdict {
@@ -545,7 +548,9 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     }
     if (!parked) job = transition(job, "succeeded", verdict.headline);
   } catch (error) {
-    verdict = stoppedBy ? stoppedVerdict(stoppedBy, log) : verdictFor(error, deps.redactor);
+    verdict = stoppedBy
+      ? stoppedVerdict(stoppedBy, log)
+      : verdictFor(error, deps.redactor, deps.wording ?? GITHUB_WORDING);
     if (!stoppedBy && !(error instanceof UserFacingError)) {
       deps.log.error({ err: error, jobId }, "job failed unexpectedly");
     }
@@ -654,9 +659,10 @@ function stoppedVerdict(by: string, log: RunLog): Verdict {
   };
 }
 
-function verdictFor(error: unknown, redactor: SecretRedactor): Verdict {
+function verdictFor(error: unknown, redactor: SecretRedactor, wording: JobWording): Verdict {
   if (error instanceof UserFacingError) {
-    const detail = [error.message, error.hint ? `**What to do:** ${error.hint}` : ""]
+    const whatToDo = [error.hint, error.retryable ? wording.retry : undefined].filter(Boolean).join(" ");
+    const detail = [error.message, whatToDo ? `**What to do:** ${whatToDo}` : ""]
       .filter(Boolean)
       .join("\n\n");
     return { conclusion: error.conclusion, headline: headlineFor(error), detail: redactor.redact(detail) };
@@ -664,7 +670,7 @@ function verdictFor(error: unknown, redactor: SecretRedactor): Verdict {
   return {
     conclusion: "failure",
     headline: "failed unexpectedly",
-    detail: `${redactor.redact(describeError(error))}\n\n**What to do:** comment \`/agent\` to retry; if it fails again, check the app's logs.`,
+    detail: `${redactor.redact(describeError(error))}\n\n**What to do:** ${wording.unexpectedFailure}`,
   };
 }
 
