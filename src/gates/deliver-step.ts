@@ -1,10 +1,9 @@
-import { lstat, readdir } from "node:fs/promises";
 import path from "node:path";
 import type { DeliveredStep, GateResult, RunLog } from "../agent/run-log.ts";
 import type { AgentConfig } from "../config/agent-config.schema.ts";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import type { Sandbox } from "../sandbox/sandbox.ts";
-import { pendingPaths, stagedChanges, stagedGitlinks } from "../workspace/change-list.ts";
+import { pendingEntries, stagedChanges, stagedGitlinks } from "../workspace/change-list.ts";
 import { gitAs, hasUncommittedChanges } from "../workspace/commit-and-push.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { diffLines, diffSizeGate } from "./diff-size-gate.ts";
@@ -137,22 +136,7 @@ export class StepDelivery {
 
   /** Refuses the step when what it would add breaks the pending-entry rules (see pendingEntriesGate). */
   private async judgePending(git: ReturnType<typeof gitAs>): Promise<DeliveryResult | undefined> {
-    const dir = this.options.workspace.dir;
-    const { paths, skipped } = await pendingPaths(git);
-    const sizeOf = (file: string) =>
-      lstat(path.join(dir, file)).then(
-        (info) => info.size,
-        () => 0,
-      );
-    const entries = await Promise.all(
-      paths.map(async (file) => ({ path: file, size: file.endsWith("/") ? 0 : await sizeOf(file) })),
-    );
-    for (const skippedDir of skipped) {
-      const names = await readdir(path.join(dir, skippedDir)).catch(() => [] as string[]);
-      const gitName = names.find((name) => name.toLowerCase() === ".git");
-      if (gitName) entries.push({ path: `${skippedDir}${gitName}`, size: 0 });
-    }
-    return this.refuse(pendingEntriesGate(entries));
+    return this.refuse(pendingEntriesGate(await pendingEntries(git, this.options.workspace.dir)));
   }
 
   private refuse(gate: GateResult | undefined): DeliveryResult | undefined {

@@ -1,4 +1,7 @@
+import { lstat, readdir } from "node:fs/promises";
+import path from "node:path";
 import type { SimpleGit } from "simple-git";
+import type { PendingEntry } from "../guardrails/paths/judge-pending-entries.ts";
 
 /**
  * The one reader of git's change lists. Every listing is asked for NUL-separated (`-z`): without
@@ -73,4 +76,26 @@ export async function pendingPaths(git: SimpleGit): Promise<{ paths: string[]; s
     (dir) => dir.endsWith("/") && !paths.some((file) => file.startsWith(dir)),
   );
   return { paths, skipped };
+}
+
+/**
+ * Every pending path with its size, plus the `.git` inside each directory git skipped (a `.git`
+ * file pointing nowhere makes git pass over its directory in silence).
+ */
+export async function pendingEntries(git: SimpleGit, dir: string): Promise<PendingEntry[]> {
+  const { paths, skipped } = await pendingPaths(git);
+  const sizeOf = (file: string) =>
+    lstat(path.join(dir, file)).then(
+      (info) => info.size,
+      () => 0,
+    );
+  const entries = await Promise.all(
+    paths.map(async (file) => ({ path: file, size: file.endsWith("/") ? 0 : await sizeOf(file) })),
+  );
+  for (const skippedDir of skipped) {
+    const names = await readdir(path.join(dir, skippedDir)).catch(() => [] as string[]);
+    const gitName = names.find((name) => name.toLowerCase() === ".git");
+    if (gitName) entries.push({ path: `${skippedDir}${gitName}`, size: 0 });
+  }
+  return entries;
 }
