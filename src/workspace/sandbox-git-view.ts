@@ -83,7 +83,8 @@ export async function prepareGitView(
   );
   const hidden = commit.forbidden.map((file) => `/${file.replace(/([*?[\]\\!#])/g, "\\$1")}`);
   await writeFile(path.join(gitDir, "info", "exclude"), `${generated}\n${hidden.join("\n")}\n`);
-  await viewGit.raw(["update-index", "-q", "--refresh"]).catch(() => undefined);
+  // The index has no file stats yet: the first `git status` in the sandbox hashes the tree once
+  // (and saves them, the view being writable), rather than every job paying for it up front.
   return { gitDir, objectStore };
 }
 
