@@ -39,6 +39,7 @@ import { runSetup } from "../workspace/setup/run-setup.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
 import { branchName } from "../workspace/branch-name.ts";
 import { credentialForms } from "../workspace/git-environment.ts";
+import { prepareGitView } from "../workspace/sandbox-git-view.ts";
 import type { RepositoryCache } from "../workspace/repository-cache.ts";
 import { createWorkspace, type Workspace } from "../workspace/workspace.ts";
 import { captureWorkspace, restoreWorkspace } from "../workspace/workspace-snapshot.ts";
@@ -270,8 +271,18 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     const paths = new PathPolicy(config.paths);
     const workspaceDir = await realpath(workspace.dir);
     const { scratch, objectSource } = workspace;
+    // Commands see a repository without the forbidden files' history (see prepareGitView).
+    const gitView = await prepareGitView(workspace, paths);
     const sandboxFor = (access: SandboxAccess) =>
-      chooseSandbox({ workspace: workspaceDir, scratch, config, policy: paths, objectSource, access });
+      chooseSandbox({
+        workspace: workspaceDir,
+        scratch,
+        config,
+        policy: paths,
+        objectSource,
+        gitView,
+        access,
+      });
     const sandbox = await sandboxFor({
       network: config.sandbox.network,
       readOnlyDirs: [workspace.dependencyCache],
