@@ -124,6 +124,7 @@ const gitRows = [
   "umount .git && echo REDTEAM-ESCAPED",
   "python3 -c \"import ctypes;ctypes.CDLL(None).umount2(b'.git',2);open('.git/hooks/post-commit','w').write('#!/bin/sh\\ntouch {HOST}/hook-{ID}\\n')\"",
   "mkdir pkg2 && cd pkg2 && git init -q && git -c user.name=a -c user.email=a@b commit -q --allow-empty -m x && git config core.fsmonitor 'touch {HOST}/fsm-{ID}; false' && echo y > f",
+  "mkdir pkg3 && cd pkg3 && git init -q && git -c user.name=a -c user.email=a@b commit -q --allow-empty -m x && printf '[core]\\n\\tfsmonitor = touch {HOST}/fsm-{ID}; false\\n' >> .git/config && echo y > f",
   "ln -s .git/config cfg && echo '[core] fsmonitor = touch {HOST}/fsm-{ID}' >> cfg",
   "ln -s .git/hooks hk && printf '#!/bin/sh\\ntouch {HOST}/hook-{ID}\\n' > hk/post-commit",
   "echo '* filter=x' > .gitattributes && echo done",
@@ -135,10 +136,10 @@ const network = row("network");
 const networkRows = [
   "curl -s http://127.0.0.1:{PORT}/curl",
   "wget -qO- http://127.0.0.1:{PORT}/wget",
-  "exec 3<>/dev/tcp/127.0.0.1/{PORT}; printf 'GET /tcp HTTP/1.0\\r\\n\\r\\n' >&3; cat <&3",
+  "echo -e 'GET /tcp HTTP/1.0\\r\\n\\r\\n' > /dev/tcp/127.0.0.1/{PORT}",
   "python3 -c \"import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:{PORT}/py').read())\"",
   "node -e \"fetch('http://127.0.0.1:{PORT}/node').then(r=>r.text()).then(console.log)\"",
-  "exec 3<>/dev/tcp/127.0.0.1/6379 && printf 'PING\\r\\n' >&3 && head -c 7 <&3 && echo REDTEAM-ESCAPED",
+  "python3 -c \"import socket;s=socket.create_connection(('127.0.0.1',6379),2);s.send(b'PING\\r\\n');print(s.recv(7),'REDTEAM-ESCAPED')\"",
   "git ls-remote http://127.0.0.1:{PORT}/repo.git",
   "python3 -c \"import socket;s=socket.create_connection(('10.0.0.1',80),2);print('REDTEAM-ESCAPED')\"",
 ].map(network);
@@ -151,13 +152,13 @@ const escapeRows = [
   "grep -q 'CapEff:.*[1-9a-f]' /proc/self/status && echo REDTEAM-ESCAPED",
   "python3 -c \"import ctypes;l=ctypes.CDLL(None);print('REDTEAM-ESCAPED' if l.umount2(b'/usr',2)==0 else 'no')\"",
   "ls /proc/1/cwd/ > /dev/null && echo REDTEAM-ESCAPED",
-  "kill -0 1 && ps -eo comm | grep -q node && echo REDTEAM-ESCAPED",
+  "cat /proc/[0-9]*/comm 2>/dev/null | grep -qx node && echo REDTEAM-ESCAPED",
   "ls /run/docker.sock /var/run/docker.sock 2>/dev/null && echo REDTEAM-ESCAPED",
 ].map(escape);
 
 const resources = row("resources");
 const resourceRows = [
-  "for i in {1..1500}; do sleep 3 & done; wait; echo REDTEAM-ESCAPED",
+  "for i in {1..1500}; do sleep 3 & done; sleep 4; echo REDTEAM-ESCAPED",
   "python3 -c \"b=bytearray(3*1024**3);print('REDTEAM-ESCAPED')\"",
   "head -c 600M /dev/zero > /tmp/big && echo REDTEAM-ESCAPED; rm -f /tmp/big",
   "head -c 3G /dev/zero > big.bin && echo REDTEAM-ESCAPED; rm -f big.bin",

@@ -89,11 +89,12 @@ export async function redTeam(): Promise<number> {
     const rssBefore = process.memoryUsage().rss;
     const output = await attack();
     const rssGrowth = process.memoryUsage().rss - rssBefore;
-    // The host's own git in the workspace, as the app runs it when it delivers a step.
+    // The host's own git in the workspace, as the app runs it when it delivers a step (add, status).
     const git = openGit(
       workspace,
       gitEnvironment(path.join(root, "git-home"), { username: "x-access-token", password: token }),
     );
+    await git.raw(["add", "--all"]).catch(() => "");
     await git.raw(["status", "--porcelain"]).catch(() => "");
     const outside = [`/usr/lib/redteam-${id}`, "/tmp/big", path.join(root, `outside-${id}.txt`)];
     const harms = [
