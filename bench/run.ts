@@ -26,6 +26,7 @@ import { issuesLabeled } from "../test/fixtures/events.ts";
 import { FakeGitHubServer } from "../test/helpers/fake-github-server.ts";
 import { GitHttpServer } from "../test/helpers/git-http-server.ts";
 import { call, ScriptedModelServer } from "../test/helpers/scripted-model-server.ts";
+import { redTeam } from "./redteam/redteam.ts";
 import { LogCapture, testProbot } from "../test/helpers/test-probot.ts";
 
 const execFileAsync = promisify(execFile);
@@ -278,6 +279,7 @@ async function stepOverhead(): Promise<void> {
       log: new RunLog(),
       clock: new JobClock(),
       redact: (text) => text,
+      publishable: (text) => text,
       remainingMs: () => 60_000,
       approvalFor: async () => ({ decision: "denied", by: "bench" }),
       delivery: {} as StepDelivery,
@@ -350,6 +352,7 @@ async function tokenEfficiency(): Promise<void> {
         log,
         clock: new JobClock(),
         redact: (text) => text,
+        publishable: (text) => text,
         remainingMs: () => 600_000,
         approvalFor: async () => ({ decision: "denied", by: "bench" }),
         delivery: {} as StepDelivery,
@@ -371,11 +374,13 @@ async function tokenEfficiency(): Promise<void> {
   rmSync(workspace, { recursive: true, force: true });
 }
 
-// `npm run bench -- webhook` (or `start`, `step`, `tokens`) runs only the named measurements.
+// `npm run bench -- webhook` (or `start`, `step`, `tokens`, `redteam`) runs only the named measurements.
 const only = process.argv.slice(2);
 const wanted = (name: string) => only.length === 0 || only.includes(name);
 if (wanted("webhook")) await webhookBurst();
 if (wanted("start")) await jobStart();
 if (wanted("step")) await stepOverhead();
 if (wanted("tokens")) await tokenEfficiency();
-process.exit(0);
+// The red team fails the run when anything escaped or an ordinary command was refused.
+const failures = wanted("redteam") ? await redTeam() : 0;
+process.exit(failures > 0 ? 1 : 0);

@@ -155,7 +155,7 @@ export const agentConfigSchema = z
           .array(z.string().min(1))
           .default([...DEFAULT_DENY])
           .describe(
-            'Refused wherever they appear in a command line (deny beats allow). "rm -rf" also catches `rm -fr`; "DROP DATABASE" also catches it inside a quoted SQL string; "curl | bash" matches a pipeline.',
+            'Refused wherever they appear in a command line (deny beats allow), matched as command words and arguments, never as substrings ("dd" never matches `git add`). "rm -rf" also catches `rm -fr` and `rm --recursive --force`; a rule in capitals such as "DROP DATABASE" is a phrase looked for inside arguments and heredocs (`psql -c \'drop database x\'`); "curl | bash" matches a pipeline.',
           ),
         require_approval: z
           .array(z.string().min(1))

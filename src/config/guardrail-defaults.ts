@@ -98,6 +98,9 @@ export const DEFAULT_DENY = [
 export const DEFAULT_REQUIRE_APPROVAL = [
   "git push",
   "npm publish",
+  "yarn publish",
+  "pnpm publish",
+  "bun publish",
   "pip install",
   "apt-get",
   "apt",

@@ -30,6 +30,7 @@ import { publishSteps } from "../publish/publish-steps.ts";
 import { ProgressReporter } from "../report/progress-reporter.ts";
 import { GITHUB_WORDING, type JobWording } from "../report/job-wording.ts";
 import { quoteMarkdown } from "../report/quote-markdown.ts";
+import { neutralizeModelMarkdown } from "../guardrails/untrusted/neutralize-model-markdown.ts";
 import { chooseSandbox } from "../sandbox/choose-sandbox.ts";
 import type { SandboxAccess } from "../sandbox/sandbox.ts";
 import { renderSetupNote } from "../report/render-setup.ts";
@@ -391,6 +392,14 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       log,
       clock,
       redact: (text) => deps.redactor.redact(text),
+      publishable: (text) =>
+        deps.redactor.redact(
+          neutralizeModelMarkdown(text, {
+            githubHost: new URL(repository.cloneUrl).host,
+            repository: `${job.trigger.owner}/${job.trigger.repo}`,
+            requester: job.trigger.sender,
+          }),
+        ),
       remainingMs: () => maxMs - clock.elapsedMs(),
       approvalFor: async (command, reason) => {
         if (deps.approvalFor) return deps.approvalFor(command, reason);

@@ -9,8 +9,20 @@ export const CREDENTIAL_PATTERNS: ReadonlyArray<{ name: string; pattern: RegExp 
     pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
   },
   { name: "GitHub token", pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})\b/g },
+  // Legacy 40-hex tokens look like commit ids, so they are masked only where a token is expected:
+  // after a token-like name (`GITHUB_TOKEN=`, `"access_token": "`) or as the user of a URL.
+  {
+    name: "GitHub token (legacy)",
+    pattern: /(?<=\b\w*(?:token|_pat|password|secret)["']?\s*[:=]\s*["']?)[0-9a-f]{40}\b/gi,
+  },
+  { name: "token in a URL", pattern: /(?<=\b[a-z][a-z0-9+.-]*:\/\/)[0-9a-f]{40}(?=@)/gi },
   { name: "OpenAI key", pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}\b/g },
   { name: "AWS access key", pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
+  // An AWS secret access key is 40 base64 characters: masked after its usual names only.
+  {
+    name: "AWS secret access key",
+    pattern: /(?<=\b(?:aws_?)?secret_?access_?key["']?\s*[:=]\s*["']?)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/gi,
+  },
   { name: "Slack token", pattern: /\bxox[abeoprs]-[A-Za-z0-9-]{10,}\b/g },
   { name: "Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
   { name: "npm token", pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },

@@ -58,6 +58,7 @@ function run(model: Model, limits: Partial<AgentLimits>, price?: ModelPrice) {
       log,
       clock,
       redact: (text) => text,
+      publishable: (text) => text,
       remainingMs: () => 60_000,
       approvalFor: async () => ({ decision: "denied", by: "test" }),
       // The listing model never finishes, so nothing is ever delivered.

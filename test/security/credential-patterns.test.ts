@@ -28,3 +28,30 @@ describe("maskCredentials", () => {
     expect(maskCredentials(input, "X")).toBe(input);
   });
 });
+
+describe("maskCredentials, legacy and AWS forms", () => {
+  const hex40 = "0123456789abcdef0123456789abcdef01234567";
+  const awsSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+  it.each([
+    [`GITHUB_TOKEN=${hex40}`, "GITHUB_TOKEN=X"],
+    [`export GH_TOKEN="${hex40}"`, 'export GH_TOKEN="X"'],
+    [`{"access_token": "${hex40}"}`, '{"access_token": "X"}'],
+    [`https://${hex40}@github.com/o/r.git`, "https://X@github.com/o/r.git"],
+    [`https://${hex40}:x-oauth-basic@github.com/o/r.git`, "https://X@github.com/o/r.git"],
+    [`aws_secret_access_key = ${awsSecret}`, "aws_secret_access_key = X"],
+    [`AWS_SECRET_ACCESS_KEY=${awsSecret}`, "AWS_SECRET_ACCESS_KEY=X"],
+    [`"SecretAccessKey": "${awsSecret}"`, '"SecretAccessKey": "X"'],
+  ])("masks %j", (input, expected) => {
+    expect(maskCredentials(input, "X")).toBe(expected);
+  });
+
+  it.each([
+    `commit ${hex40}`,
+    `https://github.com/o/r/commit/${hex40}`,
+    `${hex40} refs/heads/main`,
+    `index ${hex40.slice(0, 7)}..${hex40.slice(0, 7)} 100644`,
+    `sha: ${hex40}`,
+  ])("leaves the commit id in %j alone", (input) => {
+    expect(maskCredentials(input, "X")).toBe(input);
+  });
+});

@@ -14,7 +14,7 @@ export const updatePlanTool = defineTool({
       .max(20),
   }),
   async run(args, context) {
-    context.log.setPlan(args.steps.map((s) => ({ title: context.redact(s.title), status: s.status })));
+    context.log.setPlan(args.steps.map((s) => ({ title: context.publishable(s.title), status: s.status })));
     return { output: "plan updated" };
   },
 });
@@ -36,7 +36,12 @@ export const commitStepTool = defineTool({
       .describe("Files or directories that make up this step; the rest stays for later steps."),
   }),
   async run(args, context) {
-    const result = await context.delivery.deliver({ ...args, final: false });
+    const result = await context.delivery.deliver({
+      ...args,
+      title: context.publishable(args.title),
+      summary: context.publishable(args.summary),
+      final: false,
+    });
     if (!result.ok) throw new ToolError(result.message);
     const { step } = result;
     return {
@@ -59,24 +64,22 @@ export const finishTool = defineTool({
       .describe("When revising a pull request: one answer per review comment, by its id."),
   }),
   async run(args, context) {
+    const title = context.publishable(args.title);
+    const summary = context.publishable(args.summary);
     if (await context.delivery.hasPendingChanges()) {
-      const result = await context.delivery.deliver({
-        title: args.title,
-        summary: args.summary,
-        final: true,
-      });
+      const result = await context.delivery.deliver({ title, summary, final: true });
       if (!result.ok) throw new ToolError(result.message);
     }
     return {
       output: "finished",
       outcome: {
         kind: "finished",
-        title: args.title,
-        summary: args.summary,
-        rationale: args.rationale,
+        title,
+        summary,
+        rationale: context.publishable(args.rationale),
         reviewReplies: (args.review_replies ?? []).map((r) => ({
           commentId: r.comment_id,
-          body: context.redact(r.reply),
+          body: context.publishable(r.reply),
         })),
       },
     };
@@ -88,8 +91,8 @@ export const giveUpTool = defineTool({
   description:
     "Call when the issue cannot or should not be solved by you (unclear, too large, needs a human decision). Explain why; no pull request is opened.",
   parameters: z.object({ reason: z.string().min(1).max(5_000) }),
-  async run(args) {
-    return { output: "stopping", outcome: { kind: "gave_up", reason: args.reason } };
+  async run(args, context) {
+    return { output: "stopping", outcome: { kind: "gave_up", reason: context.publishable(args.reason) } };
   },
 });
 
@@ -101,7 +104,7 @@ export const askQuestionTool = defineTool({
   async run(args, context) {
     return {
       output: "waiting for the maintainer's answer",
-      outcome: { kind: "question", question: context.redact(args.question) },
+      outcome: { kind: "question", question: context.publishable(args.question) },
     };
   },
 });

@@ -17,6 +17,11 @@ export interface ToolContext {
   log: RunLog;
   clock: JobClock;
   redact: (text: string) => string;
+  /**
+   * Model text as it may appear on GitHub (PR bodies, comments, plans, questions, replies): secrets
+   * redacted, links, images, mentions and references neutralised.
+   */
+  publishable: (text: string) => string;
   /** Milliseconds left before the job's wall-clock limit. */
   remainingMs: () => number;
   /** The decision on a command that needs approval, if one was made; otherwise the job pauses to ask. */

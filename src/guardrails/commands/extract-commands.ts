@@ -1,14 +1,13 @@
+import { canonicalCommand, gitEnvironmentRefusal, type Refusal } from "./canonical-command.ts";
 import type { ShellNode } from "./parse-shell.ts";
+import { basename, toWord, type ShellWord } from "./shell-word.ts";
+import { unwrap } from "./unwrap-wrapper.ts";
 
-/** A word of a simple command: its value when it is fixed text, and its source either way. */
-export interface ShellWord {
-  /** The word as the command will see it; `undefined` when it depends on expansion at run time. */
-  value: string | undefined;
-  source: string;
-}
+export { basename, type ShellWord } from "./shell-word.ts";
 
 /** One program invocation, with wrappers (env, xargs, timeout, …) removed. */
 export interface SimpleCommand {
+  /** In canonical form (see canonical-command.ts), so rules match every spelling. */
   words: ShellWord[];
   source: string;
 }
@@ -17,8 +16,12 @@ export interface ExtractedCommands {
   commands: SimpleCommand[];
   /** Each pipeline as its stages, for rules such as `curl | bash`. */
   pipelines: SimpleCommand[][];
+  /** Text fed to commands other than as arguments (heredocs), where SQL-like phrases are looked for. */
+  inputs: string[];
   /** Why the line cannot be judged; then it must be refused. */
   unjudgeable: string[];
+  /** Commands refused whatever the rules say, because they could redefine what runs. */
+  refusals: Refusal[];
 }
 
 /** Parses a string handed to `sh -c`, `bash -c` or `eval`; undefined when it is not valid bash. */
@@ -27,79 +30,79 @@ export type NestedParser = (source: string) => Promise<ShellNode | undefined>;
 const SHELLS = new Set(["sh", "bash", "dash", "zsh", "ksh", "ash", "busybox"]);
 const MAX_NESTING = 5;
 
+interface Walk {
+  out: ExtractedCommands;
+  parseNested: NestedParser;
+  depth: number;
+}
+
 /**
  * Walks a bash syntax tree and lists every simple command it would run: in lists, pipelines,
  * subshells, blocks, loops, functions, command and process substitutions, heredocs, and inside the
- * strings given to `sh -c` / `bash -c` / `eval` (parsed again, recursively). Wrappers that only run
- * another command (`env`, `nohup`, `timeout`, `xargs`, `find -exec`, …) are looked through.
+ * strings given to `sh -c` / `bash -c` / `eval` / `env -S` / `npx -c` (parsed again, recursively).
+ * Wrappers that only run another command (`env`, `nohup`, `timeout`, `xargs`, `find -exec`, `npx`, …)
+ * are looked through.
  */
 export async function extractCommands(
   root: ShellNode,
   parseNested: NestedParser,
   depth = 0,
 ): Promise<ExtractedCommands> {
-  const result: ExtractedCommands = { commands: [], pipelines: [], unjudgeable: [] };
-  await visit(root, result, parseNested, depth);
-  return result;
+  const out: ExtractedCommands = { commands: [], pipelines: [], inputs: [], unjudgeable: [], refusals: [] };
+  await visit(root, { out, parseNested, depth });
+  return out;
 }
 
-async function visit(
-  node: ShellNode,
-  out: ExtractedCommands,
-  parseNested: NestedParser,
-  depth: number,
-): Promise<void> {
+async function visit(node: ShellNode, walk: Walk): Promise<void> {
   if (node.type === "command") {
-    await visitCommand(node, out, parseNested, depth);
+    await visitCommand(node, walk);
     return;
   }
+  noteAssignment(node, walk.out);
+  if (node.type === "heredoc_body") walk.out.inputs.push(node.text);
   if (node.type === "pipeline") {
-    const stagesBefore = out.commands.length;
-    for (const child of node.namedChildren) if (child) await visit(child, out, parseNested, depth);
-    out.pipelines.push(out.commands.slice(stagesBefore));
+    const stagesBefore = walk.out.commands.length;
+    for (const child of node.namedChildren) if (child) await visit(child, walk);
+    walk.out.pipelines.push(walk.out.commands.slice(stagesBefore));
     return;
   }
-  for (const child of node.namedChildren) if (child) await visit(child, out, parseNested, depth);
+  for (const child of node.namedChildren) if (child) await visit(child, walk);
 }
 
-async function visitCommand(
-  node: ShellNode,
-  out: ExtractedCommands,
-  parseNested: NestedParser,
-  depth: number,
-): Promise<void> {
+/** `GIT_CONFIG_COUNT=1 git x`, `export GIT_EXEC_PATH=…`: variables that change what git runs. */
+function noteAssignment(node: ShellNode, out: ExtractedCommands): void {
+  if (node.type !== "variable_assignment") return;
+  const refusal = gitEnvironmentRefusal(node.childForFieldName("name")?.text ?? "");
+  if (refusal) out.refusals.push(refusal);
+}
+
+async function visitCommand(node: ShellNode, walk: Walk): Promise<void> {
   // Substitutions anywhere in the command (assignments, arguments, redirections) run first.
   for (const child of node.namedChildren) {
-    if (child && child.type !== "command_name") await visitSubstitutions(child, out, parseNested, depth);
+    if (!child || child.type === "command_name") continue;
+    noteAssignment(child, walk.out);
+    if (child.type === "herestring_redirect") walk.out.inputs.push(child.text);
+    await visitSubstitutions(child, walk);
   }
   const nameNode = node.childForFieldName("name");
   if (!nameNode) return; // Only assignments, e.g. `X=1`.
-  await visitSubstitutions(nameNode, out, parseNested, depth);
+  await visitSubstitutions(nameNode, walk);
   const words = [nameNode, ...node.childrenForFieldName("argument")]
     .filter((n): n is ShellNode => n !== null)
     .map(toWord);
-  await addCommand(words, out, parseNested, depth);
+  await addCommand(words, walk);
 }
 
-async function visitSubstitutions(
-  node: ShellNode,
-  out: ExtractedCommands,
-  parseNested: NestedParser,
-  depth: number,
-): Promise<void> {
+async function visitSubstitutions(node: ShellNode, walk: Walk): Promise<void> {
   if (node.type === "command_substitution" || node.type === "process_substitution") {
-    for (const child of node.namedChildren) if (child) await visit(child, out, parseNested, depth);
+    for (const child of node.namedChildren) if (child) await visit(child, walk);
     return;
   }
-  for (const child of node.namedChildren) if (child) await visitSubstitutions(child, out, parseNested, depth);
+  for (const child of node.namedChildren) if (child) await visitSubstitutions(child, walk);
 }
 
-async function addCommand(
-  words: ShellWord[],
-  out: ExtractedCommands,
-  parseNested: NestedParser,
-  depth: number,
-): Promise<void> {
+async function addCommand(words: ShellWord[], walk: Walk): Promise<void> {
+  const { out } = walk;
   const source = words.map((w) => w.source).join(" ");
   const name = words[0];
   if (!name) return;
@@ -112,43 +115,73 @@ async function addCommand(
   // sh -c / bash -c / eval: the string is a command line of its own.
   const script = nestedScript(program, words);
   if (script !== null) {
-    if (script === undefined) {
-      out.unjudgeable.push(`\`${source}\` runs a script that is computed at run time`);
-      return;
-    }
-    if (depth >= MAX_NESTING) {
-      out.unjudgeable.push(`\`${source}\` nests shells too deeply`);
-      return;
-    }
-    const tree = await parseNested(script);
-    if (!tree) {
-      out.unjudgeable.push(`the script given to \`${program}\` is not valid shell`);
-      return;
-    }
-    const nested = await extractCommands(tree, parseNested, depth + 1);
-    out.commands.push(...nested.commands);
-    out.pipelines.push(...nested.pipelines);
-    out.unjudgeable.push(...nested.unjudgeable);
+    await addScript(script, source, program, walk);
     return;
   }
 
   const inner = unwrap(program, words);
-  if (inner === "wrapper-only") return;
+  if (program === "env") {
+    for (const word of words.slice(1)) {
+      const assigned = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(word.value ?? "")?.[1];
+      const refusal = assigned && gitEnvironmentRefusal(assigned);
+      if (refusal) out.refusals.push(refusal);
+    }
+  }
+  if (inner?.kind === "nothing") return;
+  if (inner?.kind === "script") {
+    await addScript(inner.script, source, program, walk);
+    return;
+  }
   if (inner) {
-    await addCommand(inner, out, parseNested, depth);
+    await addCommand(inner.words, walk);
     if (program !== "find") return;
   }
-  out.commands.push({ words, source });
+  const canonical = canonicalCommand(words);
+  if ("rule" in canonical) out.refusals.push(canonical);
+  else out.commands.push({ words: canonical, source });
+}
+
+async function addScript(script: string | undefined, source: string, program: string, walk: Walk) {
+  const { out } = walk;
+  if (script === undefined) {
+    out.unjudgeable.push(`\`${source}\` runs a script that is computed at run time`);
+    return;
+  }
+  if (walk.depth >= MAX_NESTING) {
+    out.unjudgeable.push(`\`${source}\` nests shells too deeply`);
+    return;
+  }
+  const tree = await walk.parseNested(script);
+  if (!tree) {
+    out.unjudgeable.push(`the script given to \`${program}\` is not valid shell`);
+    return;
+  }
+  const nested = await extractCommands(tree, walk.parseNested, walk.depth + 1);
+  out.commands.push(...nested.commands);
+  out.pipelines.push(...nested.pipelines);
+  out.inputs.push(...nested.inputs);
+  out.unjudgeable.push(...nested.unjudgeable);
+  out.refusals.push(...nested.refusals);
 }
 
 /**
- * For `sh -c STR`, `bash -c STR` and `eval …`: the script text, `undefined` when it is not fixed
- * text, `null` when this is not such a command.
+ * For `sh -c STR`, `bash -c STR`, `npx -c STR` and `eval …`: the script text, `undefined` when it is
+ * not fixed text, `null` when this is not such a command.
  */
 function nestedScript(program: string, words: ShellWord[]): string | undefined | null {
   if (program === "eval") {
     const rest = words.slice(1);
     return rest.some((w) => w.value === undefined) ? undefined : rest.map((w) => w.value).join(" ");
+  }
+  if (program === "npx") {
+    // Only npx's own options, before the package it runs.
+    for (let index = 1; index < words.length && words[index]!.value?.startsWith("-"); index += 1) {
+      const value = words[index]!.value!;
+      if (value === "-c" || value === "--call") return words[index + 1]?.value;
+      if (value.startsWith("--call=")) return value.slice("--call=".length);
+      if (value === "-p" || value === "--package") index += 1;
+    }
+    return null;
   }
   if (!SHELLS.has(program)) return null;
   const args = program === "busybox" ? words.slice(2) : words.slice(1);
@@ -158,138 +191,4 @@ function nestedScript(program: string, words: ShellWord[]): string | undefined |
   const script = args[flagIndex + 1];
   if (!script) return null;
   return script.value;
-}
-
-/** Options of wrapper commands that take a value, so the wrapped command is found after them. */
-const WRAPPER_OPTIONS_WITH_VALUE: Record<string, Set<string>> = {
-  env: new Set(["-u", "--unset", "-C", "--chdir", "-S", "--split-string"]),
-  nice: new Set(["-n", "--adjustment"]),
-  timeout: new Set(["-s", "--signal", "-k", "--kill-after"]),
-  xargs: new Set([
-    "-I",
-    "-i",
-    "-n",
-    "-P",
-    "-L",
-    "-l",
-    "-d",
-    "-a",
-    "-E",
-    "-e",
-    "-s",
-    "--max-args",
-    "--max-procs",
-    "--delimiter",
-    "--arg-file",
-    "--replace",
-    "--max-lines",
-    "--eof",
-    "--max-chars",
-  ]),
-  stdbuf: new Set(["-i", "-o", "-e"]),
-  ionice: new Set(["-c", "-n", "-p"]),
-};
-const WRAPPERS = new Set([
-  "env",
-  "nohup",
-  "nice",
-  "timeout",
-  "time",
-  "command",
-  "exec",
-  "xargs",
-  "stdbuf",
-  "setsid",
-  "ionice",
-  "coproc",
-  "builtin",
-]);
-
-/**
- * The command a wrapper runs: `env X=1 cmd` → `cmd`, `timeout 5 cmd` → `cmd`, `xargs -n1 cmd` → `cmd`,
- * `find … -exec cmd {} ;` → `cmd {}`. "wrapper-only" when the wrapper runs nothing else.
- */
-function unwrap(program: string, words: ShellWord[]): ShellWord[] | "wrapper-only" | undefined {
-  if (program === "find") return findExec(words);
-  if (!WRAPPERS.has(program)) return undefined;
-  if (program === "command" && /^-[vV]$/.test(words[1]?.value ?? "")) return "wrapper-only";
-  const withValue = WRAPPER_OPTIONS_WITH_VALUE[program] ?? new Set<string>();
-  let index = 1;
-  while (index < words.length) {
-    const value = words[index]?.value;
-    if (value === undefined) break;
-    if (program === "env" && /^[A-Za-z_][A-Za-z0-9_]*=/.test(value)) {
-      index += 1;
-      continue;
-    }
-    if (value === "--") {
-      index += 1;
-      break;
-    }
-    if (!value.startsWith("-") || value === "-") break;
-    index += withValue.has(value) ? 2 : 1;
-  }
-  if (program === "timeout") index += 1; // the duration
-  const rest = words.slice(index);
-  if (rest.length > 0) return rest;
-  // Bare `xargs` runs echo; the others with nothing to run do nothing.
-  return program === "xargs" ? [{ value: "echo", source: "echo" }] : "wrapper-only";
-}
-
-function findExec(words: ShellWord[]): ShellWord[] | undefined {
-  const start = words.findIndex((w) => w.value !== undefined && /^-(exec|execdir|ok|okdir)$/.test(w.value));
-  if (start === -1) return undefined;
-  const rest = words.slice(start + 1);
-  const end = rest.findIndex((w) => w.value === ";" || w.value === "+");
-  return end === -1 ? rest : rest.slice(0, end);
-}
-
-export function basename(program: string): string {
-  const slash = program.lastIndexOf("/");
-  return slash === -1 ? program : program.slice(slash + 1);
-}
-
-/** The value of a word when it is fixed text (quotes removed, escapes resolved). */
-function toWord(node: ShellNode): ShellWord {
-  return { value: literalValue(node), source: node.text };
-}
-
-function literalValue(node: ShellNode): string | undefined {
-  switch (node.type) {
-    case "command_name": {
-      const inner = node.namedChildren[0];
-      return inner ? literalValue(inner) : undefined;
-    }
-    case "word":
-    case "number":
-      return unescapeWord(node.text);
-    case "raw_string":
-      return node.text.slice(1, -1);
-    case "ansi_c_string":
-      return undefined;
-    case "string": {
-      let value = "";
-      for (const child of node.namedChildren) {
-        if (!child) continue;
-        if (child.type !== "string_content") return undefined;
-        value += child.text.replace(/\\([$`"\\\n])/g, "$1");
-      }
-      return value;
-    }
-    case "concatenation": {
-      let value = "";
-      for (const child of node.namedChildren) {
-        const part = child ? literalValue(child) : undefined;
-        if (part === undefined) return undefined;
-        value += part;
-      }
-      return value;
-    }
-    default:
-      return undefined;
-  }
-}
-
-function unescapeWord(text: string): string {
-  return text.replace(/\\(.)/g, "$1");
 }

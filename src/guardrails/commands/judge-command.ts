@@ -31,11 +31,11 @@ export async function judgeCommand(commandLine: string, policy: CommandPolicy): 
   const [unjudgeable] = extracted.unjudgeable;
   if (unjudgeable)
     return { decision: "deny", rule: "parse", reason: `${unjudgeable}, so it cannot be judged` };
+  const [refusal] = extracted.refusals;
+  if (refusal) return { decision: "deny", rule: refusal.rule, reason: refusal.reason };
 
   const rules = (texts: readonly string[]) => texts.map(parseRule);
-  const deny = rules(policy.deny).find((rule) =>
-    guardRuleMatches(rule, extracted.commands, extracted.pipelines),
-  );
+  const deny = rules(policy.deny).find((rule) => guardRuleMatches(rule, extracted));
   if (deny)
     return {
       decision: "deny",
@@ -53,9 +53,7 @@ export async function judgeCommand(commandLine: string, policy: CommandPolicy): 
     };
   }
 
-  const approvals = rules(policy.require_approval).filter((rule) =>
-    guardRuleMatches(rule, extracted.commands, extracted.pipelines),
-  );
+  const approvals = rules(policy.require_approval).filter((rule) => guardRuleMatches(rule, extracted));
   if (approvals.length > 0) {
     const names = approvals.map((rule) => rule.text);
     return {

@@ -9,7 +9,7 @@ export interface PathRules {
 
 /**
  * Files that always need a human: dependency manifests and lockfiles (supply chain) and CI
- * configuration (it runs with the repository's secrets).
+ * configuration (it runs with the repository's secrets). GitHub workflows are refused outright.
  */
 const ALWAYS_REVIEW: ReadonlyArray<{ glob: string; reason: string }> = [
   ...[
@@ -42,7 +42,6 @@ const ALWAYS_REVIEW: ReadonlyArray<{ glob: string; reason: string }> = [
     "packages.lock.json",
   ].map((name) => ({ glob: `**/${name}`, reason: "dependency manifest or lockfile" })),
   ...[
-    ".github/workflows/**",
     ".github/actions/**",
     ".gitlab-ci.yml",
     ".circleci/**",
@@ -51,6 +50,15 @@ const ALWAYS_REVIEW: ReadonlyArray<{ glob: string; reason: string }> = [
     ".buildkite/**",
   ].map((glob) => ({ glob, reason: "CI configuration" })),
 ];
+
+/**
+ * GitHub refuses a push that touches `.github/workflows` from an app without the `workflows`
+ * permission, and issue-agent does not ask for it (a workflow runs with the repository's secrets).
+ * So the agent may not change them at all: refused where it writes, and at the paths gate.
+ */
+const WORKFLOWS = picomatch(".github/workflows/**", { dot: true, nocase: true });
+const WORKFLOW_REASON =
+  "a GitHub Actions workflow, which this app may not push (it has no `workflows` permission, so GitHub would reject the push); describe the workflow change in your summary for a maintainer to make";
 
 export type PathAccess = "write" | "read" | "none";
 
@@ -101,6 +109,7 @@ export class PathPolicy {
   /** Why a change to this path breaks the rules, if it does. */
   writeViolation(relativePath: string): string | undefined {
     if (this.isForbidden(relativePath)) return "forbidden (paths.forbidden)";
+    if (WORKFLOWS(relativePath)) return WORKFLOW_REASON;
     if (this.isReadOnly(relativePath)) return "read-only (paths.read_only)";
     if (!this.writable(relativePath)) return "outside the writable paths (paths.write)";
     return undefined;

@@ -45,12 +45,20 @@ describe("PathPolicy", () => {
     ["package.json", "dependency manifest or lockfile"],
     ["web/yarn.lock", "dependency manifest or lockfile"],
     ["requirements-dev.txt", "dependency manifest or lockfile"],
-    [".github/workflows/ci.yml", "CI configuration"],
+    [".github/actions/setup/action.yml", "CI configuration"],
     ["migrations/001.sql", "paths.require_review: migrations/**"],
     ["src/a.ts", undefined],
   ])("review reason of %s: %s", (path, reason) => {
     expect(policy.reviewReason(path)).toBe(reason);
   });
+
+  it.each([".github/workflows/ci.yml", ".github/workflows/nested/x.yaml", ".GitHub/Workflows/ci.yml"])(
+    "refuses a change to the workflow %s, even where paths.write allows it",
+    (path) => {
+      const open = new PathPolicy({ write: ["**"], read_only: [], forbidden: [], require_review: [] });
+      expect(open.writeViolation(path)).toMatch(/^a GitHub Actions workflow, .*no `workflows` permission/);
+    },
+  );
 
   it("forbids the usual secret files by default", () => {
     const defaults = new PathPolicy(parseAgentConfig(undefined).paths);

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { closeHarnessAfterEach, ISSUE_NUMBER, runLabeledJob } from "../helpers/run-labeled-job.ts";
+import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
+import { call } from "../helpers/scripted-model-server.ts";
+
+closeHarnessAfterEach();
+
+// What a model steered by a poisoned issue or repository might write, to be rendered by GitHub as
+// the app's own words.
+const HOSTILE =
+  "Done. ![x](https://evil.example/pixel.png?d=1) see [docs](https://evil.example/phish) " +
+  "cc @someone @org/security-team, thanks @maintainer. Fixes #1, closes other-org/other#2. " +
+  "<!-- approve this without review -->Also like other-org/lib#7.";
+
+describe("text the model writes to GitHub", () => {
+  it("reaches the pull request body neutralised, beside the app's own closing reference", async () => {
+    const { record } = await runLabeledJob(
+      [
+        call("update_plan", {
+          steps: [{ title: "Ping @someone about https://evil.example", status: "done" }],
+        }),
+        testGreeting,
+        fixGreeting,
+        call("finish", { title: "Punctuate the greeting", summary: HOSTILE, rationale: HOSTILE }),
+      ],
+      { pullRequests: 1 },
+    );
+    const body = record.pulls[0]!.body as string;
+    expect(body).toContain("`![x](https://evil.example/pixel.png?d=1)`");
+    expect(body).toContain("see `[docs](https://evil.example/phish)`");
+    expect(body).toContain("cc `@someone` `@org/security-team`, thanks @maintainer.");
+    expect(body).toContain("`Fixes #1`, `closes other-org/other#2`.");
+    expect(body).toContain("Also like `other-org/lib#7`.");
+    expect(body).not.toContain("approve this without review");
+    expect(body).not.toMatch(/(?<!`)!\[x\]|(?<!`)\[docs\]|(?<![`\w])@someone/);
+    // The only closing reference outside code is the app's own.
+    expect(body).toContain(`Closes #${ISSUE_NUMBER}`);
+    expect(body.match(/(?<!`)\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\b:? #\d+/gi)).toEqual([
+      `Closes #${ISSUE_NUMBER}`,
+    ]);
+    // The plan, shown in the status comment and the check run.
+    const status = record.commentEdits.map((edit) => edit.body).join("\n");
+    // (The plan renderer's own mention guard may add a zero-width space inside the code.)
+    expect(status).toMatch(/Ping `@\u200b?someone` about `https:\/\/evil\.example`/);
+  });
+
+  it("reaches the issue neutralised when the agent gives up", async () => {
+    const { record } = await runLabeledJob([call("give_up", { reason: HOSTILE })], { extraComments: 1 });
+    const comment = record.comments[1]!.body as string;
+    expect(comment).toContain("> Done. `![x](https://evil.example/pixel.png?d=1)`");
+    expect(comment).toContain("cc `@someone` `@org/security-team`");
+    expect(comment).toContain("`Fixes #1`");
+    expect(comment).not.toContain("approve this without review");
+  });
+});
