@@ -10,7 +10,7 @@ RUN npm ci --omit=dev --no-audit --no-fund
 # 2. Runtime: Node 24 runs the TypeScript sources directly (type stripping), so there is no build.
 FROM node:24-bookworm-slim AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends git bubblewrap ripgrep ca-certificates \
+ && apt-get install -y --no-install-recommends git bubblewrap slirp4netns iproute2 ripgrep ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 # Probot 14 listens on localhost unless HOST is set; a container must listen on all interfaces.
 ENV NODE_ENV=production \

@@ -268,7 +268,16 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     const workspaceDir = await realpath(workspace.dir);
     const { scratch, objectSource } = workspace;
     const sandboxFor = (access: SandboxAccess) =>
-      chooseSandbox({ workspace: workspaceDir, scratch, config, policy: paths, objectSource, access });
+      chooseSandbox({
+        workspace: workspaceDir,
+        scratch,
+        config,
+        policy: paths,
+        objectSource,
+        access,
+        // Other jobs' workspaces (and, by default, the repository caches) live under this root.
+        privatePaths: [deps.workspaceRoot],
+      });
     const sandbox = await sandboxFor({
       network: config.sandbox.network,
       readOnlyDirs: [workspace.dependencyCache],

@@ -18,6 +18,8 @@ export async function chooseSandbox(
     config: AgentConfig;
     policy: PathPolicy;
     objectSource?: string | undefined;
+    /** The app's directories no command may see: all jobs' workspaces, the repository caches. */
+    privatePaths?: readonly string[];
     /** Defaults to the repository's `sandbox.network` and nothing outside the workspace. */
     access?: SandboxAccess;
   },
@@ -31,6 +33,13 @@ export async function chooseSandbox(
       access: options.access ?? { network: options.config.sandbox.network },
       policy: options.policy,
       objectSource: options.objectSource,
+      limits: {
+        maxProcesses: options.config.sandbox.max_processes,
+        maxMemoryMb: options.config.sandbox.max_memory_mb,
+        maxFileSizeMb: options.config.sandbox.max_file_size_mb,
+        tmpSizeMb: options.config.sandbox.tmp_size_mb,
+      },
+      privatePaths: options.privatePaths,
     });
   }
   if (options.config.sandbox.allow_unsandboxed)
