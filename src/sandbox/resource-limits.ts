@@ -55,11 +55,12 @@ export function describeLimitHit(
     /fork: (retry: )?Resource temporarily unavailable|Cannot fork|spawn EAGAIN/i.test(output)
   )
     return `the command reached the sandbox's limit of ${limits.maxProcesses} processes (\`sandbox.max_processes\`) and was stopped.`;
-  if (result.exitCode === 0) return undefined;
   if (result.exitCode === SIGXFSZ_EXIT || /File size limit exceeded/i.test(output))
     return `the command wrote a file larger than the sandbox's limit of ${limits.maxFileSizeMb} MB (\`sandbox.max_file_size_mb\`) and was stopped.`;
   if (/No space left on device/i.test(output))
-    return `the command ran out of space: /tmp holds at most ${limits.tmpSizeMb} MB (\`sandbox.tmp_size_mb\`); write large files into the workspace or delete what is no longer needed.`;
+    return `the command ran out of disk space; its private /tmp holds at most ${limits.tmpSizeMb} MB (\`sandbox.tmp_size_mb\`): write large files into the workspace or delete what is no longer needed.`;
+  // Only for a failed command: a passing one may well print these words.
+  if (result.exitCode === 0) return undefined;
   if (
     /MemoryError|Cannot allocate memory|out of memory|allocation failed|bad_alloc|ENOMEM|JavaScript heap/i.test(
       output,
