@@ -10,7 +10,14 @@ import {
   mockRepoConfig,
   newRecord,
 } from "../helpers/github-api-mock.ts";
+import { closeHarnessAfterEach, runLabeledJob } from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
+
+closeHarnessAfterEach();
+
+/** Prints what Redis answered at host:6379, or that it could not be reached. */
+const probeRedis = (host: string) =>
+  `(exec 3<>/dev/tcp/${host}/6379 && printf 'PING\\r\\n' >&3 && timeout 2 head -c 7 <&3) 2>/dev/null || echo '${host}: no redis'`;
 
 // Issue #11, escape 4: on resume, setup was planned from the working tree, so a package.json the
 // agent wrote ran its `preinstall` in setup, with the network on.
@@ -87,5 +94,22 @@ describe("setup on a resumed job", () => {
     } finally {
       await h.close();
     }
+  });
+});
+
+describe("setup's network", () => {
+  it("reaches no service on the app host: Redis on 127.0.0.1:6379 stays out of reach", async () => {
+    const command = `${probeRedis("127.0.0.1")}; ${probeRedis("10.0.2.2")}; ip -4 route show default; exit 3`;
+    const { h, record } = await runLabeledJob([], {
+      config: `setup: ${JSON.stringify([command])}\n`,
+    });
+    expect(h.model.requests).toHaveLength(0);
+    const summary = record.checkRunUpdates.at(-1)!.output.summary as string;
+    const output = summary.slice(summary.indexOf("last lines:"));
+    expect(output).toContain("127.0.0.1: no redis");
+    expect(output).toContain("10.0.2.2: no redis");
+    expect(output).not.toContain("PONG");
+    // Setup still has a network: its own namespace, with an uplink through slirp4netns.
+    expect(output).toMatch(/default via 10\.0\.2\.2 dev tap0/);
   });
 });
