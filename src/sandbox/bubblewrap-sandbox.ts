@@ -58,7 +58,11 @@ export class BubblewrapSandbox implements Sandbox {
           extraPipes: 1,
           // Each wrapper execs the next, so the spawned pid is the one that holds the namespace.
           onSpawn: async (child: ChildProcess) => {
-            disconnect = await connectNamespace(child.pid!);
+            disconnect = await connectNamespace(child.pid!).catch((error: unknown) => {
+              throw new Error(
+                `[sandbox: the command's network could not be set up (${error instanceof Error ? error.message : String(error)}). The network of setup and of \`sandbox.network: true\` needs slirp4netns and iproute2 on the app host (Debian: \`apt-get install slirp4netns iproute2\`); or set \`setup.network: false\`.]`,
+              );
+            });
             (child.stdio[3] as NodeJS.WritableStream).write("go\n");
           },
         }),

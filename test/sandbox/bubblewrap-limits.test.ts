@@ -69,6 +69,27 @@ describe("BubblewrapSandbox resource limits", () => {
       });
       expect(result.output).not.toContain("sk-app-secret");
       expect(result.output).not.toContain("package.json");
+
+      // Jobs' workspaces under the app's directory: the job sees its own, nothing else there.
+      const nested = path.join(installed, "work/job-1/repo");
+      mkdirSync(path.join(nested, ".git"), { recursive: true });
+      mkdirSync(path.join(installed, "work/job-2/repo"), { recursive: true });
+      writeFileSync(path.join(installed, "work/job-2/repo/other.txt"), "other job\n");
+      const inside = await new BubblewrapSandbox({
+        workspace: nested,
+        scratch: path.join(installed, "work/job-1/scratch"),
+        access: { network: false },
+        policy: new PathPolicy(parseAgentConfig({}).paths),
+        appRoot: installed,
+      }).run({
+        command: `echo mine > mine.txt && cat mine.txt; cat ${installed}/.env ${installed}/work/job-2/repo/other.txt`,
+        cwd: nested,
+        timeoutMs: 15_000,
+        maxOutputBytes: 20_000,
+      });
+      expect(inside.output).toContain("mine");
+      expect(inside.output).not.toContain("sk-app-secret");
+      expect(inside.output).not.toContain("other job");
     } finally {
       rmSync(installed, { recursive: true, force: true });
     }
