@@ -14,10 +14,11 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 # 2. slim: Node 24 runs the TypeScript sources directly (type stripping), so there is no build.
 FROM node:24-trixie-slim AS slim
-# git for workspaces, bubblewrap for the sandbox, ripgrep for the agent's search, tini to reap the
+# git for workspaces, bubblewrap for the sandbox, slirp4netns and iproute2 for setup's own network
+# namespace (docs/security-sandbox.md), ripgrep for the agent's search, tini to reap the
 # children that commands leave behind (PID 1 in a container does not, and zombies pile up).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends git bubblewrap ripgrep ca-certificates tini \
+ && apt-get install -y --no-install-recommends git bubblewrap slirp4netns iproute2 ripgrep ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*
 # Probot 14 listens on localhost unless HOST is set; a container must listen on all interfaces.
 ENV NODE_ENV=production \

@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import { connectRedis, redisSecrets } from "./jobs/distributed/redis-connection.ts";
 import type { ApplicationFunction, ProbotOctokit } from "probot";
 import { fetchRepoConfig } from "./config/fetch-repo-config.ts";
 import { BullJobQueue } from "./jobs/distributed/bullmq-queue.ts";
@@ -63,7 +63,8 @@ export function createIssueAgent(options: {
     let metrics: Metrics;
     if (settings.REDIS_URL) {
       // Scale-out: this process only receives webhooks; `npm run worker` processes run the jobs.
-      const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 3 });
+      redactor.add(...redisSecrets(settings.REDIS_URL));
+      const redis = connectRedis(settings.REDIS_URL, probot.log);
       const state = new RedisState(redis, settings.ISSUE_AGENT_REDIS_PREFIX);
       store = state;
       queue = new BullJobQueue(settings.REDIS_URL, settings.ISSUE_AGENT_REDIS_PREFIX);

@@ -1,8 +1,8 @@
 import http from "node:http";
-import { Redis } from "ioredis";
 import { pino } from "pino";
 import { createProbot, type ProbotOctokit } from "probot";
 import { UserFacingError, ConfigError } from "./errors.ts";
+import { connectRedis, redisSecrets } from "./jobs/distributed/redis-connection.ts";
 import { startBullWorker } from "./jobs/distributed/bullmq-queue.ts";
 import { githubJobHandler } from "./jobs/github-job-handler.ts";
 import { RedisState } from "./jobs/stores/redis-state.ts";
@@ -32,8 +32,10 @@ try {
   // Probot would also read REDIS_URL and cluster its GitHub request throttling through Bottleneck on
   // Redis, which hangs write requests with ioredis 5; each process throttles its own requests.
   const probot = createProbot({ env: withoutProbotRedis(process.env), overrides: { log } });
-  const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 3 });
+  const redis = connectRedis(settings.REDIS_URL, log);
   const prefix = settings.ISSUE_AGENT_REDIS_PREFIX;
+  const redactor = redactorFromEnv();
+  redactor.add(...redisSecrets(settings.REDIS_URL));
   const store = new RedisState(redis, prefix);
   const metrics = new Metrics(store);
   const handler = githubJobHandler({
@@ -41,7 +43,7 @@ try {
     settings,
     store,
     inbox: store,
-    redactor: redactorFromEnv(),
+    redactor: redactor,
     env: process.env,
   });
   const worker = startBullWorker({

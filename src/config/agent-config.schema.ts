@@ -262,6 +262,32 @@ export const agentConfigSchema = z
           .describe(
             "Where bubblewrap is missing, run commands without the sandbox instead of refusing them. The PR body says so prominently.",
           ),
+        max_processes: z
+          .int()
+          .min(16)
+          .max(100_000)
+          .default(512)
+          .describe(
+            "Processes (and threads) one command may have at once; a fork beyond it fails and the command is stopped.",
+          ),
+        max_memory_mb: z
+          .int()
+          .min(64)
+          .max(1_048_576)
+          .default(2_048)
+          .describe("Memory each process of a command may allocate, in MB; an allocation beyond it fails."),
+        max_file_size_mb: z
+          .int()
+          .min(1)
+          .max(1_048_576)
+          .default(1_024)
+          .describe("Largest file a command may write, in MB; a command writing more is stopped."),
+        tmp_size_mb: z
+          .int()
+          .min(1)
+          .max(1_048_576)
+          .default(512)
+          .describe("Size of the command's private /tmp, in MB (it lives in memory)."),
       })
       .prefault({})
       .describe("Isolation of the agent's commands (bubblewrap)."),

@@ -35,7 +35,8 @@ import { chooseSandbox } from "../sandbox/choose-sandbox.ts";
 import type { SandboxAccess } from "../sandbox/sandbox.ts";
 import { renderSetupNote } from "../report/render-setup.ts";
 import { agentCacheEnvironment, dependencyCacheEnvironment } from "../workspace/setup/dependency-cache.ts";
-import { planSetup } from "../workspace/setup/detect-setup.ts";
+import { planSetup, type SetupPlan } from "../workspace/setup/detect-setup.ts";
+import { onBaseTree } from "../workspace/setup/on-base-tree.ts";
 import { runSetup } from "../workspace/setup/run-setup.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
 import { branchName } from "../workspace/branch-name.ts";
@@ -263,12 +264,6 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       redact: (text) => deps.redactor.redact(text),
       cache: deps.repositoryCache,
     });
-    if (paused) {
-      await restoreWorkspace(workspace, paused);
-      workspace = { ...workspace, baseSha: paused.baseSha };
-    }
-    job = withEvent(job, `workspace ready on branch ${workspace.branch} at ${workspace.baseSha}`);
-    await deps.store.save(job);
     const paths = new PathPolicy(config.paths);
     const workspaceDir = await realpath(workspace.dir);
     const { scratch, objectSource } = workspace;
@@ -283,6 +278,8 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         objectSource,
         gitView,
         access,
+        // Other jobs' workspaces (and, by default, the repository caches) live under this root.
+        privatePaths: [deps.workspaceRoot],
       });
     const sandbox = await sandboxFor({
       network: config.sandbox.network,
@@ -296,18 +293,20 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     // 2b. Setup: dependencies installed before the agent starts, in the same sandbox but with the
     //     network and the repository's package caches; a failure ends the job here, before any
     //     model call. A resumed job sets up again: its snapshot holds only the repository's files.
-    const setup = planSetup(config.setup.commands, await readdir(workspaceDir));
-    if (setup.commands.length > 0) {
-      await reporter.phase(`Setting up the workspace (${setup.source})`);
+    //     Planned and run on the base branch's files, before the agent's work is put back: setup
+    //     has the network, and must never run a manifest the agent wrote.
+    const current = workspace;
+    const runSetupStep = async (plan: SetupPlan) => {
+      await reporter.phase(`Setting up the workspace (${plan.source})`);
       const report = await runSetup({
-        workspace,
-        plan: setup,
+        workspace: current,
+        plan,
         sandbox: await sandboxFor({
           network: config.setup.network,
-          writableDirs: [workspace.dependencyCache],
+          writableDirs: [current.dependencyCache],
           environment: {
             ...deps.setupEnvironment,
-            ...dependencyCacheEnvironment(workspace.dependencyCache),
+            ...dependencyCacheEnvironment(current.dependencyCache),
           },
         }),
         timeoutMs: config.setup.timeout_minutes * 60_000,
@@ -317,7 +316,18 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       await reporter.note(renderSetupNote(report));
       job = withEvent(job, `setup done in ${Math.round(report.durationMs / 1000)} s`);
       await deps.store.save(job);
+    };
+    const setup = await onBaseTree(workspace, async () => {
+      const plan = planSetup(config.setup.commands, await readdir(workspaceDir));
+      if (plan.commands.length > 0) await runSetupStep(plan);
+      return plan;
+    });
+    if (paused) {
+      await restoreWorkspace(workspace, paused);
+      workspace = { ...workspace, baseSha: paused.baseSha };
     }
+    job = withEvent(job, `workspace ready on branch ${workspace.branch} at ${workspace.baseSha}`);
+    await deps.store.save(job);
 
     // 3. The agent, inside the guardrails, told the repository's conventions and shape.
     const clean = (text: string) => deps.redactor.redact(sanitizeUntrusted(text));

@@ -18,7 +18,23 @@ export interface SandboxLayout {
    * empty, directories empty and read-only.
    */
   hidden: Array<{ path: string; isDirectory: boolean }>;
-  network: boolean;
+  /**
+   * The app's own paths that lie inside a shown system directory (its install directory, `.env`,
+   * state database, other jobs' workspaces, other repositories' caches): covered before the job's
+   * own directories are mounted, so the job's directories may sit inside them.
+   */
+  covered: Array<{ path: string; isDirectory: boolean }>;
+  /** The unprivileged user the command runs as, in its own user namespace without capabilities. */
+  user: { uid: number; gid: number };
+  /** Size of the private /tmp. */
+  tmpBytes: number;
+  /** Shell lines run before the command inside the sandbox (resource limits). */
+  prelude: string;
+  /**
+   * False: a network namespace with loopback only. Otherwise bwrap runs inside a network namespace
+   * prepared for it (slirp4netns, see `slirp-network.ts`) and `resolvConf` replaces /etc/resolv.conf.
+   */
+  network: false | { resolvConf: string };
   /**
    * The sanitized repository shown as the workspace's `.git` (writable: it is not the one the app
    * delivers from). Without it the real `.git` is shown read-only.
@@ -28,14 +44,23 @@ export interface SandboxLayout {
 
 /**
  * The bubblewrap command line for one agent command. Pure, so the isolation can be read and tested
- * without running it: new session and PID namespace, dies with its parent, read-only system, a
- * private /tmp, the workspace writable but its .git read-only, forbidden paths invisible, no
- * network unless enabled.
+ * without running it: a user namespace with every capability dropped (so even when the app runs as
+ * root, nothing in the sandbox can unmount, remount or mount over what is shown), new session and
+ * PID namespace, dies with its parent, read-only system, a size-limited private /tmp, the workspace
+ * writable but its .git read-only, forbidden paths invisible, and a network namespace of its own.
  */
 export function bubblewrapArguments(layout: SandboxLayout, command: string): string[] {
   const args = [
     "--die-with-parent",
     "--new-session",
+    "--unshare-user",
+    "--disable-userns",
+    "--uid",
+    String(layout.user.uid),
+    "--gid",
+    String(layout.user.gid),
+    "--cap-drop",
+    "ALL",
     "--unshare-pid",
     "--unshare-ipc",
     "--unshare-uts",
@@ -46,7 +71,11 @@ export function bubblewrapArguments(layout: SandboxLayout, command: string): str
   ];
   for (const dir of layout.systemDirs) args.push("--ro-bind", dir, dir);
   for (const link of layout.systemLinks) args.push("--symlink", link.target, link.path);
-  args.push("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp");
+  // Covered directories become read-only last: the job's own directories are mounted inside them.
+  for (const entry of layout.covered)
+    args.push(...(entry.isDirectory ? ["--perms", "0555", "--tmpfs", entry.path] : cover(entry)));
+  if (layout.network) args.push("--ro-bind", layout.network.resolvConf, "/etc/resolv.conf");
+  args.push("--proc", "/proc", "--dev", "/dev", "--size", String(layout.tmpBytes), "--tmpfs", "/tmp");
   args.push("--bind", layout.home, layout.home);
   for (const dir of layout.writable) args.push("--bind", dir, dir);
   args.push("--bind", layout.workspace, layout.workspace);
@@ -54,10 +83,25 @@ export function bubblewrapArguments(layout: SandboxLayout, command: string): str
   if (layout.gitDir) args.push("--bind", layout.gitDir, gitMount);
   else args.push("--ro-bind", gitMount, gitMount);
   for (const entry of layout.readOnly) args.push("--ro-bind", entry, entry);
-  for (const entry of layout.hidden) {
-    if (entry.isDirectory) args.push("--tmpfs", entry.path, "--remount-ro", entry.path);
-    else args.push("--ro-bind", "/dev/null", entry.path);
-  }
-  args.push("--chdir", layout.workspace, "--", "bash", "-c", command);
+  for (const entry of layout.hidden) args.push(...cover(entry));
+  for (const entry of layout.covered) if (entry.isDirectory) args.push("--remount-ro", entry.path);
+  // The command is an argument of its own, never spliced into the prelude's text.
+  args.push(
+    "--chdir",
+    layout.workspace,
+    "--",
+    "bash",
+    "-c",
+    `${layout.prelude}\nexec bash -c "$1"`,
+    "bash",
+    command,
+  );
   return args;
+}
+
+/** An empty read-only directory, or an empty file, in place of `entry`. */
+function cover(entry: { path: string; isDirectory: boolean }): string[] {
+  return entry.isDirectory
+    ? ["--tmpfs", entry.path, "--remount-ro", entry.path]
+    : ["--ro-bind", "/dev/null", entry.path];
 }

@@ -1,14 +1,18 @@
-import { execFile } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { existsSync, lstatSync, readlinkSync, statSync } from "node:fs";
-import { mkdir, realpath } from "node:fs/promises";
+import { mkdir, realpath, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { listWorkspaceEntries } from "../guardrails/paths/list-workspace-entries.ts";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { bubblewrapArguments, type SandboxLayout } from "./bubblewrap-arguments.ts";
 import { commandEnvironment } from "./command-environment.ts";
+import { APP_ROOT, hostPrivatePaths, pathsToCover } from "./host-private-paths.ts";
+import { createPidsCgroup } from "./pids-cgroup.ts";
+import { DEFAULT_LIMITS, describeLimitHit, limitsPrelude, type ResourceLimits } from "./resource-limits.ts";
 import { runCapped } from "./run-capped.ts";
 import type { CommandRequest, CommandResult, Sandbox, SandboxAccess } from "./sandbox.ts";
+import { connectNamespace, inNetworkNamespace, SLIRP_RESOLV_CONF } from "./slirp-network.ts";
 
 const TOP_LEVEL_SYSTEM = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"];
 /** Readable by root, and the app may run as root: never shown to commands. */
@@ -29,21 +33,50 @@ export class BubblewrapSandbox implements Sandbox {
   async run(request: CommandRequest): Promise<CommandResult> {
     const home = path.join(this.options.scratch, "home");
     const { access } = this.options;
+    const limits = this.options.limits ?? DEFAULT_LIMITS;
     const outside = [...(access.writableDirs ?? []), ...(access.readOnlyDirs ?? [])];
     await Promise.all([home, ...outside].map((dir) => mkdir(dir, { recursive: true })));
-    const layout = await this.layout(home);
-    return runCapped({
-      file: "bwrap",
-      args: bubblewrapArguments(layout, request.command),
-      cwd: layout.workspace,
-      env: commandEnvironment({ home, tmpDir: "/tmp", extra: access.environment }),
-      timeoutMs: request.timeoutMs,
-      maxOutputBytes: request.maxOutputBytes,
-      ...(request.signal ? { signal: request.signal } : {}),
-    });
+    const layout = await this.layout(home, limits);
+    const cgroup = createPidsCgroup(limits.maxProcesses);
+    const stopped = new AbortController();
+    const watch = cgroup && setInterval(() => cgroup.limitHit() && stopped.abort(), 200);
+    let disconnect: (() => void) | undefined;
+    const sandboxed = ["bwrap", ...bubblewrapArguments(layout, request.command)];
+    const program = layout.network ? inNetworkNamespace(sandboxed) : sandboxed;
+    try {
+      const result = await runCapped({
+        // Joins the cgroup before anything else starts, so every process of the command is counted.
+        ...(cgroup
+          ? { file: "sh", args: ["-c", 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, ...program] }
+          : { file: program[0]!, args: program.slice(1) }),
+        cwd: layout.workspace,
+        env: commandEnvironment({ home, tmpDir: "/tmp", extra: access.environment }),
+        timeoutMs: request.timeoutMs,
+        maxOutputBytes: request.maxOutputBytes,
+        signal: request.signal ? AbortSignal.any([request.signal, stopped.signal]) : stopped.signal,
+        ...(layout.network && {
+          extraPipes: 1,
+          // Each wrapper execs the next, so the spawned pid is the one that holds the namespace.
+          onSpawn: async (child: ChildProcess) => {
+            disconnect = await connectNamespace(child.pid!).catch((error: unknown) => {
+              throw new Error(
+                `[sandbox: the command's network could not be set up (${error instanceof Error ? error.message : String(error)}). The network of setup and of \`sandbox.network: true\` needs slirp4netns and iproute2 on the app host (Debian: \`apt-get install slirp4netns iproute2\`); or set \`setup.network: false\`.]`,
+              );
+            });
+            (child.stdio[3] as NodeJS.WritableStream).write("go\n");
+          },
+        }),
+      });
+      const hit = describeLimitHit(result, limits, cgroup?.limitHit() ?? false);
+      return hit ? { ...result, output: `${result.output}\n[sandbox: ${hit}]\n` } : result;
+    } finally {
+      if (watch) clearInterval(watch);
+      disconnect?.();
+      await cgroup?.remove();
+    }
   }
 
-  private async layout(home: string): Promise<SandboxLayout> {
+  private async layout(home: string, limits: ResourceLimits): Promise<SandboxLayout> {
     const workspace = await realpath(this.options.workspace);
     const { policy } = this.options;
     const hidden: SandboxLayout["hidden"] = [];
@@ -61,6 +94,13 @@ export class BubblewrapSandbox implements Sandbox {
       else if (policy.isReadOnly(entry.relative)) readOnly.push(absolute);
     }
     const system = systemLayout();
+    const network = this.options.access.network && { resolvConf: await this.resolvConf() };
+    const privatePaths = hostPrivatePaths({
+      appRoot: this.options.appRoot ?? APP_ROOT,
+      cwd: process.cwd(),
+      env: process.env,
+      extra: this.options.privatePaths,
+    });
     return {
       workspace,
       home,
@@ -75,10 +115,30 @@ export class BubblewrapSandbox implements Sandbox {
           (entry) => !hidden.some((dir) => dir.isDirectory && entry.path.startsWith(`${dir.path}/`)),
         ),
       ],
-      network: this.options.access.network,
       gitDir: gitView?.gitDir,
+      covered: pathsToCover(privatePaths, system.systemDirs),
+      user: sandboxUser(),
+      tmpBytes: limits.tmpSizeMb * 1024 * 1024,
+      prelude: limitsPrelude(limits),
+      network,
     };
   }
+
+  private async resolvConf(): Promise<string> {
+    const file = path.join(this.options.scratch, "resolv.conf");
+    await writeFile(file, SLIRP_RESOLV_CONF);
+    return file;
+  }
+}
+
+/**
+ * The user commands run as: the app's own uid when it is not root, else 1000. Either way it is an
+ * ordinary user inside a user namespace that maps only the app's uid, without capabilities.
+ */
+function sandboxUser(): SandboxLayout["user"] {
+  const uid = process.getuid?.() ?? 1000;
+  const gid = process.getgid?.() ?? 1000;
+  return uid === 0 ? { uid: 1000, gid: 1000 } : { uid, gid };
 }
 
 interface SandboxOptions {
@@ -90,6 +150,12 @@ interface SandboxOptions {
   objectSource?: string | undefined;
   /** The sanitized repository commands see as `.git` (see prepareGitView), and its object store. */
   gitView?: { gitDir: string; objectStore: string } | undefined;
+  /** `sandbox.max_*` of the repository; defaults apply without. */
+  limits?: ResourceLimits | undefined;
+  /** The app's directories never shown (all jobs' workspaces, the repository caches). */
+  privatePaths?: readonly string[] | undefined;
+  /** Where the app is installed; found from this file without. */
+  appRoot?: string | undefined;
 }
 
 let cachedSystem:
@@ -126,6 +192,9 @@ export function probeBubblewrap(): Promise<BubblewrapStatus> {
     "bwrap",
     [
       "--die-with-parent",
+      "--unshare-user",
+      "--cap-drop",
+      "ALL",
       "--unshare-pid",
       "--unshare-net",
       "--ro-bind",

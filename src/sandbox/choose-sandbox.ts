@@ -19,6 +19,8 @@ export async function chooseSandbox(
     policy: PathPolicy;
     objectSource?: string | undefined;
     gitView?: { gitDir: string; objectStore: string } | undefined;
+    /** The app's directories no command may see: all jobs' workspaces, the repository caches. */
+    privatePaths?: readonly string[];
     /** Defaults to the repository's `sandbox.network` and nothing outside the workspace. */
     access?: SandboxAccess;
   },
@@ -33,6 +35,13 @@ export async function chooseSandbox(
       policy: options.policy,
       objectSource: options.objectSource,
       gitView: options.gitView,
+      limits: {
+        maxProcesses: options.config.sandbox.max_processes,
+        maxMemoryMb: options.config.sandbox.max_memory_mb,
+        maxFileSizeMb: options.config.sandbox.max_file_size_mb,
+        tmpSizeMb: options.config.sandbox.tmp_size_mb,
+      },
+      privatePaths: options.privatePaths,
     });
   }
   if (options.config.sandbox.allow_unsandboxed)

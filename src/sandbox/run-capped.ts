@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { execa } from "execa";
 import { OutputCapture } from "./output-capture.ts";
 import type { CommandResult } from "./sandbox.ts";
@@ -14,6 +15,10 @@ export async function runCapped(options: {
   timeoutMs: number;
   maxOutputBytes: number;
   signal?: AbortSignal;
+  /** Pipes beyond stdout and stderr (fd 3, 4, …), for `onSpawn` to talk to the program. */
+  extraPipes?: number;
+  /** Called once the program runs; a rejection kills it, and its message ends the output. */
+  onSpawn?: (child: ChildProcess) => Promise<void>;
 }): Promise<CommandResult> {
   const started = Date.now();
   const capture = new OutputCapture(options.maxOutputBytes);
@@ -23,7 +28,7 @@ export async function runCapped(options: {
     extendEnv: false,
     // Its own process group, so a timeout can kill everything it started.
     detached: true,
-    stdin: "ignore",
+    stdio: ["ignore", "pipe", "pipe", ...Array<"pipe">(options.extraPipes ?? 0).fill("pipe")],
     all: true,
     buffer: false,
     reject: false,
@@ -48,6 +53,10 @@ export async function runCapped(options: {
   if (options.signal?.aborted) killGroup();
   const onAbort = () => killGroup();
   options.signal?.addEventListener("abort", onAbort, { once: true });
+  options.onSpawn?.(child.nodeChildProcess).catch((error: unknown) => {
+    capture.push(Buffer.from(`\n${error instanceof Error ? error.message : String(error)}\n`));
+    killGroup();
+  });
 
   // Resolve on the program's exit, not on stream close: a background child holding stdout open
   // must not keep the agent waiting. The group is then killed so nothing outlives the command.

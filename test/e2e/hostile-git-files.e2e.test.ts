@@ -28,11 +28,15 @@ describe("an embedded repository", () => {
   it("never runs its core.fsmonitor on the host; the paths gate refuses it and the job ends cleanly", async () => {
     const marker = path.join(outside, "pwned");
     const plant = call("run_command", {
-      command: `mkdir pkg2 && cd pkg2 && git init -q && git -c user.name=a -c user.email=a@b commit -q --allow-empty -m x && git config core.fsmonitor 'env > ${marker}; false' && echo y > f`,
+      command: `mkdir pkg2 && cd pkg2 && git init -q && git -c user.name=a -c user.email=a@b commit -q --allow-empty -m x && printf '[core]\\n\\tfsmonitor = env > ${marker}; false\\n' >> .git/config && echo y > f`,
     });
+    // The command policy refuses `git config core.fsmonitor`; writing the file directly reaches the
+    // host's git all the same, so that is what the host-side defence must hold against.
     const { h, record } = await runLabeledJob([plant, fixGreeting, testGreeting, finish(), giveUp], {
       extraComments: 1,
     });
+    // The command policy refuses `git config core.fsmonitor`; writing the file directly reaches the
+    // host's git all the same, so this is what the host-side defence must hold against.
     // Before the fix the hook ran on the host, with the token's header in its environment.
     const leaked = existsSync(marker) ? readFileSync(marker, "utf8") : "";
     expect(leaked.includes(basicToken) ? "the token reached the hook" : leaked).toBe("");
@@ -101,7 +105,11 @@ describe("the file tools and links", () => {
         call("list_files", { path: "d" }),
         giveUp,
       ],
-      { extraComments: 1, config: 'commands:\n  allow: ["truncate", "ln", "mkdir"]\n' },
+      {
+        extraComments: 1,
+        // The sandbox's file-size limit would stop `truncate`; a repository may hold such a file anyway.
+        config: 'commands:\n  allow: ["truncate", "ln", "mkdir"]\nsandbox:\n  max_file_size_mb: 4096\n',
+      },
     );
     expect(toolResult(h, 2)).toMatch(/big\.log is 3\.0 GB/);
     expect(toolResult(h, 3)).toContain("Refused by the path rule");

@@ -5,6 +5,7 @@ import type { JobQueue } from "../job-queue.ts";
 import type { JobStore } from "../job-store.ts";
 import { MAX_ATTEMPTS } from "../run-job.ts";
 import { admit, type AdmissionLimits } from "./admission.ts";
+import { loggableRedisError } from "./redis-connection.ts";
 
 const QUEUE_NAME = "jobs";
 /** The job event that marks a job held back by an admission limit (recorded once). */
@@ -139,7 +140,9 @@ export function startBullWorker(options: {
   worker.on("failed", (job, error) =>
     options.log.error({ err: error, jobId: job?.data.jobId }, "queued job failed"),
   );
-  worker.on("error", (error) => options.log.error({ err: error }, "worker error"));
+  worker.on("error", (error) =>
+    options.log.error({ err: loggableRedisError(error, options.redisUrl) }, "worker error"),
+  );
 
   return {
     async shutdown(graceMs: number) {
