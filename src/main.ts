@@ -1,12 +1,16 @@
 import { run } from "probot";
 import { createIssueAgent } from "./app.ts";
 import { UserFacingError } from "./errors.ts";
+import { loadDotEnv } from "./load-env.ts";
 import { SmeeChannelClient } from "./server/offline-smee-client.ts";
 import { loadSettings, withoutProbotRedis } from "./settings.ts";
 
 // `npm start`: the Probot server. Without APP_ID/PRIVATE_KEY, Probot serves its setup page that
 // registers the GitHub App from app.yml (the manifest flow) and writes the credentials to .env.
 try {
+  // Before anything reads the environment: Probot applies .env only inside run(), after the
+  // options below are taken.
+  loadDotEnv();
   const agent = createIssueAgent({});
   const server = await run(agent.app, {
     SmeeClient: SmeeChannelClient,

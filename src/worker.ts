@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import { createProbot, type ProbotOctokit } from "probot";
 import { UserFacingError, ConfigError } from "./errors.ts";
+import { loadDotEnv } from "./load-env.ts";
 import { startBullWorker } from "./jobs/distributed/bullmq-queue.ts";
 import { githubJobHandler } from "./jobs/github-job-handler.ts";
 import { RedisState } from "./jobs/stores/redis-state.ts";
@@ -15,11 +16,7 @@ import { loadSettings, withoutProbotRedis } from "./settings.ts";
 // `npm run worker`: takes jobs from the Redis queue and runs them. Run any number of these, each
 // with its own ISSUE_AGENT_CONCURRENCY; `npm start` processes receive the webhooks.
 try {
-  if (process.env.NODE_ENV !== "production") process.loadEnvFile?.(".env");
-} catch {
-  // No .env file: the environment is used as it is.
-}
-try {
+  loadDotEnv();
   const settings = loadSettings();
   if (!settings.REDIS_URL) {
     throw new ConfigError(

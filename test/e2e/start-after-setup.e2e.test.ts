@@ -1,0 +1,89 @@
+import { createHmac } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  freePort,
+  killGroup,
+  makeCheckout,
+  spawnIn,
+  waitFor,
+  writeProbotDotEnv,
+  type Spawned,
+} from "../helpers/app-checkout.ts";
+import { PRIVATE_KEY } from "../helpers/test-probot.ts";
+
+let app: Spawned | undefined;
+let checkout: ReturnType<typeof makeCheckout> | undefined;
+afterEach(() => {
+  killGroup(app);
+  checkout?.cleanup();
+  app = undefined;
+});
+
+const SECRET = "setup-written-secret";
+
+async function deliver(port: number, secret: string): Promise<number> {
+  const body = JSON.stringify({ action: "opened", zen: "Keep it logically awesome." });
+  const response = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "issues",
+      "x-github-delivery": `d-${Math.random()}`,
+      "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
+    },
+    body,
+  });
+  return response.status;
+}
+
+describe("the first `npm start` after Probot's setup", () => {
+  it("reads the .env setup wrote and receives webhooks on its PORT, not the setup page", async () => {
+    checkout = makeCheckout();
+    const port = await freePort();
+    // Exactly what the setup page leaves behind: the smee channel first, then the app's credentials.
+    writeProbotDotEnv(checkout.dir, {
+      WEBHOOK_PROXY_URL: "http://127.0.0.1:9/unused-channel",
+      APP_ID: "4321",
+      PRIVATE_KEY,
+      WEBHOOK_SECRET: SECRET,
+      GITHUB_CLIENT_ID: "Iv1.0123456789abcdef",
+      GITHUB_CLIENT_SECRET: "0123456789abcdef0123456789abcdef01234567",
+      PORT: String(port),
+    });
+    app = spawnIn(checkout.dir, "npm", ["start"], { LOG_FORMAT: "json" });
+    const current = app;
+    await waitFor(async () => {
+      if (current.child.exitCode !== null) throw new Error(`npm start exited:\n${current.output()}`);
+      return current.output().includes(`Listening on http://localhost:${port}`);
+    }, 30_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${current.output()}`);
+    });
+
+    expect(app.output()).not.toContain("setup mode");
+    expect(await deliver(port, "not-the-secret")).toBe(400);
+    expect(await deliver(port, SECRET)).toBe(200);
+  });
+});
+
+describe("`npm run worker` with the same .env", () => {
+  it("takes its settings from .env too", async () => {
+    checkout = makeCheckout();
+    const port = await freePort();
+    writeProbotDotEnv(checkout.dir, {
+      APP_ID: "4321",
+      PRIVATE_KEY,
+      WEBHOOK_SECRET: SECRET,
+      REDIS_URL: "redis://127.0.0.1:6379",
+      ISSUE_AGENT_REDIS_PREFIX: `issue-agent-dotenv-${process.pid}`,
+      ISSUE_AGENT_WORKER_PORT: String(port),
+    });
+    app = spawnIn(checkout.dir, "npm", ["run", "worker"], { LOG_FORMAT: "json" });
+    const current = app;
+    await waitFor(async () => {
+      if (current.child.exitCode !== null) throw new Error(`npm run worker exited:\n${current.output()}`);
+      return current.output().includes("issue-agent worker ready");
+    }, 30_000);
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(await health.json()).toEqual({ status: "ok" });
+  });
+});
