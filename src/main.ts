@@ -3,6 +3,7 @@ import { createIssueAgent } from "./app.ts";
 import { UserFacingError } from "./errors.ts";
 import { loadDotEnv } from "./load-env.ts";
 import { SmeeChannelClient } from "./server/offline-smee-client.ts";
+import { createProbotLog } from "./server/probot-log.ts";
 import { loadSettings, withoutProbotRedis } from "./settings.ts";
 
 // `npm start`: the Probot server. Without APP_ID/PRIVATE_KEY, Probot serves its setup page that
@@ -15,6 +16,7 @@ try {
   const server = await run(agent.app, {
     SmeeClient: SmeeChannelClient,
     env: withoutProbotRedis(process.env),
+    log: await createProbotLog(process.env),
   } as Parameters<typeof run>[1]);
   // Graceful shutdown: stop taking webhooks and jobs, give running jobs a grace period, exit.
   // Whatever still runs is resumed from its safe point when the app starts again.

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Metrics } from "./metrics.ts";
+import { markIntendedUnavailable } from "./probot-log.ts";
 
 /**
  * `GET /healthz`: the process is up. `GET /readyz`: it can take work (its store answers and it is
@@ -16,6 +17,7 @@ export function operationsHandler(options: { ready: () => Promise<boolean>; metr
     }
     if (path === "/readyz") {
       const ready = await options.ready().catch(() => false);
+      if (!ready) markIntendedUnavailable(res);
       res
         .writeHead(ready ? 200 : 503, { "content-type": "application/json" })
         .end(JSON.stringify({ status: ready ? "ready" : "not ready" }));

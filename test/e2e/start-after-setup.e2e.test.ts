@@ -37,36 +37,40 @@ async function deliver(port: number, secret: string): Promise<number> {
 }
 
 describe("the first `npm start` after Probot's setup", () => {
-  it("reads the .env setup wrote and receives webhooks on its PORT, not the setup page", async () => {
-    checkout = makeCheckout();
-    const port = await freePort();
-    // Exactly what the setup page leaves behind: the smee channel first, then the app's credentials.
-    writeProbotDotEnv(checkout.dir, {
-      WEBHOOK_PROXY_URL: "http://127.0.0.1:9/unused-channel",
-      APP_ID: "4321",
-      PRIVATE_KEY,
-      WEBHOOK_SECRET: SECRET,
-      GITHUB_CLIENT_ID: "Iv1.0123456789abcdef",
-      GITHUB_CLIENT_SECRET: "0123456789abcdef0123456789abcdef01234567",
-      PORT: String(port),
-    });
-    app = spawnIn(checkout.dir, "npm", ["start"], { LOG_FORMAT: "json" });
-    const current = app;
-    await waitFor(async () => {
-      if (current.child.exitCode !== null) throw new Error(`npm start exited:\n${current.output()}`);
-      return current.output().includes(`Listening on http://localhost:${port}`);
-    }, 30_000).catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${current.output()}`);
-    });
+  it(
+    "reads the .env setup wrote and receives webhooks on its PORT, not the setup page",
+    { timeout: 90_000 },
+    async () => {
+      checkout = makeCheckout();
+      const port = await freePort();
+      // Exactly what the setup page leaves behind: the smee channel first, then the app's credentials.
+      writeProbotDotEnv(checkout.dir, {
+        WEBHOOK_PROXY_URL: "http://127.0.0.1:9/unused-channel",
+        APP_ID: "4321",
+        PRIVATE_KEY,
+        WEBHOOK_SECRET: SECRET,
+        GITHUB_CLIENT_ID: "Iv1.0123456789abcdef",
+        GITHUB_CLIENT_SECRET: "0123456789abcdef0123456789abcdef01234567",
+        PORT: String(port),
+      });
+      app = spawnIn(checkout.dir, "npm", ["start"], { LOG_FORMAT: "json" });
+      const current = app;
+      await waitFor(async () => {
+        if (current.child.exitCode !== null) throw new Error(`npm start exited:\n${current.output()}`);
+        return current.output().includes(`Listening on http://localhost:${port}`);
+      }, 60_000).catch((error: unknown) => {
+        throw new Error(`${String(error)}\n${current.output()}`);
+      });
 
-    expect(app.output()).not.toContain("setup mode");
-    expect(await deliver(port, "not-the-secret")).toBe(400);
-    expect(await deliver(port, SECRET)).toBe(200);
-  });
+      expect(app.output()).not.toContain("setup mode");
+      expect(await deliver(port, "not-the-secret")).toBe(400);
+      expect(await deliver(port, SECRET)).toBe(200);
+    },
+  );
 });
 
 describe("`npm run worker` with the same .env", () => {
-  it("takes its settings from .env too", async () => {
+  it("takes its settings from .env too", { timeout: 90_000 }, async () => {
     checkout = makeCheckout();
     const port = await freePort();
     writeProbotDotEnv(checkout.dir, {
@@ -82,7 +86,7 @@ describe("`npm run worker` with the same .env", () => {
     await waitFor(async () => {
       if (current.child.exitCode !== null) throw new Error(`npm run worker exited:\n${current.output()}`);
       return current.output().includes("issue-agent worker ready");
-    }, 30_000);
+    }, 60_000);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(await health.json()).toEqual({ status: "ok" });
   });
