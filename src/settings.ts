@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseModelPrices } from "./agent/parse-model-prices.ts";
 import { ConfigError } from "./errors.ts";
 
 /** Variables whose values are the app's credentials: never handed to a command. */
@@ -30,6 +31,22 @@ const settingsSchema = z.object({
   ISSUE_AGENT_MODEL_API: z.enum(["chat_completions", "responses"]).default("chat_completions"),
   /** Whether model answers are streamed (server-sent events) when `.github/agent.yml` does not say. */
   ISSUE_AGENT_MODEL_STREAM: z.stringbool().default(false),
+  /**
+   * Prices of models the built-in table does not know (self-hosted, renamed deployments), in USD
+   * per million tokens: `model=input/output` or `model=input/cached/output` pairs separated by
+   * commas, or a JSON object. A repository's `agent.price` still wins.
+   */
+  ISSUE_AGENT_MODEL_PRICES: z
+    .string()
+    .default("")
+    .transform((text, ctx) => {
+      try {
+        return parseModelPrices(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** How many jobs one process runs at the same time. */
   ISSUE_AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /**

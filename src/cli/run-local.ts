@@ -56,6 +56,7 @@ export async function runLocal(options: {
       inbox: store,
       workspaceRoot,
       redactor: redactorFromEnv(),
+      modelPrices: options.settings.ISSUE_AGENT_MODEL_PRICES,
       log: options.log,
       forgeFor: async () => forge,
       modelFor: (j) => modelForConfig(j.config, options.settings),

@@ -41,6 +41,7 @@ export function githubJobHandler(options: {
     runJob(jobId, {
       store: options.store,
       setupEnvironment: forSetup,
+      modelPrices: settings.ISSUE_AGENT_MODEL_PRICES,
       workspaceRoot,
       repositoryCache,
       redactor: options.redactor,
