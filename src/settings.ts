@@ -92,6 +92,11 @@ const settingsSchema = z.object({
   ISSUE_AGENT_LOCK_SECONDS: z.coerce.number().positive().default(60),
   /** Port of a worker's /healthz, /readyz and /metrics (workers receive no webhooks). */
   ISSUE_AGENT_WORKER_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  /**
+   * Serve `/metrics` of `npm start` on this port (all interfaces, or HOST) instead of next to the
+   * webhooks, so the public port does not expose it. Unset: on the webhook port.
+   */
+  ISSUE_AGENT_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   /** On SIGTERM, how long running jobs get before the process exits (they are resumed later). */
   ISSUE_AGENT_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
 });

@@ -32,7 +32,7 @@ try {
   const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 3 });
   const prefix = settings.ISSUE_AGENT_REDIS_PREFIX;
   const store = new RedisState(redis, prefix);
-  const metrics = new Metrics(store);
+  const metrics = new Metrics(store, { defaultModel: settings.ISSUE_AGENT_MODEL });
   const handler = githubJobHandler({
     probot,
     settings,
@@ -40,6 +40,7 @@ try {
     inbox: store,
     redactor: redactorFromEnv(),
     env: process.env,
+    observeModel: (model) => metrics.observeModel(model),
   });
   const worker = startBullWorker({
     redisUrl: settings.REDIS_URL,

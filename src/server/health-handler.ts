@@ -7,7 +7,11 @@ import { markIntendedUnavailable } from "./probot-log.ts";
  * not shutting down); load balancers stop sending webhooks when it says no. `GET /metrics`:
  * Prometheus.
  */
-export function operationsHandler(options: { ready: () => Promise<boolean>; metrics: Metrics }) {
+export function operationsHandler(options: {
+  ready: () => Promise<boolean>;
+  /** Absent when /metrics is served on a port of its own. */
+  metrics: Metrics | undefined;
+}) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (req.method !== "GET") return false;
     const path = req.url?.split("?")[0];
@@ -23,7 +27,7 @@ export function operationsHandler(options: { ready: () => Promise<boolean>; metr
         .end(JSON.stringify({ status: ready ? "ready" : "not ready" }));
       return true;
     }
-    if (path === "/metrics") {
+    if (path === "/metrics" && options.metrics) {
       const body = await options.metrics.registry.metrics();
       res.writeHead(200, { "content-type": options.metrics.registry.contentType }).end(body);
       return true;
