@@ -55,6 +55,7 @@ export function createIssueAgent(options: {
   let store: JobStore | undefined;
   let shuttingDown = false;
   let metricsServer: { close(): Promise<void> } | undefined;
+  let releaseStore: (() => void) | undefined;
   let ready: () => Promise<boolean> = async () => false;
 
   const app: ApplicationFunction = (probot, { addHandler }) => {
@@ -75,6 +76,14 @@ export function createIssueAgent(options: {
       ready = async () => !shuttingDown && (await redis.ping()) === "PONG";
     } else {
       const jobs = new SqliteState(settings.ISSUE_AGENT_DB);
+      // A second process on the same file would take the same webhooks and jobs: it refuses to start.
+      jobs.claimOwnership(undefined, undefined, undefined, () =>
+        probot.log.error(
+          { file: settings.ISSUE_AGENT_DB },
+          "another process has taken over the job database",
+        ),
+      );
+      releaseStore = () => jobs.releaseOwnership();
       store = jobs;
       const jobMetrics = new Metrics(jobs, { defaultModel: settings.ISSUE_AGENT_MODEL });
       metrics = jobMetrics;
@@ -201,6 +210,7 @@ export function createIssueAgent(options: {
       const drained = idle();
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
       await metricsServer?.close();
+      releaseStore?.();
     },
   };
 }
