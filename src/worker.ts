@@ -11,6 +11,7 @@ import { redactorFromEnv } from "./security/secret-redactor.ts";
 import { operationsHandler } from "./server/health-handler.ts";
 import { delayNotice } from "./report/render-delay-notice.ts";
 import { Metrics } from "./server/metrics.ts";
+import { probeGitHub } from "./server/probe-github.ts";
 import { loadSettings, withoutProbotRedis } from "./settings.ts";
 
 // `npm run worker`: takes jobs from the Redis queue and runs them. Run any number of these, each
@@ -29,6 +30,9 @@ try {
   // Probot would also read REDIS_URL and cluster its GitHub request throttling through Bottleneck on
   // Redis, which hangs write requests with ioredis 5; each process throttles its own requests.
   const probot = createProbot({ env: withoutProbotRedis(process.env), overrides: { log } });
+  void probeGitHub(probot, process.env.GHE_HOST ?? "api.github.com").then(({ level, message }) =>
+    log[level](message),
+  );
   const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 3 });
   const prefix = settings.ISSUE_AGENT_REDIS_PREFIX;
   const store = new RedisState(redis, prefix);

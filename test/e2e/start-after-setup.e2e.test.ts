@@ -1,4 +1,7 @@
 import { createHmac } from "node:crypto";
+import { once } from "node:events";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   freePort,
@@ -20,6 +23,24 @@ afterEach(() => {
 });
 
 const SECRET = "setup-written-secret";
+
+let githubServer: http.Server | undefined;
+afterEach(() => {
+  githubServer?.closeAllConnections();
+  githubServer?.close();
+});
+
+/** GitHub's `GET /app`, answered for any credentials. */
+async function fakeGitHub(): Promise<string> {
+  githubServer = http.createServer((_req, res) => {
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ slug: "issue-agent-test" }));
+  });
+  githubServer.listen(0, "127.0.0.1");
+  await once(githubServer, "listening");
+  return `127.0.0.1:${(githubServer.address() as AddressInfo).port}`;
+}
 
 async function deliver(port: number, secret: string): Promise<number> {
   const body = JSON.stringify({ action: "opened", zen: "Keep it logically awesome." });
@@ -43,6 +64,7 @@ describe("the first `npm start` after Probot's setup", () => {
     async () => {
       checkout = makeCheckout();
       const port = await freePort();
+      const github = await fakeGitHub();
       // Exactly what the setup page leaves behind: the smee channel first, then the app's credentials.
       writeProbotDotEnv(checkout.dir, {
         WEBHOOK_PROXY_URL: "http://127.0.0.1:9/unused-channel",
@@ -53,7 +75,12 @@ describe("the first `npm start` after Probot's setup", () => {
         GITHUB_CLIENT_SECRET: "0123456789abcdef0123456789abcdef01234567",
         PORT: String(port),
       });
-      app = spawnIn(checkout.dir, "npm", ["start"], { LOG_FORMAT: "json" });
+      // Where GitHub is (GitHub Enterprise style) comes from the environment, as in a deployment.
+      app = spawnIn(checkout.dir, "npm", ["start"], {
+        LOG_FORMAT: "json",
+        GHE_HOST: github,
+        GHE_PROTOCOL: "http",
+      });
       const current = app;
       await waitFor(async () => {
         if (current.child.exitCode !== null) throw new Error(`npm start exited:\n${current.output()}`);
@@ -65,6 +92,12 @@ describe("the first `npm start` after Probot's setup", () => {
       expect(app.output()).not.toContain("setup mode");
       expect(await deliver(port, "not-the-secret")).toBe(400);
       expect(await deliver(port, SECRET)).toBe(200);
+      // The start-up probe reached GitHub with the .env's credentials and said so.
+      await waitFor(
+        () =>
+          current.output().includes(`GitHub at ${github} answers: this is the app \\"issue-agent-test\\"`),
+        10_000,
+      );
     },
   );
 });
