@@ -25,6 +25,9 @@ describe("two `npm start` processes on one SQLite file", () => {
       const app = spawnIn(checkout!.dir, "npm", ["start"], {
         LOG_FORMAT: "json",
         PORT: String(await freePort()),
+        // The start-up probe of GitHub finds nothing there, without leaving the machine.
+        GHE_HOST: "127.0.0.1:9",
+        GHE_PROTOCOL: "http",
       });
       started.push(app);
       return app;

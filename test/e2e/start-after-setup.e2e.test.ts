@@ -114,7 +114,11 @@ describe("`npm run worker` with the same .env", () => {
       ISSUE_AGENT_REDIS_PREFIX: `issue-agent-dotenv-${process.pid}`,
       ISSUE_AGENT_WORKER_PORT: String(port),
     });
-    app = spawnIn(checkout.dir, "npm", ["run", "worker"], { LOG_FORMAT: "json" });
+    app = spawnIn(checkout.dir, "npm", ["run", "worker"], {
+      LOG_FORMAT: "json",
+      GHE_HOST: "127.0.0.1:9",
+      GHE_PROTOCOL: "http",
+    });
     const current = app;
     await waitFor(async () => {
       if (current.child.exitCode !== null) throw new Error(`npm run worker exited:\n${current.output()}`);
