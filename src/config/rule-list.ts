@@ -18,16 +18,25 @@ export const ruleEntry = z
  * mean restating the other twenty.
  */
 export function ruleList(defaults: readonly string[]) {
-  return z
-    .union(
-      [
-        z.array(ruleEntry),
-        z.strictObject({
-          extend: z.array(ruleEntry).describe("Rules added to the defaults, which all stay."),
-        }),
-      ],
-      { error: "must be a list of rules (replacing the defaults) or `{ extend: [rules] }` (adding to them)" },
-    )
-    .transform((value) => (Array.isArray(value) ? value : [...defaults, ...value.extend]))
-    .default([...defaults]);
+  return (
+    z
+      .union(
+        [
+          z.array(ruleEntry),
+          z.strictObject({
+            extend: z
+              .array(ruleEntry)
+              .describe(
+                "Written instead of a list: rules added to the defaults, which all stay (a plain list replaces them).",
+              ),
+          }),
+        ],
+        {
+          error: "must be a list of rules (replacing the defaults) or `{ extend: [rules] }` (adding to them)",
+        },
+      )
+      // The default sits on the input side, so the published schema and reference show it.
+      .default([...defaults])
+      .transform((value) => (Array.isArray(value) ? value : [...defaults, ...value.extend]))
+  );
 }
