@@ -124,7 +124,15 @@ describe("`npm run worker` with the same .env", () => {
       if (current.child.exitCode !== null) throw new Error(`npm run worker exited:\n${current.output()}`);
       return current.output().includes("issue-agent worker ready");
     }, 60_000);
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(await health.json()).toEqual({ status: "ok" });
+    // Its operations port (ISSUE_AGENT_WORKER_PORT from .env) opens just after that line.
+    let health: unknown;
+    await waitFor(async () => {
+      health = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (response) => response.json(),
+        () => undefined,
+      );
+      return health !== undefined;
+    }, 10_000);
+    expect(health).toEqual({ status: "ok" });
   });
 });

@@ -22,7 +22,8 @@ describe.skipIf(!oldVersion)(`the npm scripts on Node.js ${oldVersion ?? "< 24"}
   it.each(["start", "run worker", "run cli", "test"])(
     "`npm %s` says in one line that Node.js 24 is needed",
     async (script) => {
-      const env = { PATH: `${OLD_NODE_DIR}:/bin` };
+      // npm's own update notice (a fresh HOME every run) is not the line under test.
+      const env = { PATH: `${OLD_NODE_DIR}:/bin`, npm_config_update_notifier: "false" };
       const run = spawnIn(checkout.dir, `${OLD_NODE_DIR}/npm`, script.split(" "), env);
       const stderr: string[] = [];
       run.child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString("utf8")));
