@@ -30,13 +30,14 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json app.yml ./
 COPY src ./src
+COPY scripts/require-node-24.js ./scripts/
 RUN mkdir -p /home/node/workspaces && chown node:node /home/node/workspaces
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/ping').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "src/main.ts"]
+CMD ["node", "--import", "./scripts/require-node-24.js", "src/main.ts"]
 
 # 3. full: the toolchains that lockfile detection knows, from Debian's packages.
 FROM slim AS full

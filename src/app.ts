@@ -17,6 +17,7 @@ import { Intake } from "./triggers/intake.ts";
 import { receiveWebhook } from "./triggers/receive-webhook.ts";
 import { operationsHandler } from "./server/health-handler.ts";
 import { Metrics } from "./server/metrics.ts";
+import { startMetricsServer } from "./server/metrics-server.ts";
 
 /**
  * How long an unsettled webhook request may stay with the receiver that accepted it before another
@@ -53,6 +54,8 @@ export function createIssueAgent(options: {
   let housekeepingTimer: NodeJS.Timeout | undefined;
   let store: JobStore | undefined;
   let shuttingDown = false;
+  let metricsServer: { close(): Promise<void> } | undefined;
+  let releaseStore: (() => void) | undefined;
   let ready: () => Promise<boolean> = async () => false;
 
   const app: ApplicationFunction = (probot, { addHandler }) => {
@@ -70,11 +73,21 @@ export function createIssueAgent(options: {
       queue = new BullJobQueue(settings.REDIS_URL, settings.ISSUE_AGENT_REDIS_PREFIX);
       deps = { store: state, queue, inbox: state };
       deliveries = state;
-      metrics = new Metrics(state);
+      metrics = new Metrics(state, { defaultModel: settings.ISSUE_AGENT_MODEL });
       ready = async () => !shuttingDown && (await redis.ping()) === "PONG";
     } else {
       const jobs = new SqliteState(settings.ISSUE_AGENT_DB);
+      // A second process on the same file would take the same webhooks and jobs: it refuses to start.
+      jobs.claimOwnership(undefined, undefined, undefined, () =>
+        probot.log.error(
+          { file: settings.ISSUE_AGENT_DB },
+          "another process has taken over the job database",
+        ),
+      );
+      releaseStore = () => jobs.releaseOwnership();
       store = jobs;
+      const jobMetrics = new Metrics(jobs, { defaultModel: settings.ISSUE_AGENT_MODEL });
+      metrics = jobMetrics;
       const handler = githubJobHandler({
         probot,
         settings,
@@ -82,9 +95,8 @@ export function createIssueAgent(options: {
         inbox: jobs,
         redactor,
         env,
+        observeModel: (model) => jobMetrics.observeModel(model),
       });
-      metrics = new Metrics(jobs);
-      const jobMetrics = metrics;
       queue = new InProcessQueue({
         concurrency: settings.ISSUE_AGENT_CONCURRENCY,
         onError: (jobId, error) => probot.log.error({ err: error, jobId }, "job runner crashed"),
@@ -160,7 +172,20 @@ export function createIssueAgent(options: {
         ),
       );
     }
-    addHandler(operationsHandler({ ready: () => ready(), metrics }));
+    if (settings.ISSUE_AGENT_METRICS_PORT !== undefined) {
+      metricsServer = startMetricsServer({
+        port: settings.ISSUE_AGENT_METRICS_PORT,
+        host: env.HOST ?? "0.0.0.0",
+        metrics,
+        onError: (error) => probot.log.warn({ err: error }, "metrics endpoint unavailable"),
+      });
+    }
+    addHandler(
+      operationsHandler({
+        ready: () => ready(),
+        metrics: settings.ISSUE_AGENT_METRICS_PORT === undefined ? metrics : undefined,
+      }),
+    );
   };
 
   async function idle(): Promise<void> {
@@ -185,6 +210,8 @@ export function createIssueAgent(options: {
       clearInterval(housekeepingTimer);
       const drained = idle();
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      await metricsServer?.close();
+      releaseStore?.();
     },
   };
 }

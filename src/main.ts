@@ -1,17 +1,32 @@
-import { run } from "probot";
+import { createProbot, run } from "probot";
 import { createIssueAgent } from "./app.ts";
 import { UserFacingError } from "./errors.ts";
+import { loadDotEnv } from "./load-env.ts";
 import { SmeeChannelClient } from "./server/offline-smee-client.ts";
+import { createProbotLog } from "./server/probot-log.ts";
+import { probeGitHub } from "./server/probe-github.ts";
 import { loadSettings, withoutProbotRedis } from "./settings.ts";
 
 // `npm start`: the Probot server. Without APP_ID/PRIVATE_KEY, Probot serves its setup page that
 // registers the GitHub App from app.yml (the manifest flow) and writes the credentials to .env.
 try {
+  // Before anything reads the environment: Probot applies .env only inside run(), after the
+  // options below are taken.
+  loadDotEnv();
   const agent = createIssueAgent({});
+  const log = await createProbotLog(process.env);
   const server = await run(agent.app, {
     SmeeClient: SmeeChannelClient,
     env: withoutProbotRedis(process.env),
+    log,
   } as Parameters<typeof run>[1]);
+  // Out of setup mode: say within seconds whether GitHub can be reached with these credentials.
+  if (process.env.APP_ID && (process.env.PRIVATE_KEY || process.env.PRIVATE_KEY_PATH)) {
+    const app = createProbot({ env: withoutProbotRedis(process.env), overrides: { log } });
+    void probeGitHub(app, process.env.GHE_HOST ?? "api.github.com").then(({ level, message }) =>
+      log[level](message),
+    );
+  }
   // Graceful shutdown: stop taking webhooks and jobs, give running jobs a grace period, exit.
   // Whatever still runs is resumed from its safe point when the app starts again.
   process.once("SIGTERM", () => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseModelPrices } from "./agent/parse-model-prices.ts";
 import { ConfigError } from "./errors.ts";
 
 /** Variables whose values are the app's credentials: never handed to a command. */
@@ -30,6 +31,22 @@ const settingsSchema = z.object({
   ISSUE_AGENT_MODEL_API: z.enum(["chat_completions", "responses"]).default("chat_completions"),
   /** Whether model answers are streamed (server-sent events) when `.github/agent.yml` does not say. */
   ISSUE_AGENT_MODEL_STREAM: z.stringbool().default(false),
+  /**
+   * Prices of models the built-in table does not know (self-hosted, renamed deployments), in USD
+   * per million tokens: `model=input/output` or `model=input/cached/output` pairs separated by
+   * commas, or a JSON object. A repository's `agent.price` still wins.
+   */
+  ISSUE_AGENT_MODEL_PRICES: z
+    .string()
+    .default("")
+    .transform((text, ctx) => {
+      try {
+        return parseModelPrices(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** How many jobs one process runs at the same time. */
   ISSUE_AGENT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /**
@@ -75,6 +92,11 @@ const settingsSchema = z.object({
   ISSUE_AGENT_LOCK_SECONDS: z.coerce.number().positive().default(60),
   /** Port of a worker's /healthz, /readyz and /metrics (workers receive no webhooks). */
   ISSUE_AGENT_WORKER_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  /**
+   * Serve `/metrics` of `npm start` on this port (all interfaces, or HOST) instead of next to the
+   * webhooks, so the public port does not expose it. Unset: on the webhook port.
+   */
+  ISSUE_AGENT_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   /** On SIGTERM, how long running jobs get before the process exits (they are resumed later). */
   ISSUE_AGENT_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
 });

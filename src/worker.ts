@@ -3,6 +3,7 @@ import { pino } from "pino";
 import { createProbot, type ProbotOctokit } from "probot";
 import { UserFacingError, ConfigError } from "./errors.ts";
 import { connectRedis, redisSecrets } from "./jobs/distributed/redis-connection.ts";
+import { loadDotEnv } from "./load-env.ts";
 import { startBullWorker } from "./jobs/distributed/bullmq-queue.ts";
 import { githubJobHandler } from "./jobs/github-job-handler.ts";
 import { RedisState } from "./jobs/stores/redis-state.ts";
@@ -10,16 +11,13 @@ import { redactorFromEnv } from "./security/secret-redactor.ts";
 import { operationsHandler } from "./server/health-handler.ts";
 import { delayNotice } from "./report/render-delay-notice.ts";
 import { Metrics } from "./server/metrics.ts";
+import { probeGitHub } from "./server/probe-github.ts";
 import { loadSettings, withoutProbotRedis } from "./settings.ts";
 
 // `npm run worker`: takes jobs from the Redis queue and runs them. Run any number of these, each
 // with its own ISSUE_AGENT_CONCURRENCY; `npm start` processes receive the webhooks.
 try {
-  if (process.env.NODE_ENV !== "production") process.loadEnvFile?.(".env");
-} catch {
-  // No .env file: the environment is used as it is.
-}
-try {
+  loadDotEnv();
   const settings = loadSettings();
   if (!settings.REDIS_URL) {
     throw new ConfigError(
@@ -32,12 +30,15 @@ try {
   // Probot would also read REDIS_URL and cluster its GitHub request throttling through Bottleneck on
   // Redis, which hangs write requests with ioredis 5; each process throttles its own requests.
   const probot = createProbot({ env: withoutProbotRedis(process.env), overrides: { log } });
+  void probeGitHub(probot, process.env.GHE_HOST ?? "api.github.com").then(({ level, message }) =>
+    log[level](message),
+  );
   const redis = connectRedis(settings.REDIS_URL, log);
   const prefix = settings.ISSUE_AGENT_REDIS_PREFIX;
   const redactor = redactorFromEnv();
   redactor.add(...redisSecrets(settings.REDIS_URL));
   const store = new RedisState(redis, prefix);
-  const metrics = new Metrics(store);
+  const metrics = new Metrics(store, { defaultModel: settings.ISSUE_AGENT_MODEL });
   const handler = githubJobHandler({
     probot,
     settings,
@@ -45,6 +46,7 @@ try {
     inbox: store,
     redactor: redactor,
     env: process.env,
+    observeModel: (model) => metrics.observeModel(model),
   });
   const worker = startBullWorker({
     redisUrl: settings.REDIS_URL,

@@ -2,6 +2,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { loadDotEnv } from "../load-env.ts";
 import { CannotStart } from "./cannot-start.ts";
 import { prepareLocalRun } from "./prepare-local-run.ts";
 import { renderInterrupted, renderLocalResult } from "./render-local-result.ts";
@@ -40,7 +41,11 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const print = (line: string) => console.error(line);
-  // TODO(#12): read .env through the app's shared loader once it exists, before the settings.
+  // The working directory's `.env` (never the --repo's), as the app reads it; but a variable set on
+  // the command line wins, since that is what someone typing a one-off run means.
+  const fromFile: NodeJS.ProcessEnv = {};
+  loadDotEnv({ env: fromFile });
+  for (const [name, value] of Object.entries(fromFile)) process.env[name] ??= value;
   const input = await prepareLocalRun({ repo: values.repo, issue: values.issue }, process.env);
   const outputDir = path.resolve(values.out);
   await mkdir(outputDir, { recursive: true });

@@ -60,6 +60,7 @@ export async function runLocal(options: {
       inbox: store,
       workspaceRoot,
       redactor: redactorFromEnv(),
+      modelPrices: settings.ISSUE_AGENT_MODEL_PRICES,
       log: options.log,
       forgeFor: async () => forge,
       modelFor: (j) => modelForConfig(j.config, settings),

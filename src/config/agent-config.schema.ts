@@ -7,6 +7,7 @@ import {
   DEFAULT_TEST_EXEMPT,
   DEFAULT_TEST_PATTERNS,
 } from "./guardrail-defaults.ts";
+import { ruleEntry, ruleList } from "./rule-list.ts";
 
 /**
  * `.github/agent.yml`: per-repository settings, read from the default branch only, merged over the
@@ -145,24 +146,15 @@ export const agentConfigSchema = z
       .describe("Limits on the agent loop. The harness enforces them; the model is only told."),
     commands: z
       .strictObject({
-        allow: z
-          .array(z.string().min(1))
-          .default([...DEFAULT_ALLOW])
-          .describe(
-            'Commands the agent may run, matched on leading words: "docker run --rm" allows `docker run --rm img`, not `docker run img`. "*" allows any command that is not denied.',
-          ),
-        deny: z
-          .array(z.string().min(1))
-          .default([...DEFAULT_DENY])
-          .describe(
-            'Refused wherever they appear in a command line (deny beats allow), matched as command words and arguments, never as substrings ("dd" never matches `git add`). "rm -rf" also catches `rm -fr` and `rm --recursive --force`; a rule in capitals such as "DROP DATABASE" is a phrase looked for inside arguments and heredocs (`psql -c \'drop database x\'`); "curl | bash" matches a pipeline.',
-          ),
-        require_approval: z
-          .array(z.string().min(1))
-          .default([...DEFAULT_REQUIRE_APPROVAL])
-          .describe(
-            "Commands that pause the job until someone with write access comments `/agent approve` or `/agent deny`.",
-          ),
+        allow: ruleList(DEFAULT_ALLOW).describe(
+          'Commands the agent may run, matched on leading words: "docker run --rm" allows `docker run --rm img`, not `docker run img`. "*" allows any command that is not denied.',
+        ),
+        deny: ruleList(DEFAULT_DENY).describe(
+          'Refused wherever they appear in a command line (deny beats allow), matched as command words and arguments, never as substrings ("dd" never matches `git add`). "rm -rf" also catches `rm -fr` and `rm --recursive --force`; a rule in capitals such as "DROP DATABASE" is a phrase looked for inside arguments and heredocs (`psql -c \'drop database x\'`); "curl | bash" matches a pipeline.',
+        ),
+        require_approval: ruleList(DEFAULT_REQUIRE_APPROVAL).describe(
+          "Commands that pause the job until someone with write access comments `/agent approve` or `/agent deny`.",
+        ),
         approval_timeout_minutes: z
           .number()
           .positive()
@@ -187,23 +179,18 @@ export const agentConfigSchema = z
     paths: z
       .strictObject({
         write: z
-          .array(z.string().min(1))
+          .array(ruleEntry)
           .default(["**"])
           .describe("Globs of files the agent may create, change or delete."),
-        read_only: z
-          .array(z.string().min(1))
-          .default([])
-          .describe("Globs the agent may read but not change (mounted read-only for commands)."),
-        forbidden: z
-          .array(z.string().min(1))
-          .default([...DEFAULT_FORBIDDEN])
-          .describe("Globs never read, never written, and hidden from commands."),
-        require_review: z
-          .array(z.string().min(1))
-          .default([])
-          .describe(
-            "Globs that may change, but then the PR opens as a draft labelled needs-human-review. Dependency manifests, lockfiles and CI workflows always need review.",
-          ),
+        read_only: ruleList([]).describe(
+          "Globs the agent may read but not change (mounted read-only for commands).",
+        ),
+        forbidden: ruleList(DEFAULT_FORBIDDEN).describe(
+          "Globs never read, never written, and hidden from commands.",
+        ),
+        require_review: ruleList([]).describe(
+          "Globs that may change, but then the PR opens as a draft labelled needs-human-review. Dependency manifests, lockfiles and CI workflows always need review.",
+        ),
       })
       .prefault({})
       .describe(
@@ -226,18 +213,14 @@ export const agentConfigSchema = z
               .describe(
                 "How to run the tests, e.g. `npm test`. Without it the tests are not run by the gates.",
               ),
-            patterns: z
-              .array(z.string().min(1))
-              .default([...DEFAULT_TEST_PATTERNS])
-              .describe("Globs that identify test files."),
-            exempt: z
-              .array(z.string().min(1))
-              .default([...DEFAULT_TEST_EXEMPT])
-              .describe("A change that touches only these files (documentation) needs no tests."),
+            patterns: ruleList(DEFAULT_TEST_PATTERNS).describe("Globs that identify test files."),
+            exempt: ruleList(DEFAULT_TEST_EXEMPT).describe(
+              "A change that touches only these files (documentation) needs no tests.",
+            ),
           })
           .prefault({}),
         lint: z
-          .array(z.string().min(1))
+          .array(ruleEntry)
           .default([])
           .describe(
             "Commands run after every edit on the edited files (`{files}` is replaced by them); failures go back to the model, and the final change must pass.",

@@ -2,6 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Probot, ProbotOctokit } from "probot";
 import { modelForConfig } from "../agent/create-model.ts";
+import type { Model } from "../agent/model.ts";
 import { githubAppIdentity } from "../forge/github-app-identity.ts";
 import { GitHubForge } from "../forge/github-forge.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
@@ -23,6 +24,8 @@ export function githubJobHandler(options: {
   inbox: JobInbox;
   redactor: SecretRedactor;
   env: NodeJS.ProcessEnv;
+  /** Wraps each job's model, e.g. to time its calls for the metrics. */
+  observeModel?: (model: Model) => Model;
 }): (jobId: string, signal?: AbortSignal) => Promise<Job> {
   const { probot, settings } = options;
   const identityFor = githubAppIdentity(probot, options.env.GHE_HOST ?? "github.com");
@@ -41,6 +44,7 @@ export function githubJobHandler(options: {
     runJob(jobId, {
       store: options.store,
       setupEnvironment: forSetup,
+      modelPrices: settings.ISSUE_AGENT_MODEL_PRICES,
       workspaceRoot,
       repositoryCache,
       redactor: options.redactor,
@@ -59,6 +63,9 @@ export function githubJobHandler(options: {
           jobId: job.id,
         });
       },
-      modelFor: (job) => modelForConfig(job.config, settings),
+      modelFor: (job) => {
+        const model = modelForConfig(job.config, settings);
+        return options.observeModel ? options.observeModel(model) : model;
+      },
     });
 }

@@ -69,6 +69,8 @@ export interface JobDependencies {
   workspaceRoot: string;
   /** Variables of the app's environment that setup commands get (ISSUE_AGENT_SETUP_ENV). */
   setupEnvironment?: Readonly<Record<string, string>>;
+  /** Prices of models the built-in table does not know (ISSUE_AGENT_MODEL_PRICES). */
+  modelPrices?: Readonly<Record<string, ModelPrice>>;
   /** Per-repository mirrors that make the second job's start fast; none means a plain clone. */
   repositoryCache?: RepositoryCache;
   redactor: SecretRedactor;
@@ -387,11 +389,11 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     const maxMs = config.agent.max_minutes * 60_000;
     const activeWorkspace = workspace;
     const tools = deps.tools ?? defaultTools;
-    const price = priceFor(model.name, priceOverride(config));
+    const price = priceFor(model.name, priceOverride(config), deps.modelPrices);
     if (config.agent.max_cost_usd !== undefined && !price) {
       throw new ConfigError(
         `\`agent.max_cost_usd\` is set, but the model "${model.name}" has no known price, so the budget cannot be kept.`,
-        "Set `agent.price` in .github/agent.yml (USD per million input and output tokens).",
+        "Set `agent.price` in .github/agent.yml (USD per million input and output tokens), or have the app's operator price the model with ISSUE_AGENT_MODEL_PRICES.",
       );
     }
     const context: ToolContext = {

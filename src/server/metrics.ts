@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { Model } from "../agent/model.ts";
 import type { Job } from "../jobs/job.ts";
 import type { JobStore } from "../jobs/job-store.ts";
 
@@ -36,15 +37,31 @@ export class Metrics {
   });
   private readonly tokens = new Counter({
     name: "issue_agent_tokens_total",
-    help: "Model tokens used by jobs, by kind.",
-    labelNames: ["kind"],
+    help: "Model tokens used by jobs, by kind, repository and model.",
+    labelNames: ["kind", "repo", "model"],
     registers: [this.registry],
   });
   private readonly cost = new Counter({
     name: "issue_agent_cost_usd_total",
     help: "What jobs' model calls cost, in US dollars, from each model's price (jobs without a known price are not counted).",
+    labelNames: ["repo", "model"],
     registers: [this.registry],
   });
+  private readonly modelCallSeconds = new Histogram({
+    name: "issue_agent_model_call_duration_seconds",
+    help: "Time one model call took (request to complete answer, retries included), by model and outcome.",
+    labelNames: ["model", "outcome"],
+    buckets: [0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
+  private readonly modelErrors = new Counter({
+    name: "issue_agent_model_call_errors_total",
+    help: "Model calls that failed (after the client's retries), by model.",
+    labelNames: ["model"],
+    registers: [this.registry],
+  });
+  /** The model of jobs whose .github/agent.yml names none (ISSUE_AGENT_MODEL). */
+  private readonly defaultModel: string;
   private readonly gates = new Counter({
     name: "issue_agent_gate_outcomes_total",
     help: "Gate verdicts, by gate and outcome.",
@@ -52,8 +69,10 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(store?: JobStore) {
-    collectDefaultMetrics({ register: this.registry, prefix: "issue_agent_process_" });
+  constructor(store?: JobStore, options: { defaultModel?: string } = {}) {
+    this.defaultModel = options.defaultModel ?? "unknown";
+    // Unprefixed, so the standard dashboards and alerts for Node processes work as they are.
+    collectDefaultMetrics({ register: this.registry });
     if (store) {
       new Gauge({
         name: "issue_agent_jobs_active",
@@ -67,6 +86,27 @@ export class Metrics {
         },
       });
     }
+  }
+
+  /** The same model, with each call's duration and failure recorded. */
+  observeModel(model: Model): Model {
+    const seconds = this.modelCallSeconds;
+    const errors = this.modelErrors;
+    return {
+      name: model.name,
+      async complete(request) {
+        const end = seconds.startTimer({ model: model.name });
+        try {
+          const turn = await model.complete(request);
+          end({ outcome: "ok" });
+          return turn;
+        } catch (error) {
+          end({ outcome: "error" });
+          errors.inc({ model: model.name });
+          throw error;
+        }
+      },
+    };
   }
 
   observeWebhook(event: string, seconds: number): void {
@@ -85,10 +125,14 @@ export class Metrics {
       this.queueWaitSeconds.observe((Date.parse(job.startedAt) - Date.parse(job.createdAt)) / 1_000);
     }
     if (job.usage) {
-      this.tokens.inc({ kind: "prompt" }, job.usage.promptTokens);
-      this.tokens.inc({ kind: "completion" }, job.usage.completionTokens);
-      this.tokens.inc({ kind: "cached_prompt" }, job.usage.cachedPromptTokens ?? 0);
-      if (job.usage.costUsd !== undefined) this.cost.inc(job.usage.costUsd);
+      const labels = {
+        repo: `${job.trigger.owner}/${job.trigger.repo}`,
+        model: job.config.agent?.model ?? this.defaultModel,
+      };
+      this.tokens.inc({ kind: "prompt", ...labels }, job.usage.promptTokens);
+      this.tokens.inc({ kind: "completion", ...labels }, job.usage.completionTokens);
+      this.tokens.inc({ kind: "cached_prompt", ...labels }, job.usage.cachedPromptTokens ?? 0);
+      if (job.usage.costUsd !== undefined) this.cost.inc(labels, job.usage.costUsd);
     }
     for (const outcome of job.gateOutcomes) this.gates.inc(outcome);
   }

@@ -65,10 +65,16 @@ describe("operations endpoints", () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/issue_agent_webhook_handling_seconds_count\{event="issues.labeled"\} 1/);
     expect(metrics).toMatch(/issue_agent_jobs_finished_total\{state="succeeded"\} 1/);
-    expect(metrics).toMatch(/issue_agent_tokens_total\{kind="prompt"\} 200/);
-    expect(metrics).toMatch(/issue_agent_tokens_total\{kind="cached_prompt"\} 60/);
+    const labels = `repo="${OWNER}/${REPO}",model="test-model"`;
+    expect(metrics).toContain(`issue_agent_tokens_total{kind="prompt",${labels}} 200`);
+    expect(metrics).toContain(`issue_agent_tokens_total{kind="cached_prompt",${labels}} 60`);
+    expect(metrics).toMatch(
+      /issue_agent_model_call_duration_seconds_count\{model="test-model",outcome="ok"\} 2/,
+    );
     // Two calls of 70 uncached + 30 cached prompt tokens and 20 completion tokens each.
-    const cost = Number(/^issue_agent_cost_usd_total ([\d.e-]+)$/m.exec(metrics)?.[1]);
+    const cost = Number(
+      new RegExp(`^issue_agent_cost_usd_total\\{${labels}\\} ([\\d.e-]+)$`, "m").exec(metrics)?.[1],
+    );
     expect(cost).toBeCloseTo((2 * (70 * 2 + 30 * 0.5 + 20 * 8)) / 1_000_000, 12);
     expect(metrics).toMatch(/issue_agent_gate_outcomes_total\{gate="test-first",status="skipped"\} 1/);
     expect(metrics).toMatch(/issue_agent_job_duration_seconds_count\{state="succeeded"\} 1/);

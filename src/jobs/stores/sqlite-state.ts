@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { DeliveryLog } from "../../triggers/delivery-log.ts";
@@ -6,6 +8,15 @@ import { issueKey, type TriggerRequest } from "../../triggers/trigger.ts";
 import type { Job } from "../job.ts";
 import type { InboxItem, JobInbox } from "../job-inbox.ts";
 import type { JobStore } from "../job-store.ts";
+import {
+  claimLease,
+  LEASE_MS,
+  OWNER_TABLE,
+  processAlive,
+  releaseLease,
+  renewLease,
+  type Owner,
+} from "./sqlite-owner-lease.ts";
 
 /** How long a delivery id is remembered; GitHub redelivers within days. */
 const DELIVERY_RETENTION_DAYS = 30;
@@ -17,8 +28,12 @@ const DELIVERY_RETENTION_DAYS = 30;
  */
 export class SqliteState implements JobStore, DeliveryLog, JobInbox {
   private readonly db: DatabaseSync;
+  private readonly file: string;
+  private readonly ownerToken = randomUUID();
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(file: string) {
+    this.file = file;
     if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
     this.db = new DatabaseSync(file);
     this.db.exec(`
@@ -44,6 +59,7 @@ export class SqliteState implements JobStore, DeliveryLog, JobInbox {
         item TEXT NOT NULL
       );
     `);
+    this.db.exec(OWNER_TABLE);
     // Databases from before the intake stage lack the pending request; nothing else changed.
     const columns = this.db.prepare("PRAGMA table_info(deliveries)").all() as Array<{ name: string }>;
     if (!columns.some((column) => column.name === "request")) {
@@ -144,7 +160,31 @@ export class SqliteState implements JobStore, DeliveryLog, JobInbox {
     }
   }
 
+  /**
+   * Makes this process the file's only user (see claimLease) and keeps the claim alive; throws a
+   * ConfigError naming the other process when it is taken. `onLost` hears of a takeover.
+   */
+  claimOwnership(
+    owner: Owner = { pid: process.pid, host: os.hostname() },
+    now = new Date(),
+    isAlive: (pid: number) => boolean = processAlive,
+    onLost?: () => void,
+  ): void {
+    claimLease(this.db, this.file, { ...owner, token: this.ownerToken }, now, isAlive);
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      if (!renewLease(this.db, this.ownerToken, new Date())) onLost?.();
+    }, LEASE_MS / 3).unref();
+  }
+
+  /** Gives the file up (shutdown), so the next process can start at once. */
+  releaseOwnership(): void {
+    clearInterval(this.heartbeat);
+    if (this.db.isOpen) releaseLease(this.db, this.ownerToken);
+  }
+
   close(): void {
+    this.releaseOwnership();
     this.db.close();
   }
 }

@@ -1,0 +1,138 @@
+import { createHmac } from "node:crypto";
+import { once } from "node:events";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  freePort,
+  killGroup,
+  makeCheckout,
+  spawnIn,
+  waitFor,
+  writeProbotDotEnv,
+  type Spawned,
+} from "../helpers/app-checkout.ts";
+import { PRIVATE_KEY } from "../helpers/test-probot.ts";
+
+let app: Spawned | undefined;
+let checkout: ReturnType<typeof makeCheckout> | undefined;
+afterEach(() => {
+  killGroup(app);
+  checkout?.cleanup();
+  app = undefined;
+});
+
+const SECRET = "setup-written-secret";
+
+let githubServer: http.Server | undefined;
+afterEach(() => {
+  githubServer?.closeAllConnections();
+  githubServer?.close();
+});
+
+/** GitHub's `GET /app`, answered for any credentials. */
+async function fakeGitHub(): Promise<string> {
+  githubServer = http.createServer((_req, res) => {
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ slug: "issue-agent-test" }));
+  });
+  githubServer.listen(0, "127.0.0.1");
+  await once(githubServer, "listening");
+  return `127.0.0.1:${(githubServer.address() as AddressInfo).port}`;
+}
+
+async function deliver(port: number, secret: string): Promise<number> {
+  const body = JSON.stringify({ action: "opened", zen: "Keep it logically awesome." });
+  const response = await fetch(`http://127.0.0.1:${port}/api/github/webhooks`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "issues",
+      "x-github-delivery": `d-${Math.random()}`,
+      "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
+    },
+    body,
+  });
+  return response.status;
+}
+
+describe("the first `npm start` after Probot's setup", () => {
+  it(
+    "reads the .env setup wrote and receives webhooks on its PORT, not the setup page",
+    { timeout: 90_000 },
+    async () => {
+      checkout = makeCheckout();
+      const port = await freePort();
+      const github = await fakeGitHub();
+      // Exactly what the setup page leaves behind: the smee channel first, then the app's credentials.
+      writeProbotDotEnv(checkout.dir, {
+        WEBHOOK_PROXY_URL: "http://127.0.0.1:9/unused-channel",
+        APP_ID: "4321",
+        PRIVATE_KEY,
+        WEBHOOK_SECRET: SECRET,
+        GITHUB_CLIENT_ID: "Iv1.0123456789abcdef",
+        GITHUB_CLIENT_SECRET: "0123456789abcdef0123456789abcdef01234567",
+        PORT: String(port),
+      });
+      // Where GitHub is (GitHub Enterprise style) comes from the environment, as in a deployment.
+      app = spawnIn(checkout.dir, "npm", ["start"], {
+        LOG_FORMAT: "json",
+        GHE_HOST: github,
+        GHE_PROTOCOL: "http",
+      });
+      const current = app;
+      await waitFor(async () => {
+        if (current.child.exitCode !== null) throw new Error(`npm start exited:\n${current.output()}`);
+        return current.output().includes(`Listening on http://localhost:${port}`);
+      }, 60_000).catch((error: unknown) => {
+        throw new Error(`${String(error)}\n${current.output()}`);
+      });
+
+      expect(app.output()).not.toContain("setup mode");
+      expect(await deliver(port, "not-the-secret")).toBe(400);
+      expect(await deliver(port, SECRET)).toBe(200);
+      // The start-up probe reached GitHub with the .env's credentials and said so.
+      await waitFor(
+        () =>
+          current.output().includes(`GitHub at ${github} answers: this is the app \\"issue-agent-test\\"`),
+        10_000,
+      );
+    },
+  );
+});
+
+describe("`npm run worker` with the same .env", () => {
+  it("takes its settings from .env too", { timeout: 90_000 }, async () => {
+    checkout = makeCheckout();
+    const port = await freePort();
+    writeProbotDotEnv(checkout.dir, {
+      APP_ID: "4321",
+      PRIVATE_KEY,
+      WEBHOOK_SECRET: SECRET,
+      REDIS_URL: "redis://127.0.0.1:6379",
+      ISSUE_AGENT_REDIS_PREFIX: `issue-agent-dotenv-${process.pid}`,
+      ISSUE_AGENT_WORKER_PORT: String(port),
+    });
+    app = spawnIn(checkout.dir, "npm", ["run", "worker"], {
+      LOG_FORMAT: "json",
+      GHE_HOST: "127.0.0.1:9",
+      GHE_PROTOCOL: "http",
+    });
+    const current = app;
+    await waitFor(async () => {
+      if (current.child.exitCode !== null) throw new Error(`npm run worker exited:\n${current.output()}`);
+      return current.output().includes("issue-agent worker ready");
+    }, 60_000);
+    // Its operations port (ISSUE_AGENT_WORKER_PORT from .env) opens just after that line.
+    let health: unknown;
+    await waitFor(async () => {
+      health = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (response) => response.json(),
+        () => undefined,
+      );
+      return health !== undefined;
+    }, 10_000);
+    expect(health).toEqual({ status: "ok" });
+  });
+});
