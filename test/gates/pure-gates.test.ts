@@ -10,21 +10,25 @@ const rules = parseAgentConfig(undefined).gates.tests;
 
 describe("diffSizeGate", () => {
   it("counts added plus removed lines against the limit, inclusive", () => {
-    expect(diffSizeGate([{ added: 300, removed: 200 }], 500)).toMatchObject({
+    expect(diffSizeGate([{ path: "a.js", added: 300, removed: 200 }], 500)).toMatchObject({
       status: "passed",
       detail: "500 of at most 500 lines",
     });
     expect(
       diffSizeGate(
         [
-          { added: 300, removed: 150 },
-          { added: 51, removed: 0 },
+          { path: "a.js", added: 300, removed: 150 },
+          { path: "b.js", added: 51, removed: 0 },
         ],
         500,
       ),
     ).toMatchObject({
       status: "failed",
-      detail: "501 lines, over the limit of 500",
+      detail: "the change is 501 lines; the limit is 500 (`gates.max_diff_lines`) — deliver it as steps",
+      files: [
+        { path: "a.js", message: "+300 −150" },
+        { path: "b.js", message: "+51 −0" },
+      ],
     });
   });
 });
