@@ -100,9 +100,13 @@ function detectPython(root: RepositoryRoot): TestCommandPlan | undefined {
   if (!marker && !rootTests && !PYTEST_CONFIG.some((file) => root.files.has(file))) return undefined;
   const python = root.files.has(".venv") ? ".venv/bin/python" : "python3";
   const pytestConfig = PYTEST_CONFIG.find((file) => root.files.has(file));
-  const declared = ["pyproject.toml", "setup.cfg", "tox.ini", "requirements.txt", "requirements-dev.txt"].find(
-    (file) => root.files.has(file) && /\bpytest\b/.test(root.read(file) ?? ""),
-  );
+  const declared = [
+    "pyproject.toml",
+    "setup.cfg",
+    "tox.ini",
+    "requirements.txt",
+    "requirements-dev.txt",
+  ].find((file) => root.files.has(file) && /\bpytest\b/.test(root.read(file) ?? ""));
   const pytestFrom = pytestConfig ?? declared;
   if (pytestFrom) return { command: `${python} -m pytest -q`, source: `detected from \`${pytestFrom}\`` };
   // Discovery does not enter a tests directory that is not a package, so it starts there.

@@ -25,7 +25,7 @@ export const EXPECTATION_FILES = [
 
 /** One test case's declaration, across the common frameworks. */
 const TEST_CASE = [
-  /\b(?:it|test|specify)(?:\.\w+)*\s*\(\s*["'`]/, // Jest, Mocha, Vitest, ava, node:test
+  /\b[xf]?(?:it|test|specify)(?:\.\w+)*\s*\(\s*["'`]/, // Jest, Mocha, Vitest, ava, node:test
   /^\s*(?:async\s+)?def\s+test\w*/, // pytest, unittest, minitest
   /^\s*func\s+(?:Test|Fuzz|Example)\w*\s*\(/, // Go
   /#\[(?:\w+::)?test\]/, // Rust
@@ -64,7 +64,10 @@ export function testTamperingReasons(
   for (const file of expectations) {
     if (file.before === undefined || file.before === file.after) continue;
     const what = file.after === undefined ? "deletes" : "changes";
-    reasons.push({ path: file.path, reason: `${what} a snapshot or expected-output file that tests rely on` });
+    reasons.push({
+      path: file.path,
+      reason: `${what} a snapshot or expected-output file that tests rely on`,
+    });
   }
   for (const { path, before, after } of tests) {
     if (before === undefined || before === after) continue;
@@ -75,7 +78,10 @@ export function testTamperingReasons(
     const [old, now] = [lines(before), lines(after)];
     const removedCases = count(old, TEST_CASE) - count(now, TEST_CASE);
     if (removedCases > 0)
-      reasons.push({ path, reason: `removes ${removedCases} existing test case${removedCases > 1 ? "s" : ""}` });
+      reasons.push({
+        path,
+        reason: `removes ${removedCases} existing test case${removedCases > 1 ? "s" : ""}`,
+      });
     const addedSkips = missingFrom(old, now).filter((line) => SKIP_MARKER.some((re) => re.test(line)));
     if (addedSkips.length > 0)
       reasons.push({ path, reason: `skips or narrows existing tests (${quoted(addedSkips)})` });

@@ -15,13 +15,11 @@ export async function testTamperingReview(
   const expectations = step.paths.filter((p) => isExpectationFile(p));
   const versions = (paths: readonly string[]) =>
     Promise.all(
-      paths.map(
-        async (path): Promise<FileVersions> => ({
-          path,
-          before: await show(git, step.baseSha, path),
-          after: await show(git, step.headSha, path),
-        }),
-      ),
+      paths.map(async (path): Promise<FileVersions> => ({
+        path,
+        before: await show(git, step.baseSha, path),
+        after: await show(git, step.headSha, path),
+      })),
     );
   return testTamperingReasons(
     await versions(tests.filter((p) => !isExpectationFile(p))),

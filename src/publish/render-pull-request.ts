@@ -99,7 +99,13 @@ export function renderPullRequestBody(content: PullRequestContent): string {
 function testEvidenceSection(step: DeliveredStep): string[] {
   const evidence = renderTestEvidence(step.gates);
   return evidence
-    ? ["", "## Test evidence", "The tests fail on the base commit with only the test changes, and pass with the whole change:", "", evidence]
+    ? [
+        "",
+        "## Test evidence",
+        "The tests fail on the base commit with only the test changes, and pass with the whole change:",
+        "",
+        evidence,
+      ]
     : [];
 }
 

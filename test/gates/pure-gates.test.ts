@@ -55,6 +55,15 @@ describe("classifyTestFiles", () => {
     [["src/a.ts"], [], false],
     [["README.md", "docs/setup.md"], [], true],
     [["README.md", "src/a.ts"], [], false],
+    [["index.js", "test.js"], ["test.js"], false],
+    [["calc.py", "tests.py", "conftest.py"], ["tests.py", "conftest.py"], false],
+    [["lib/a.rb", "spec/a_spec.rb"], ["spec/a_spec.rb"], false],
+    [["lib/a.js", "lib/a-test.js", "lib/a_spec.js"], ["lib/a-test.js", "lib/a_spec.js"], false],
+    [["lib/Greet.pm", "t/greet.t", "t/unit/x.t"], ["t/greet.t", "t/unit/x.t"], false],
+    [["src/main/java/A.java", "src/test/java/ATest.java"], ["src/test/java/ATest.java"], false],
+    [["src/lib.rs", "tests/greet.rs"], ["tests/greet.rs"], false],
+    [["src/a.js", "src/__snapshots__/a.test.js.snap"], ["src/__snapshots__/a.test.js.snap"], false],
+    [["lib/test.js", "src/contest.py"], [], false],
   ])("%j → tests %j, documentation only %s", (paths, tests, onlyExempt) => {
     expect(classifyTestFiles(paths, rules)).toEqual({ tests, onlyExempt });
   });

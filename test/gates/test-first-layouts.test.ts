@@ -70,7 +70,9 @@ describe("test-first on real project layouts, with the detected command and the 
   it("refuses a step whose test already passes on the base commit, in a root test.js", async () => {
     const layout = RUNNABLE_LAYOUTS[0]!;
     fixture = await deliveryFixture(layout.base);
-    const result = await fixture.deliver({ "test.js": `${layout.base["test.js"]}\ntest("again", () => {});\n` });
+    const result = await fixture.deliver({
+      "test.js": `${layout.base["test.js"]}\ntest("again", () => {});\n`,
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.message).toContain(

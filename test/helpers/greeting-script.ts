@@ -11,5 +11,6 @@ export const fixGreeting = call("edit_file", {
 export const testGreeting = call("edit_file", {
   path: "test/greet.test.js",
   old_string: 'test("greets", () => {',
-  new_string: 'test("punctuates the greeting", () => {\n  assert.equal(greet("Ada"), "Hello, Ada!");\n});\n\ntest("greets", () => {',
+  new_string:
+    'test("punctuates the greeting", () => {\n  assert.equal(greet("Ada"), "Hello, Ada!");\n});\n\ntest("greets", () => {',
 });
