@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { RunLog } from "../../src/agent/run-log.ts";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
-import { DeliveryResult, StepDelivery } from "../../src/gates/deliver-step.ts";
+import { type DeliveryResult, StepDelivery } from "../../src/gates/deliver-step.ts";
 import { planTestCommand, type TestCommandPlan } from "../../src/gates/detect-test-command.ts";
 import { readRepositoryRoot } from "../../src/gates/read-repository-root.ts";
 import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
