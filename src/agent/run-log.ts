@@ -24,12 +24,18 @@ export interface Refusal {
   reason: string;
 }
 
-export type GateStatus = "passed" | "failed" | "skipped";
+/**
+ * A gate's verdict. `not_verified` is for a gate that could not check what it checks (test-first
+ * without a runnable test command): the step is delivered, but never reported as passed.
+ */
+export type GateStatus = "passed" | "failed" | "skipped" | "not_verified";
 
 export interface GateResult {
   gate: "paths" | "diff size" | "lint" | "test-first";
   status: GateStatus;
   detail: string;
+  /** What a maintainer can do about a verdict that is not a pass, e.g. the setting to add. */
+  fix?: string;
   /** Log excerpts (test runs, lint output) shown in the check run. */
   excerpts?: Array<{ title: string; text: string }>;
   /** Files that broke the rule, for check-run annotations. */

@@ -211,7 +211,7 @@ export const agentConfigSchema = z
               .min(1)
               .optional()
               .describe(
-                "How to run the tests, e.g. `npm test`. Without it the tests are not run by the gates.",
+                "How to run the tests, e.g. `npm test`. Without it one is detected from the repository root (package.json `scripts.test`, pytest or unittest, `go test ./...`, `cargo test`, `mvn -q test`, `make test`, …); `none` turns the tests off, and test-first then reports changes with tests as not verified.",
               ),
             patterns: ruleList(DEFAULT_TEST_PATTERNS).describe("Globs that identify test files."),
             exempt: ruleList(DEFAULT_TEST_EXEMPT).describe(

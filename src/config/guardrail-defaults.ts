@@ -123,16 +123,34 @@ export const DEFAULT_FORBIDDEN = [
   "**/.netrc",
 ] as const;
 
+/**
+ * Test files as projects lay them out, across ecosystems: a root `test.js`/`tests.py` (ava, tape,
+ * node:test, Django), `test/`, `tests/` (pytest, Rust integration tests), `spec/` and `*_spec.rb`
+ * (RSpec, Jasmine), `t/*.t` (Perl), `src/test/**` (Maven, Gradle), `__tests__` (Jest), `*_test.go`,
+ * and the snapshot and golden files that hold tests' expectations.
+ */
 export const DEFAULT_TEST_PATTERNS = [
+  "test.*",
+  "tests.*",
   "**/*.test.*",
   "**/*.spec.*",
+  "**/*-test.*",
+  "**/*_test.*",
+  "**/*_spec.*",
+  "**/*-spec.*",
   "**/test/**",
   "**/tests/**",
+  "**/spec/**",
+  "**/t/**/*.t",
   "**/__tests__/**",
+  "**/__snapshots__/**",
+  "**/testdata/**",
   "**/test_*.py",
-  "**/*_test.py",
-  "**/*_test.go",
+  "**/tests.py",
+  "**/conftest.py",
   "**/*Test.java",
+  "**/*Tests.java",
+  "**/*Test.kt",
   "**/*Tests.cs",
 ] as const;
 

@@ -6,11 +6,13 @@ import type { Sandbox } from "../sandbox/sandbox.ts";
 import { pendingEntries, stagedChanges, stagedGitlinks } from "../workspace/change-list.ts";
 import { gitAs, hasUncommittedChanges } from "../workspace/commit-and-push.ts";
 import type { Workspace } from "../workspace/workspace.ts";
-import { diffLines, diffSizeGate } from "./diff-size-gate.ts";
+import type { TestCommandPlan } from "./detect-test-command.ts";
+import { DIFF_LIMIT_ADVICE, diffLines, diffSizeGate } from "./diff-size-gate.ts";
 import { lintGate } from "./lint-gate.ts";
 import { pathsGate, reviewReasons } from "./paths-gate.ts";
 import { pendingEntriesGate } from "./pending-entries-gate.ts";
 import { testFirstGate } from "./test-first-gate.ts";
+import { testTamperingReview } from "./test-tampering-review.ts";
 
 export type DeliveryResult = { ok: true; step: DeliveredStep } | { ok: false; message: string };
 
@@ -26,6 +28,8 @@ export class StepDelivery {
     workspace: Workspace;
     config: AgentConfig;
     paths: PathPolicy;
+    /** The test command the test-first gate runs (configured or detected). */
+    tests: TestCommandPlan;
     sandbox: Sandbox;
     log: RunLog;
     author: () => Promise<{ name: string; email: string }>;
@@ -74,15 +78,18 @@ export class StepDelivery {
       };
     }
     const lines = diffLines(files);
-    const max = config.gates.max_diff_lines;
-    if (lines > max) {
+    // Judged before the commit, so an oversized step costs no test run; recorded like any gate.
+    const size = diffSizeGate(files, config.gates.max_diff_lines);
+    if (size.status === "failed") {
       await git.raw(["reset", "-q"]);
+      log.lastRejectedGates = [size];
+      log.changed();
       return {
         ok: false,
         message: [
-          `This step would change ${lines} lines; a pull request may change at most ${max} (gates.max_diff_lines).`,
+          `The diff size gate failed: ${size.detail}.`,
           `Changed: ${files.map((f) => `${f.path} (+${f.added} −${f.removed})`).join(", ")}.`,
-          "Deliver the work as ordered steps of at most that size: call commit_step with `paths` naming a part that stands on its own (code with its tests), then the next part, and finish with the rest. A single file over the limit must be split into smaller files or changes.",
+          DIFF_LIMIT_ADVICE,
         ].join("\n"),
       };
     }
@@ -105,7 +112,7 @@ export class StepDelivery {
     const stashed = (await stashTop()) !== before;
     let gates: GateResult[];
     try {
-      gates = await this.runGates(git, baseSha, headSha, files);
+      gates = await this.runGates(git, { baseSha, headSha, files, size });
     } finally {
       if (stashed) await git.raw(["stash", "pop", "--quiet"]);
     }
@@ -126,7 +133,14 @@ export class StepDelivery {
       files,
       lines,
       gates,
-      reviewReasons: reviewReasons(files, this.options.paths),
+      reviewReasons: [
+        ...reviewReasons(files, this.options.paths),
+        ...(await testTamperingReview(
+          git,
+          { baseSha, headSha, paths: files.map((f) => f.path) },
+          config.gates.tests,
+        )),
+      ],
     };
     log.steps.push(step);
     log.lastRejectedGates = undefined;
@@ -148,11 +162,10 @@ export class StepDelivery {
 
   private async runGates(
     git: ReturnType<typeof gitAs>,
-    baseSha: string,
-    headSha: string,
-    files: DeliveredStep["files"],
+    step: { baseSha: string; headSha: string; files: DeliveredStep["files"]; size: GateResult },
   ): Promise<GateResult[]> {
     const { workspace, config, sandbox, signal } = this.options;
+    const { baseSha, headSha, files } = step;
     const run = { sandbox, cwd: workspace.dir, ...(signal ? { signal } : {}) };
     const present: string[] = [];
     for (const file of files) {
@@ -166,7 +179,7 @@ export class StepDelivery {
     }
     return [
       pathsGate(files, this.options.paths),
-      diffSizeGate(files, config.gates.max_diff_lines),
+      step.size,
       await lintGate(config.gates.lint, present, run),
       await testFirstGate({
         git,
@@ -175,6 +188,7 @@ export class StepDelivery {
         headSha,
         paths: files.map((f) => f.path),
         gates: config.gates,
+        tests: this.options.tests,
         timeoutMs: config.commands.timeout_seconds * 1_000,
         ...run,
       }),

@@ -3,14 +3,19 @@ import type { GateResult } from "../agent/run-log.ts";
 import type { AgentConfig } from "../config/agent-config.schema.ts";
 import type { Sandbox } from "../sandbox/sandbox.ts";
 import { classifyTestFiles } from "./classify-test-files.ts";
+import type { TestCommandPlan } from "./detect-test-command.ts";
 
 const TEST_OUTPUT_BYTES = 12 * 1024;
+
+/** Shells' exit codes for a command that was not found or could not be executed. */
+const NOT_RUNNABLE: Record<number, string> = { 126: "not executable", 127: "command not found" };
 
 /**
  * Test-first, verified by running things: the step must add or modify tests; with only its test
  * changes applied to its base commit the test command must fail, and with the whole step it must
  * pass. Runs in the workspace (so ignored files such as installed dependencies stay available) on
- * a clean tree, and always returns the workspace to the branch tip.
+ * a clean tree, and always returns the workspace to the branch tip. Without a command that runs,
+ * the verdict is `not_verified`, never `passed`: changed test files alone prove nothing.
  */
 export async function testFirstGate(options: {
   git: SimpleGit;
@@ -20,6 +25,7 @@ export async function testFirstGate(options: {
   headSha: string;
   paths: readonly string[];
   gates: AgentConfig["gates"];
+  tests: TestCommandPlan;
   timeoutMs: number;
   sandbox: Sandbox;
   signal?: AbortSignal;
@@ -36,12 +42,15 @@ export async function testFirstGate(options: {
       detail: `the change adds or modifies no tests (test files match ${gates.tests.patterns.map((p) => `\`${p}\``).join(", ")})`,
     };
   }
-  const command = gates.tests.command;
+  const command = options.tests.command;
   if (!command) {
     return {
       gate: "test-first",
-      status: "passed",
-      detail: `tests changed (${tests.map((t) => `\`${t}\``).join(", ")}); not run, because no \`gates.tests.command\` is configured`,
+      status: "not_verified",
+      detail: `tests changed (${tests.map((t) => `\`${t}\``).join(", ")}) but were not run: no test command (${options.tests.source})`,
+      fix: options.tests.off
+        ? "Remove `gates.tests.command: none` from `.github/agent.yml` to have the tests run."
+        : "Set `gates.tests.command` in `.github/agent.yml` (e.g. `npm test`, `python3 -m pytest`) so the tests run.",
     };
   }
 
@@ -84,6 +93,16 @@ export async function testFirstGate(options: {
     },
     { title: `\`${command}\` with the whole change (exit ${describeExit(after)})`, text: after.output },
   ];
+  const unrunnable = after.exitCode === null ? undefined : NOT_RUNNABLE[after.exitCode];
+  if (unrunnable) {
+    return {
+      gate: "test-first",
+      status: "not_verified",
+      detail: `\`${command}\` (${options.tests.source}) could not be run (exit ${after.exitCode}: ${unrunnable})`,
+      fix: "Install the test runner in `setup.commands`, or set `gates.tests.command` to a command the sandbox has.",
+      excerpts,
+    };
+  }
   if (before.exitCode === 0) {
     return {
       gate: "test-first",
@@ -104,7 +123,7 @@ export async function testFirstGate(options: {
   return {
     gate: "test-first",
     status: "passed",
-    detail: `\`${command}\` failed before the change (exit ${describeExit(before)}) and passes with it`,
+    detail: `\`${command}\` (${options.tests.source}) failed before the change (exit ${describeExit(before)}) and passes with it`,
     excerpts,
   };
 }

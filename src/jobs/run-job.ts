@@ -34,6 +34,11 @@ import { neutralizeModelMarkdown } from "../guardrails/untrusted/neutralize-mode
 import { chooseSandbox } from "../sandbox/choose-sandbox.ts";
 import type { SandboxAccess } from "../sandbox/sandbox.ts";
 import { renderSetupNote } from "../report/render-setup.ts";
+import { renderTestCommandNote } from "../report/render-test-command-note.ts";
+import { planTestCommand } from "../gates/detect-test-command.ts";
+import { publishedVerdict } from "../report/published-verdict.ts";
+import { refusalVerdict } from "../report/refusal-verdict.ts";
+import { readRepositoryRoot } from "../gates/read-repository-root.ts";
 import { agentCacheEnvironment, dependencyCacheEnvironment } from "../workspace/setup/dependency-cache.ts";
 import { planSetup, type SetupPlan } from "../workspace/setup/detect-setup.ts";
 import { onBaseTree } from "../workspace/setup/on-base-tree.ts";
@@ -331,6 +336,10 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     job = withEvent(job, `workspace ready on branch ${workspace.branch} at ${workspace.baseSha}`);
     await deps.store.save(job);
 
+    // 2c. The test command test-first runs: configured, or detected from the root like setup.
+    const tests = planTestCommand(config.gates.tests.command, await readRepositoryRoot(workspaceDir));
+    await reporter.note(renderTestCommandNote(tests, config.gates.test_first));
+
     // 3. The agent, inside the guardrails, told the repository's conventions and shape.
     const clean = (text: string) => deps.redactor.redact(sanitizeUntrusted(text));
     const repositoryText = paused
@@ -431,6 +440,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         workspace: activeWorkspace,
         config,
         paths,
+        tests,
         sandbox,
         log,
         author: () => forge.commitAuthor(),
@@ -568,21 +578,13 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       const urls = published.map((p) => p.pull.url);
       reporter.progress.pullRequestUrls = urls;
       job = { ...withEvent(job, `opened ${urls.join(", ")}`), pullRequestUrls: urls };
-      const needsReview = published.flatMap((p) => p.step.reviewReasons);
-      const numbers = published.map((p) => `#${p.pull.number}`).join(", ");
-      verdict = needsReview.length
-        ? {
-            conclusion: "action_required",
-            headline: `opened ${numbers}: needs human review`,
-            detail: `${outcome.summary}\n\nOpened as a draft labelled \`needs-human-review\`, because it changes:\n${needsReview.map((r) => `- \`${r.path}\`: ${r.reason}`).join("\n")}`,
-          }
-        : { conclusion: "success", headline: `opened ${numbers}`, detail: outcome.summary };
+      verdict = publishedVerdict(published, outcome.summary);
     }
     if (!parked) job = transition(job, "succeeded", verdict.headline);
   } catch (error) {
     verdict = stoppedBy
       ? stoppedVerdict(stoppedBy, log)
-      : verdictFor(error, deps.redactor, deps.wording ?? GITHUB_WORDING);
+      : verdictFor(error, deps.redactor, deps.wording ?? GITHUB_WORDING, log);
     if (!stoppedBy && !(error instanceof UserFacingError)) {
       deps.log.error({ err: error, jobId }, "job failed unexpectedly");
     }
@@ -691,13 +693,15 @@ function stoppedVerdict(by: string, log: RunLog): Verdict {
   };
 }
 
-function verdictFor(error: unknown, redactor: SecretRedactor, wording: JobWording): Verdict {
+function verdictFor(error: unknown, redactor: SecretRedactor, wording: JobWording, log: RunLog): Verdict {
   if (error instanceof UserFacingError) {
     const whatToDo = [error.hint, error.retryable ? wording.retry : undefined].filter(Boolean).join(" ");
     const detail = [error.message, whatToDo ? `**What to do:** ${whatToDo}` : ""]
       .filter(Boolean)
       .join("\n\n");
-    return { conclusion: error.conclusion, headline: headlineFor(error), detail: redactor.redact(detail) };
+    const stopped = { conclusion: error.conclusion, headline: headlineFor(error), detail };
+    const verdict = refusalVerdict(log, stopped) ?? stopped;
+    return { ...verdict, detail: redactor.redact(verdict.detail) };
   }
   return {
     conclusion: "failure",

@@ -1,7 +1,7 @@
 import type { DeliveredStep, RunLog } from "../agent/run-log.ts";
 import { describeError, PublishError } from "../errors.ts";
 import type { CheckConclusion, Forge, PullRequestRef } from "../forge/forge.ts";
-import { renderGateTable } from "../report/render-guardrails.ts";
+import { renderGateTable, unverifiedGates } from "../report/render-guardrails.ts";
 import { pushBranches } from "../workspace/commit-and-push.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { renderPullRequestBody, type PullRequestContent } from "./render-pull-request.ts";
@@ -71,7 +71,7 @@ export async function publishSteps(options: {
       step,
       branch,
       pull,
-      conclusion: step.reviewReasons.length > 0 ? "action_required" : "success",
+      conclusion: stepConclusion(step),
     });
   }
 
@@ -94,9 +94,21 @@ export async function publishSteps(options: {
         ),
       );
     await forge.reportCheckOn(entry.step.sha, entry.conclusion, {
-      title: entry.conclusion === "success" ? "all gates passed" : "needs human review",
+      title: CHECK_TITLES[entry.conclusion] ?? entry.conclusion,
       summary: renderGateTable(entry.step.gates),
     });
   }
   return published;
+}
+
+const CHECK_TITLES: Partial<Record<CheckConclusion, string>> = {
+  success: "all gates passed",
+  action_required: "needs human review",
+  neutral: "tests not verified",
+};
+
+/** Human review first; then a step whose tests could not be run is neutral, never green. */
+export function stepConclusion(step: DeliveredStep): CheckConclusion {
+  if (step.reviewReasons.length > 0) return "action_required";
+  return unverifiedGates(step.gates).length > 0 ? "neutral" : "success";
 }

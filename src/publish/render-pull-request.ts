@@ -5,6 +5,8 @@ import {
   renderGateTable,
   renderRefusals,
   renderReviewReasons,
+  renderTestEvidence,
+  unverifiedGates,
   UNSANDBOXED_WARNING,
 } from "../report/render-guardrails.ts";
 import { renderPlan } from "../report/render-plan.ts";
@@ -40,10 +42,15 @@ export function renderPullRequestBody(content: PullRequestContent): string {
       ? [
           "",
           "## ⚠️ Needs human review",
-          "This PR is a draft because it changes files that always need a human:",
+          "This PR is a draft because these changes need a human:",
           renderReviewReasons(step.reviewReasons),
         ]
       : []),
+    ...unverifiedGates(step.gates).flatMap((gate) => [
+      "",
+      `## ⚪ ${gate.gate}: not verified`,
+      `${gate.detail}.${gate.fix ? ` ${gate.fix}` : ""}`,
+    ]),
     "",
     "## Summary",
     step.summary,
@@ -72,6 +79,7 @@ export function renderPullRequestBody(content: PullRequestContent): string {
     "## Guardrails",
     renderGateTable(step.gates),
     ...(log.refusals.length ? ["", renderRefusals(log.refusals)] : []),
+    ...testEvidenceSection(step),
     "",
     `## Files changed (${step.files.length} files, ${step.lines} lines)`,
     "| File | Added | Removed |",
@@ -86,6 +94,19 @@ export function renderPullRequestBody(content: PullRequestContent): string {
     "## Usage",
     `${log.turns} turns, ${log.usage.modelCalls} model calls, ${log.usage.promptTokens} prompt tokens, ${log.usage.completionTokens} completion tokens (${log.totalTokens} total, ${log.usage.cachedPromptTokens} prompt tokens from the provider's cache); ${formatCost(log.usage.costUsd)}; ${log.commands.length} command${log.commands.length === 1 ? "" : "s"}; ${formatDuration(log.usage.agentMs ?? 0)} of agent time.${log.elidedToolOutputs ? ` ${log.elidedToolOutputs} older tool outputs were left out of later requests to stay within the context budget.` : ""}`,
   ].join("\n");
+}
+
+function testEvidenceSection(step: DeliveredStep): string[] {
+  const evidence = renderTestEvidence(step.gates);
+  return evidence
+    ? [
+        "",
+        "## Test evidence",
+        "The tests fail on the base commit with only the test changes, and pass with the whole change:",
+        "",
+        evidence,
+      ]
+    : [];
 }
 
 function renderSeries(part: PullRequestContent["part"]): string {

@@ -4,6 +4,7 @@ const STATUS: Record<GateResult["status"], string> = {
   passed: "✅ passed",
   failed: "❌ failed",
   skipped: "⏭️ skipped",
+  not_verified: "⚪ not verified",
 };
 
 /** Every gate's verdict as a table, the same in the PR body and the check run. */
@@ -11,8 +12,30 @@ export function renderGateTable(gates: readonly GateResult[]): string {
   return [
     "| Gate | Result | Details |",
     "| --- | --- | --- |",
-    ...gates.map((g) => `| ${g.gate} | ${STATUS[g.status]} | ${cell(g.detail)} |`),
+    ...gates.map(
+      (g) =>
+        `| ${g.gate} | ${STATUS[g.status]} | ${cell(g.detail)}${g.fix && g.status !== "passed" ? ` — ${cell(g.fix)}` : ""} |`,
+    ),
   ].join("\n");
+}
+
+/** Gates that could not check what they check; a step with one is never reported as green. */
+export function unverifiedGates(gates: readonly GateResult[]): GateResult[] {
+  return gates.filter((g) => g.status === "not_verified");
+}
+
+/**
+ * The test runs that back test-first's verdict, collapsed: the failing run on the base commit with
+ * only the tests' change, then the passing run with the whole change. Empty when none ran.
+ */
+export function renderTestEvidence(gates: readonly GateResult[], maxChars = 3_000): string {
+  const excerpts = gates.filter((g) => g.gate === "test-first").flatMap((g) => g.excerpts ?? []);
+  return excerpts
+    .map(
+      (e) =>
+        `<details><summary>${e.title}</summary>\n\n\`\`\`\n${tail(e.text, maxChars)}\n\`\`\`\n</details>`,
+    )
+    .join("\n");
 }
 
 /** Log excerpts of the gates (test runs before and after, lint output), for the check run. */

@@ -33,10 +33,10 @@ describe("the test-first gate", () => {
     });
     const body = record.pulls[0]!.body as string;
     expect(body).toContain(
-      "| test-first | ✅ passed | `node --test` failed before the change (exit 1) and passes with it |",
+      "| test-first | ✅ passed | `node --test` (configured in `.github/agent.yml`) failed before the change (exit 1) and passes with it |",
     );
     expect(body).toContain("| paths | ✅ passed |");
-    expect(body).toContain("| diff size | ✅ passed | 4 of at most 500 lines |");
+    expect(body).toContain("| diff size | ✅ passed | 6 of at most 500 lines |");
     const check = record.checkRunUpdates.at(-1)!;
     expect(check).toMatchObject({ status: "completed", conclusion: "success" });
     expect(check.output.text).toContain(
@@ -119,7 +119,7 @@ describe("atomic pull requests", () => {
     );
     // The oversized attempt was refused with instructions, not opened.
     expect(toolResult(h, 7)).toMatch(
-      /This step would change 13\d\d lines; a pull request may change at most 500/,
+      /The diff size gate failed: the change is 13\d\d lines; the limit is 500 \(`gates.max_diff_lines`\) — deliver it as steps/,
     );
     expect(toolResult(h, 7)).toContain("call commit_step with `paths`");
 
@@ -162,6 +162,7 @@ describe("changes that need a human", () => {
           old_string: '"name": "hello",',
           new_string: '"name": "hello",\n  "description": "Greets.",',
         }),
+        fixGreeting,
         testGreeting,
         finish("Describe the package"),
       ],

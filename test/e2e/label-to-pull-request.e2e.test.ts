@@ -137,7 +137,7 @@ describe("a labeled issue becomes a pull request", () => {
     );
     const commandResult = JSON.stringify(h.model.requests[5]!.body.messages.at(-1));
     expect(commandResult).toContain("exit code 0");
-    expect(commandResult).toContain("pass 1");
+    expect(commandResult).toContain("pass 2");
 
     // Secrets: not in the agent's environment, not on disk, not in logs, comments or the PR.
     expect(commandResult).not.toContain(INSTALLATION_TOKEN);

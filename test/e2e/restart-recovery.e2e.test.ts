@@ -49,7 +49,11 @@ describe("a restart never loses a job", () => {
         jobId = leaveInterruptedJob(db, 1);
       },
       script: [
-        call("write_file", { path: "test/notes.test.js", content: "// notes\n" }),
+        call("write_file", {
+          path: "test/notes.test.js",
+          content:
+            'import { test } from "node:test";\nimport assert from "node:assert/strict";\nimport { notes } from "../src/notes.js";\n\ntest("notes", () => assert.equal(notes, 1));\n',
+        }),
         call("write_file", { path: "src/notes.js", content: "export const notes = 1;\n" }),
         call("finish", { title: "Add notes", summary: "Adds notes.", rationale: "Asked for." }),
       ],

@@ -10,21 +10,25 @@ const rules = parseAgentConfig(undefined).gates.tests;
 
 describe("diffSizeGate", () => {
   it("counts added plus removed lines against the limit, inclusive", () => {
-    expect(diffSizeGate([{ added: 300, removed: 200 }], 500)).toMatchObject({
+    expect(diffSizeGate([{ path: "a.js", added: 300, removed: 200 }], 500)).toMatchObject({
       status: "passed",
       detail: "500 of at most 500 lines",
     });
     expect(
       diffSizeGate(
         [
-          { added: 300, removed: 150 },
-          { added: 51, removed: 0 },
+          { path: "a.js", added: 300, removed: 150 },
+          { path: "b.js", added: 51, removed: 0 },
         ],
         500,
       ),
     ).toMatchObject({
       status: "failed",
-      detail: "501 lines, over the limit of 500",
+      detail: "the change is 501 lines; the limit is 500 (`gates.max_diff_lines`) — deliver it as steps",
+      files: [
+        { path: "a.js", message: "+300 −150" },
+        { path: "b.js", message: "+51 −0" },
+      ],
     });
   });
 });
@@ -51,6 +55,15 @@ describe("classifyTestFiles", () => {
     [["src/a.ts"], [], false],
     [["README.md", "docs/setup.md"], [], true],
     [["README.md", "src/a.ts"], [], false],
+    [["index.js", "test.js"], ["test.js"], false],
+    [["calc.py", "tests.py", "conftest.py"], ["tests.py", "conftest.py"], false],
+    [["lib/a.rb", "spec/a_spec.rb"], ["spec/a_spec.rb"], false],
+    [["lib/a.js", "lib/a-test.js", "lib/a_spec.js"], ["lib/a-test.js", "lib/a_spec.js"], false],
+    [["lib/Greet.pm", "t/greet.t", "t/unit/x.t"], ["t/greet.t", "t/unit/x.t"], false],
+    [["src/main/java/A.java", "src/test/java/ATest.java"], ["src/test/java/ATest.java"], false],
+    [["src/lib.rs", "tests/greet.rs"], ["tests/greet.rs"], false],
+    [["src/a.js", "src/__snapshots__/a.test.js.snap"], ["src/__snapshots__/a.test.js.snap"], false],
+    [["lib/test.js", "src/contest.py"], [], false],
   ])("%j → tests %j, documentation only %s", (paths, tests, onlyExempt) => {
     expect(classifyTestFiles(paths, rules)).toEqual({ tests, onlyExempt });
   });

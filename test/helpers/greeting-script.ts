@@ -7,8 +7,10 @@ export const fixGreeting = call("edit_file", {
   new_string: "`Hello, ${name}!`",
 });
 
+/** A new test beside the existing one: editing what an existing test expects would need human review. */
 export const testGreeting = call("edit_file", {
   path: "test/greet.test.js",
-  old_string: 'assert.match(greet("Ada"), /Ada/);',
-  new_string: 'assert.equal(greet("Ada"), "Hello, Ada!");',
+  old_string: 'test("greets", () => {',
+  new_string:
+    'test("punctuates the greeting", () => {\n  assert.equal(greet("Ada"), "Hello, Ada!");\n});\n\ntest("greets", () => {',
 });
