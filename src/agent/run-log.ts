@@ -24,7 +24,8 @@ export interface Refusal {
   reason: string;
 }
 
-export type GateStatus = "passed" | "failed" | "skipped";
+/** `waived`: failed a rule that someone with write access explicitly waived for the job; never "passed". */
+export type GateStatus = "passed" | "failed" | "skipped" | "waived";
 
 export interface GateResult {
   gate: "paths" | "diff size" | "lint" | "test-first";

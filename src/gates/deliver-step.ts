@@ -8,7 +8,7 @@ import type { Workspace } from "../workspace/workspace.ts";
 import { diffLines, diffSizeGate } from "./diff-size-gate.ts";
 import { lintGate } from "./lint-gate.ts";
 import { pathsGate, reviewReasons } from "./paths-gate.ts";
-import { testFirstGate } from "./test-first-gate.ts";
+import { testFirstVerdict } from "./test-first-exceptions.ts";
 
 export type DeliveryResult = { ok: true; step: DeliveredStep } | { ok: false; message: string };
 
@@ -28,6 +28,8 @@ export class StepDelivery {
     log: RunLog;
     author: () => Promise<{ name: string; email: string }>;
     issueNumber: number;
+    /** Who waived test-first for the job (`/agent skip-tests`), asked at each step; none: not waived. */
+    waivedBy?: () => string | undefined;
     signal?: AbortSignal;
   };
 
@@ -142,7 +144,8 @@ export class StepDelivery {
       pathsGate(files, this.options.paths),
       diffSizeGate(files, config.gates.max_diff_lines),
       await lintGate(config.gates.lint, present, run),
-      await testFirstGate({
+      await testFirstVerdict({
+        waivedBy: this.options.waivedBy,
         git,
         branch: workspace.branch,
         baseSha,

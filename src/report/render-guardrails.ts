@@ -4,6 +4,7 @@ const STATUS: Record<GateResult["status"], string> = {
   passed: "✅ passed",
   failed: "❌ failed",
   skipped: "⏭️ skipped",
+  waived: "⚠️ waived",
 };
 
 /** Every gate's verdict as a table, the same in the PR body and the check run. */
