@@ -25,7 +25,11 @@ export async function testFirstVerdict(
   const verdict = await testFirstGate(options);
   const waivedBy = options.waivedBy?.();
   if (verdict.status !== "failed" || !waivedBy) return verdict;
-  return suiteAtHead(options, "waived", `waived by @${waivedBy} (\`/agent skip-tests\`) instead of: ${verdict.detail}`);
+  return suiteAtHead(
+    options,
+    "waived",
+    `waived by @${waivedBy} (\`/agent skip-tests\`) instead of: ${verdict.detail}`,
+  );
 }
 
 /** Whether the step's non-documentation files differ in comments and layout only. */
@@ -61,7 +65,11 @@ async function suiteAtHead(
 ): Promise<GateResult> {
   const command = options.gates.tests.command;
   if (!command)
-    return { gate: "test-first", status, detail: `${headline}; no \`gates.tests.command\` is configured to run` };
+    return {
+      gate: "test-first",
+      status,
+      detail: `${headline}; no \`gates.tests.command\` is configured to run`,
+    };
   const result = await options.sandbox
     .run({
       command,
@@ -78,6 +86,11 @@ async function suiteAtHead(
   const exit = result.timedOut ? "timed out" : String(result.exitCode);
   const excerpts = [{ title: `\`${command}\` with the whole change (exit ${exit})`, text: result.output }];
   if (result.exitCode !== 0)
-    return { gate: "test-first", status: "failed", detail: `${headline}, but the tests fail (exit ${exit})`, excerpts };
+    return {
+      gate: "test-first",
+      status: "failed",
+      detail: `${headline}, but the tests fail (exit ${exit})`,
+      excerpts,
+    };
   return { gate: "test-first", status, detail: `${headline}; \`${command}\` passes`, excerpts };
 }

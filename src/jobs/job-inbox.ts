@@ -17,7 +17,11 @@ export interface InboxItem {
 }
 
 /** Whether an inbox item answers a pause that began at `since` with one of `kinds`. */
-export function answersPause(item: InboxItem, since: string, kinds: ReadonlyArray<InboxItem["kind"]>): boolean {
+export function answersPause(
+  item: InboxItem,
+  since: string,
+  kinds: ReadonlyArray<InboxItem["kind"]>,
+): boolean {
   return item.at >= since && kinds.includes(item.kind);
 }
 

@@ -31,7 +31,8 @@ export async function commitPause(
   unread: readonly InboxItem[],
   deps: { store: JobStore; inbox: JobInbox },
 ): Promise<boolean> {
-  for (const item of [...unread].sort((a, b) => a.at.localeCompare(b.at))) await deps.inbox.post(job.id, item);
+  for (const item of [...unread].sort((a, b) => a.at.localeCompare(b.at)))
+    await deps.inbox.post(job.id, item);
   const kinds = answerKinds(job.waiting.approval !== undefined);
   return deps.store.parkUnlessAnswered(job, job.waiting.askedAt, kinds);
 }

@@ -1,4 +1,5 @@
 import type { GateResult, Refusal } from "../agent/run-log.ts";
+import { BEHAVIOUR_UNCHANGED } from "../gates/behaviour-unchanged.ts";
 
 const STATUS: Record<GateResult["status"], string> = {
   passed: "✅ passed",
@@ -14,6 +15,24 @@ export function renderGateTable(gates: readonly GateResult[]): string {
     "| --- | --- | --- |",
     ...gates.map((g) => `| ${g.gate} | ${STATUS[g.status]} | ${cell(g.detail)} |`),
   ].join("\n");
+}
+
+/**
+ * How test-first was met when not by a test that failed before the change: "behaviour unchanged
+ * (comments/formatting only)" or "waived by @who"; undefined when tests showed it (or it failed).
+ */
+export function testFirstException(gates: readonly GateResult[]): string | undefined {
+  const notes = gates
+    .filter((g) => g.gate === "test-first")
+    .map((g) =>
+      g.status === "waived"
+        ? `⚠️ ${/^waived by @[\w.[\]-]+/.exec(g.detail)?.[0] ?? "waived"}`
+        : g.status === "passed" && g.detail.startsWith(BEHAVIOUR_UNCHANGED)
+          ? BEHAVIOUR_UNCHANGED
+          : undefined,
+    )
+    .filter((note): note is string => note !== undefined);
+  return notes.length > 0 ? `test-first: ${[...new Set(notes)].join(", ")}` : undefined;
 }
 
 /** Log excerpts of the gates (test runs before and after, lint output), for the check run. */

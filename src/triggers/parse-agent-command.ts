@@ -35,7 +35,8 @@ export function parseAgentCommand(body: string | null): AgentCommand | undefined
     .trim();
   const word = rest.toLowerCase();
   const waiver = /^skip-tests(?:\s+([\s\S]*))?$/i.exec(rest);
-  if (waiver) return { verb: "skip-tests", instructions: [waiver[1]?.trim(), more].filter(Boolean).join("\n") };
+  if (waiver)
+    return { verb: "skip-tests", instructions: [waiver[1]?.trim(), more].filter(Boolean).join("\n") };
   if ((AGENT_VERBS as readonly string[]).includes(word)) return { verb: word as AgentVerb };
   if (/^[a-z][\w-]*$/i.test(rest) && more === "") return { verb: "unknown", word: rest };
   return { verb: "start", instructions: [rest, more].filter(Boolean).join("\n") };

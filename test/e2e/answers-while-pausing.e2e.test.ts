@@ -48,7 +48,10 @@ async function answerInTheWindow(
   body: string,
 ) {
   await hold.atHook;
-  expect(await latestJob(h)).toMatchObject({ state: "running", pausing: { approval: body === "/agent approve" } });
+  expect(await latestJob(h)).toMatchObject({
+    state: "running",
+    pausing: { approval: body === "/agent approve" },
+  });
   const scopes = [
     mockReaction(record, 91),
     mockPermission("maintainer", "write"),
@@ -94,7 +97,9 @@ describe("an answer that arrives while the job is pausing", () => {
     expect(JSON.stringify(resumed)).toContain("ask_question");
     expect(record.pulls).toHaveLength(1);
     expect(record.pulls[0]!.head).toBe("agent/21-do-something");
-    expect(git(h.bare, "show", "agent/21-do-something:docs/greeting.md")).toBe("The greeting ends with `!`.\n");
+    expect(git(h.bare, "show", "agent/21-do-something:docs/greeting.md")).toBe(
+      "The greeting ends with `!`.\n",
+    );
     expect(record.checkRunUpdates.at(-1)).toMatchObject({ status: "completed", conclusion: "success" });
     const job = await latestJob(h);
     expect(job?.state).toBe("succeeded");
