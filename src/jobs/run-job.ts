@@ -132,6 +132,9 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
   const log = paused ? RunLog.fromData(paused.runLog as RunLogData) : new RunLog();
   const saveProgress = (update: (current: Job) => Job) => {
     job = update(job);
+    // A pausing job's record is written once, by the pause itself (see commitPause): saved here,
+    // it would look paused to the intake before the pause has checked for an answer.
+    if (job.state === "waiting_for_human") return;
     void deps.store
       .save(job)
       .catch((error: unknown) => deps.log.warn({ err: error, jobId }, "could not save job progress"));

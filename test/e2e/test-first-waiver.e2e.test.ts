@@ -8,12 +8,7 @@ import {
   mockRepoConfig,
   newRecord,
 } from "../helpers/github-api-mock.ts";
-import {
-  closeHarnessAfterEach,
-  ISSUE_NUMBER,
-  mockTestIssueJob,
-  runLabeledJob,
-} from "../helpers/run-labeled-job.ts";
+import { ISSUE_NUMBER, mockTestIssueJob } from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 import { deliverSigned } from "../helpers/signed-webhook.ts";
 

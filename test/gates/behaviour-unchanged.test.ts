@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { GateResult } from "../../src/agent/run-log.ts";
 import { behaviourUnchanged } from "../../src/gates/behaviour-unchanged.ts";
+import { testFirstException } from "../../src/report/render-guardrails.ts";
 
 const JS = `// Greets.\nexport function greet(name) {\n  return "Hello, " + name;\n}\nconst re = /a+b/;\n`;
 const PY = `def greet(name):\n    """Greets."""\n    if name:\n        print(name)\n    return "Hi " + name\n`;
@@ -26,9 +28,19 @@ describe("behaviourUnchanged", () => {
     ["spaces inside a string", "a.js", JS, JS.replace("Hello, ", "Hello,  ")],
     ["a changed regular expression", "a.js", JS, JS.replace("/a+b/", "/a+ b/")],
     ["a renamed identifier", "a.js", JS, JS.replace(/name/g, "who")],
-    ["a line break that ends a return", "a.js", "function f() { return x; }\n", "function f() { return\nx; }\n"],
+    [
+      "a line break that ends a return",
+      "a.js",
+      "function f() { return x; }\n",
+      "function f() { return\nx; }\n",
+    ],
     ["a Python docstring (visible as __doc__)", "a.py", PY, PY.replace("Greets.", "Greets people.")],
-    ["a Python line moved out of its block", "a.py", PY, PY.replace("        print(name)", "    print(name)")],
+    [
+      "a Python line moved out of its block",
+      "a.py",
+      PY,
+      PY.replace("        print(name)", "    print(name)"),
+    ],
     ["Python indentation turned into tabs", "a.py", PY, PY.replace("        print", "\t\tprint")],
     ["a file in an unsupported language", "a.rb", "x = 1\n", "x = 1 # one\n"],
     ["a file that does not parse", "a.js", "let x = ;\n", "let x = ; // broken\n"],
@@ -44,5 +56,27 @@ describe("behaviourUnchanged", () => {
       { path: "b.py", before: PY, after: PY.replace("Hi ", "Hey ") },
     ]);
     expect(result).toEqual({ unchanged: false, because: "`b.py` changes code, not only comments or layout" });
+  });
+});
+
+describe("testFirstException", () => {
+  const gate = (status: GateResult["status"], detail: string): GateResult => ({
+    gate: "test-first",
+    status,
+    detail,
+  });
+
+  it("names how test-first was met when no test showed it, and nothing otherwise", () => {
+    expect(
+      testFirstException([
+        gate("passed", "behaviour unchanged (comments/formatting only); `npm test` passes"),
+      ]),
+    ).toBe("test-first: behaviour unchanged (comments/formatting only)");
+    expect(testFirstException([gate("waived", "waived by @ada-l (`/agent skip-tests`) instead of: …")])).toBe(
+      "test-first: ⚠️ waived by @ada-l",
+    );
+    expect(
+      testFirstException([gate("passed", "`npm test` failed before the change (exit 1) and passes with it")]),
+    ).toBe(undefined);
   });
 });
