@@ -498,6 +498,8 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
           baseSha: workspace.baseSha,
         },
         resumes: (job.resumes ?? 0) + 1,
+        // A pause is a safe point: only crashes after it count toward MAX_ATTEMPTS, not each resume.
+        attempts: 0,
       };
       const until = `${deadline.slice(0, 16).replace("T", " ")} UTC`;
       await forge.comment(

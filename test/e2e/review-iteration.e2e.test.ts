@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import nock from "nock";
 import { checkSuiteCompleted, issueCommentCreated, pullRequestReviewSubmitted } from "../fixtures/events.ts";
 import { OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
-import { branchLog, git, headOf, readBranchFile } from "../helpers/git-fixtures.ts";
+import { branchLog, git, headOf, pushAgentCommit, readBranchFile } from "../helpers/git-fixtures.ts";
 import {
   mockInstallationToken,
   mockJob,
@@ -199,7 +199,7 @@ describe("review iteration", () => {
       ],
     });
     const h = harness;
-    const agentHead = pushAgentCommit(h.bare, {
+    const agentHead = pushAgentCommit(h.bare, BRANCH, {
       "src/greet.js": `export function greet(name) {\n${regexLine}\n}\n`,
     });
     const record = newRecord();
@@ -592,32 +592,6 @@ function mockIssue21Job(record: GitHubRecord, h: Harness) {
     baseSha: headOf(h.bare, "main"),
     expectPullRequest: false,
   });
-}
-
-/** The agent's branch as the review finds it: one commit of the agent's on main; returns its sha. */
-function pushAgentCommit(bare: string, files: Record<string, string>): string {
-  const work = mkdtempSync(path.join(os.tmpdir(), "issue-agent-branch-"));
-  try {
-    git(work, "clone", "--quiet", bare, ".");
-    git(work, "checkout", "--quiet", "-b", BRANCH);
-    for (const [file, content] of Object.entries(files)) writeFileSync(path.join(work, file), content);
-    git(work, "add", ".");
-    git(
-      work,
-      "-c",
-      "user.name=issue-agent[bot]",
-      "-c",
-      "user.email=bot@x",
-      "commit",
-      "--quiet",
-      "-m",
-      "Collapse spaces",
-    );
-    git(work, "push", "--quiet", "origin", BRANCH);
-    return git(work, "rev-parse", "HEAD").trim();
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
 }
 
 /** The repository's CI reports a failed check suite on `headSha` of the agent's pull request #12. */

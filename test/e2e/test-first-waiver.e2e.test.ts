@@ -1,3 +1,4 @@
+import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { issueCommentCreated, issuesLabeled } from "../fixtures/events.ts";
 import { OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
@@ -6,9 +7,11 @@ import {
   mockPermission,
   mockReaction,
   mockRepoConfig,
+  mockRevision,
   newRecord,
 } from "../helpers/github-api-mock.ts";
 import { ISSUE_NUMBER, mockTestIssueJob } from "../helpers/run-labeled-job.ts";
+import { headOf, pushAgentCommit } from "../helpers/git-fixtures.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 import { deliverSigned } from "../helpers/signed-webhook.ts";
 
@@ -134,5 +137,44 @@ describe("waiving test-first", () => {
       trigger: { instructions: "add the exclamation mark" },
     });
     expect(record.pulls[0]!.body).toContain("| test-first | ⚠️ waived | waived by @maintainer");
+  }, 120_000);
+  it("works on the agent's pull request too: the revision lands waived, said on its Revisions line", async () => {
+    harness = await startHarness({ script: [EXCLAIM, FINISH] });
+    const h = harness;
+    const branch = "agent/21-do-something";
+    pushAgentCommit(h.bare, branch, { "docs.md": "Greeting docs.\n" });
+    const record = newRecord();
+    const scopes = [
+      mockInstallationToken(),
+      mockReaction(record, 98),
+      mockPermission("maintainer", "write"),
+      mockRepoConfig(CONFIG),
+      mockTestIssueJob(h, record),
+      mockRevision(record, { pullNumber: 12, headRef: branch, pullBody: "Closes #21\n", comments: [] }),
+      nock("https://api.github.com")
+        .post("/graphql")
+        .reply(200, { data: { repository: { pullRequest: { reviewThreads: { nodes: [] } } } } }),
+    ];
+    await deliverSigned(
+      h.probot,
+      "d-skip-tests-on-pr",
+      issueCommentCreated({
+        owner: OWNER,
+        repo: REPO,
+        issueNumber: 12,
+        commentId: 98,
+        body: "/agent skip-tests add the exclamation mark",
+        onPullRequest: true,
+      }),
+    );
+    await h.agent.idle();
+    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+    const head = headOf(h.bare, branch);
+    expect(record.pullEdits.at(-1)!.body).toBe(
+      `Closes #21\n\n## Revisions\n- ${head.slice(0, 7)}, for @maintainer's review: Adds the exclamation mark. (test-first: ⚠️ waived by @maintainer)\n`,
+    );
+    expect(record.checkRuns.at(-1)!.output.summary).toContain(
+      "| test-first | ⚠️ waived | waived by @maintainer",
+    );
   }, 120_000);
 });
