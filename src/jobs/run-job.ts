@@ -275,7 +275,9 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     if (paused && !paused.approval && !answer)
       throw unanswered(paused, config.agent.question_timeout_minutes);
     // A paused approval request: the decision (or, past the deadline, none) for its command.
-    const decision = approvalAnswers[0];
+    // The first decision sent since the request; it is used up here, so a later pause of this
+    // run never mistakes it for its own answer.
+    const decision = paused?.approval ? takeAnswer(approvalAnswers, paused.askedAt, ["approval"]) : undefined;
     let resumedApproval: { command: string; answer: ApprovalAnswer } | undefined = paused?.approval && {
       command: paused.approval.command,
       answer: decision
