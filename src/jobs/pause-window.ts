@@ -31,8 +31,9 @@ export async function commitPause(
   unread: readonly InboxItem[],
   deps: { store: JobStore; inbox: JobInbox },
 ): Promise<boolean> {
-  for (const item of [...unread].sort((a, b) => a.at.localeCompare(b.at)))
-    await deps.inbox.post(job.id, item);
+  // An approval answers only the request it was sent for: older ones are spent or stray.
+  const kept = unread.filter((item) => item.kind !== "approval" || item.at >= job.waiting.askedAt);
+  for (const item of kept.sort((a, b) => a.at.localeCompare(b.at))) await deps.inbox.post(job.id, item);
   const kinds = answerKinds(job.waiting.approval !== undefined);
   return deps.store.parkUnlessAnswered(job, job.waiting.askedAt, kinds);
 }
