@@ -42,7 +42,10 @@ async function stepBehaviour(options: TestFirstOptions) {
     // A changed file mode (an executable bit) or a symbolic link is not text a parser can judge.
     if (before && after && (before.mode !== after.mode || after.mode === "120000"))
       return { unchanged: false as const, because: `\`${file}\` changes its mode` };
-    files.push({ path: file, before: before?.text, after: after?.text });
+    // An added or deleted file settles it: no need to read the rest.
+    if (!before || !after)
+      return behaviourUnchanged([{ path: file, before: before?.text, after: after?.text }]);
+    files.push({ path: file, before: before.text, after: after.text });
   }
   return behaviourUnchanged(files);
 }
