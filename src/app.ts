@@ -6,6 +6,7 @@ import { githubJobHandler } from "./jobs/github-job-handler.ts";
 import { InProcessQueue, type JobQueue } from "./jobs/job-queue.ts";
 import type { JobStore } from "./jobs/job-store.ts";
 import { recoverJobs } from "./jobs/recover-jobs.ts";
+import type { JobHooks } from "./jobs/run-job.ts";
 import { wakeExpiredWaits } from "./jobs/waiting-jobs.ts";
 import { RedisState } from "./jobs/stores/redis-state.ts";
 import { SqliteState } from "./jobs/stores/sqlite-state.ts";
@@ -47,6 +48,8 @@ export function createIssueAgent(options: {
   settings?: Settings;
   redactor?: SecretRedactor;
   env?: NodeJS.ProcessEnv;
+  /** Test seams in the jobs this process runs (see JobHooks). */
+  hooks?: JobHooks;
 }): IssueAgent {
   const env = options.env ?? process.env;
   let queue: JobQueue | undefined;
@@ -96,6 +99,7 @@ export function createIssueAgent(options: {
         redactor,
         env,
         observeModel: (model) => jobMetrics.observeModel(model),
+        hooks: options.hooks,
       });
       queue = new InProcessQueue({
         concurrency: settings.ISSUE_AGENT_CONCURRENCY,

@@ -27,8 +27,10 @@ export interface Refusal {
 /**
  * A gate's verdict. `not_verified` is for a gate that could not check what it checks (test-first
  * without a runnable test command): the step is delivered, but never reported as passed.
+ * `waived`: failed a rule that someone with write access explicitly waived for the job; never
+ * "passed" either.
  */
-export type GateStatus = "passed" | "failed" | "skipped" | "not_verified";
+export type GateStatus = "passed" | "failed" | "skipped" | "not_verified" | "waived";
 
 export interface GateResult {
   gate: "paths" | "diff size" | "lint" | "test-first";

@@ -11,8 +11,8 @@ import { DIFF_LIMIT_ADVICE, diffLines, diffSizeGate } from "./diff-size-gate.ts"
 import { lintGate } from "./lint-gate.ts";
 import { pathsGate, reviewReasons } from "./paths-gate.ts";
 import { pendingEntriesGate } from "./pending-entries-gate.ts";
-import { testFirstGate } from "./test-first-gate.ts";
 import { testTamperingReview } from "./test-tampering-review.ts";
+import { testFirstVerdict } from "./test-first-exceptions.ts";
 
 export type DeliveryResult = { ok: true; step: DeliveredStep } | { ok: false; message: string };
 
@@ -34,6 +34,8 @@ export class StepDelivery {
     log: RunLog;
     author: () => Promise<{ name: string; email: string }>;
     issueNumber: number;
+    /** Who waived test-first for the job (`/agent skip-tests`), asked at each step; none: not waived. */
+    waivedBy?: () => string | undefined;
     signal?: AbortSignal;
   };
 
@@ -181,7 +183,8 @@ export class StepDelivery {
       pathsGate(files, this.options.paths),
       step.size,
       await lintGate(config.gates.lint, present, run),
-      await testFirstGate({
+      await testFirstVerdict({
+        waivedBy: this.options.waivedBy,
         git,
         branch: workspace.branch,
         baseSha,

@@ -11,7 +11,7 @@ import type { JobInbox } from "./job-inbox.ts";
 import type { Job } from "./job.ts";
 import type { JobStore } from "./job-store.ts";
 import { RepositoryCache } from "../workspace/repository-cache.ts";
-import { runJob } from "./run-job.ts";
+import { runJob, type JobHooks } from "./run-job.ts";
 
 /**
  * Runs a job by id against GitHub: the same wiring in the single-process app and in `npm run
@@ -26,6 +26,7 @@ export function githubJobHandler(options: {
   env: NodeJS.ProcessEnv;
   /** Wraps each job's model, e.g. to time its calls for the metrics. */
   observeModel?: (model: Model) => Model;
+  hooks?: JobHooks | undefined;
 }): (jobId: string, signal?: AbortSignal) => Promise<Job> {
   const { probot, settings } = options;
   const identityFor = githubAppIdentity(probot, options.env.GHE_HOST ?? "github.com");
@@ -50,6 +51,7 @@ export function githubJobHandler(options: {
       redactor: options.redactor,
       inbox: options.inbox,
       log: probot.log.child({ jobId }),
+      ...(options.hooks ? { hooks: options.hooks } : {}),
       ...(signal ? { signal } : {}),
       forgeFor: async (job) => {
         const octokit = (await probot.auth(job.trigger.installationId)) as InstanceType<typeof ProbotOctokit>;

@@ -43,6 +43,13 @@ export interface Job {
   gateOutcomes: Array<{ gate: string; status: GateStatus }>;
   /** Maintainers' messages received while the job ran (`/agent <instructions>`); absent in old records. */
   messages?: InboxItem[];
+  /**
+   * Set from the moment the job posts a question or an approval request until it has paused (or
+   * resumes): an answer that arrives in between is meant for the pause, not a steering message.
+   */
+  pausing?: { askedAt: string; approval: boolean } | undefined;
+  /** Who waived test-first for this job (`/agent skip-tests`); steps then need only a green suite. */
+  waivedBy?: string | undefined;
   /** Set while the agent waits for an answer to its question, and kept until the job resumes. */
   waiting?: WaitingForHuman | undefined;
   /** How many times the job was queued again after a pause; distinguishes its queue entries. */

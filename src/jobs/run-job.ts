@@ -53,6 +53,7 @@ import { captureWorkspace, restoreWorkspace } from "../workspace/workspace-snaps
 import { readRepositoryContext } from "../workspace/read-repository-context.ts";
 import { renderRepositoryContext } from "../agent/prompt/repository-context.ts";
 import type { InboxItem, JobInbox } from "./job-inbox.ts";
+import { answerKinds, commitPause, takeAnswer } from "./pause-window.ts";
 import { transition, withEvent, type Job, type WaitingForHuman } from "./job.ts";
 import type { JobStore } from "./job-store.ts";
 
@@ -85,6 +86,13 @@ export interface JobDependencies {
   signal?: AbortSignal;
   /** How the report tells its reader what to do next; GitHub's words unless given. */
   wording?: JobWording;
+  /** Test seams: called at points where a race can happen, to hold the job there. */
+  hooks?: JobHooks;
+}
+
+export interface JobHooks {
+  /** The question (or approval request) is on the issue; the job has not paused yet. */
+  pausing?: (jobId: string) => Promise<void>;
 }
 
 interface Verdict {
@@ -119,7 +127,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     ? withEvent(loaded, `resuming after an interruption (attempt ${loaded.attempts + 1})`)
     : transition(loaded, "running", paused ? "resumed after its question" : "started");
   // The snapshot is used once: should this run be interrupted, the job starts over from scratch.
-  job = { ...job, waiting: undefined };
+  job = { ...job, waiting: undefined, pausing: undefined };
   job = { ...job, attempts: job.attempts + 1, startedAt: job.startedAt ?? new Date().toISOString() };
   await deps.store.save(job);
 
@@ -137,6 +145,9 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
   const log = paused ? RunLog.fromData(paused.runLog as RunLogData) : new RunLog();
   const saveProgress = (update: (current: Job) => Job) => {
     job = update(job);
+    // A pausing job's record is written once, by the pause itself (see commitPause): saved here,
+    // it would look paused to the intake before the pause has checked for an answer.
+    if (job.state === "waiting_for_human") return;
     void deps.store
       .save(job)
       .catch((error: unknown) => deps.log.warn({ err: error, jobId }, "could not save job progress"));
@@ -174,8 +185,18 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
   const stop = new AbortController();
   const signal = deps.signal ? AbortSignal.any([deps.signal, stop.signal]) : stop.signal;
   let stoppedBy: string | undefined;
+  let stopRequest: InboxItem | undefined;
   const undelivered: InboxItem[] = interrupted ? [...(job.messages ?? [])] : [];
   const approvalAnswers: InboxItem[] = [];
+  // A waiver of test-first by someone with write access: from the request that started the job,
+  // or sent to it while it runs (`/agent skip-tests`). The agent is told, once.
+  let waivedBy = job.waivedBy ?? job.trigger.waivedBy;
+  if (!paused && !interrupted && job.trigger.waivedBy) {
+    const by = job.trigger.waivedBy;
+    undelivered.push({ kind: "waiver", by, text: waiverMessage(by), at: job.createdAt });
+    job = { ...job, waivedBy: by };
+    await deps.store.save(job);
+  }
   const readInbox = async () => {
     const items = await deps.inbox.take(jobId).catch((error: unknown) => {
       deps.log.warn({ err: error, jobId }, "could not read the job's inbox");
@@ -184,11 +205,22 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     for (const item of items) {
       if (item.kind === "stop") {
         stoppedBy ??= item.by;
+        stopRequest ??= item;
         stop.abort();
         continue;
       }
       if (item.kind === "approval") {
         approvalAnswers.push(item);
+        continue;
+      }
+      if (item.kind === "waiver") {
+        const by = item.by;
+        waivedBy = by;
+        undelivered.push({ ...item, text: waiverMessage(by, item.text) });
+        saveProgress((current) => ({ ...current, waivedBy: by }));
+        void reporter.note(
+          `⚠️ @${by} waived test-first for this job (\`/agent skip-tests\`): a step that no test can show is accepted, marked "waived", once the existing tests pass.`,
+        );
         continue;
       }
       undelivered.push(item);
@@ -198,14 +230,17 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       );
     }
   };
-  await readInbox();
-  const inboxPoller = setInterval(() => void readInbox(), INBOX_POLL_MS);
+  // One read at a time, so the pause can wait for the last one before it commits.
+  let reading = readInbox();
+  await reading;
+  const inboxPoller = setInterval(() => void (reading = reading.then(readInbox)), INBOX_POLL_MS);
   inboxPoller.unref();
 
   let workspace: Workspace | undefined;
   let recyclable = false;
   /** Set when the agent asked a question: the job then waits instead of ending. */
   let parked: { question: string; deadline: string; approval: boolean } | undefined;
+  let answeredWhilePausing = false;
   let verdict: Verdict = { conclusion: "failure", headline: "failed unexpectedly", detail: undefined };
   try {
     if (job.pullRequestUrls.length > 0) {
@@ -247,11 +282,15 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     );
 
     // A paused job goes on only with an answer; without one its wait has expired.
-    const answer = paused && !paused.approval ? undelivered.shift() : undefined;
+    // The first answer given since the question was asked; earlier messages stay steering.
+    const answer =
+      paused && !paused.approval ? takeAnswer(undelivered, paused.askedAt, answerKinds(false)) : undefined;
     if (paused && !paused.approval && !answer)
       throw unanswered(paused, config.agent.question_timeout_minutes);
     // A paused approval request: the decision (or, past the deadline, none) for its command.
-    const decision = approvalAnswers.at(-1);
+    // The first decision sent since the request; it is used up here, so a later pause of this
+    // run never mistakes it for its own answer.
+    const decision = paused?.approval ? takeAnswer(approvalAnswers, paused.askedAt, ["approval"]) : undefined;
     let resumedApproval: { command: string; answer: ApprovalAnswer } | undefined = paused?.approval && {
       command: paused.approval.command,
       answer: decision
@@ -445,6 +484,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         log,
         author: () => forge.commitAuthor(),
         issueNumber: issue.number,
+        waivedBy: () => waivedBy,
         signal,
       }),
       signal,
@@ -480,6 +520,9 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         : config.agent.question_timeout_minutes;
       const askedAt = new Date();
       const deadline = new Date(askedAt.getTime() + minutes * 60_000).toISOString();
+      // From here an answer is meant for the pause: the intake sees the job is pausing.
+      job = { ...job, pausing: { askedAt: askedAt.toISOString(), approval: asksApproval } };
+      await deps.store.save(job);
       const bundle = await captureWorkspace(workspace);
       job = {
         ...transition(
@@ -502,6 +545,8 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
           baseSha: workspace.baseSha,
         },
         resumes: (job.resumes ?? 0) + 1,
+        // A pause is a safe point: only crashes after it count toward MAX_ATTEMPTS, not each resume.
+        attempts: 0,
       };
       const until = `${deadline.slice(0, 16).replace("T", " ")} UTC`;
       await forge.comment(
@@ -510,6 +555,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
           : `❓ The agent has a question before it goes on:\n\n${quoteMarkdown(outcome.question)}\n\nSomeone with write access can answer with \`/agent <your answer>\`; the job then resumes where it stopped. Without an answer by ${until} it stops. \`/agent stop\` ends it now.`,
       );
       parked = { question: job.waiting!.question, deadline, approval: asksApproval };
+      await deps.hooks?.pausing?.(job.id);
     } else if (outcome.kind === "gave_up") {
       verdict = {
         conclusion: "neutral",
@@ -609,10 +655,34 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       await reporter.finish(verdict.conclusion, verdict.headline, verdict.detail);
     }
     await workspace?.dispose({ recycle: recyclable });
-    await deps.store.save(job);
+    if (parked && job.waiting) {
+      // An answer may have come while the job was pausing: what the job read but did not use goes
+      // back to its inbox, and the pause holds only if no answer is there.
+      await reading;
+      const unread = [...undelivered, ...approvalAnswers, ...(stopRequest ? [stopRequest] : [])];
+      answeredWhilePausing = !(await commitPause({ ...job, waiting: job.waiting }, unread, deps));
+    } else {
+      await deps.store.save(job);
+    }
+  }
+  if (answeredWhilePausing) {
+    // The same conversation goes on at once, through the resume path, with the answer.
+    await deps.store.save(transition(job, "queued", "answered while it was pausing"));
+    deps.log.info({ jobId }, "answered while pausing; resuming");
+    return runJob(jobId, deps);
   }
   deps.log.info({ jobId, state: job.state, conclusion: verdict.conclusion }, `job ${job.state}`);
   return job;
+}
+
+/** What the agent is told when test-first is waived for its job. */
+function waiverMessage(by: string, instructions = ""): string {
+  return [
+    `@${by} waived the test-first requirement for this job (\`/agent skip-tests\`): a step that adds no test failing before the change is accepted, shown as "waived by @${by}", as long as the existing tests pass with it.`,
+    instructions,
+  ]
+    .filter(Boolean)
+    .join("\n");
 }
 
 function shortCommand(command: string): string {

@@ -1,6 +1,6 @@
 import type { RunLog } from "../agent/run-log.ts";
 import type { Forge, ReviewComment } from "../forge/forge.ts";
-import { renderGateTable } from "../report/render-guardrails.ts";
+import { renderGateTable, testFirstException } from "../report/render-guardrails.ts";
 import { pushBranches } from "../workspace/commit-and-push.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 
@@ -42,9 +42,14 @@ export async function publishRevision(options: {
     );
   }
   const pull = await forge.getPullRequest(options.pullNumber);
+  // A revision no test could show says so on its line (comments only, or test-first waived).
+  const exception = testFirstException(log.steps.flatMap((step) => step.gates));
   await forge.updatePullRequestBody(
     options.pullNumber,
-    withRevision(pull.body, `- ${short}, ${options.reason}: ${options.summary}`),
+    withRevision(
+      pull.body,
+      `- ${short}, ${options.reason}: ${options.summary}${exception ? ` (${exception})` : ""}`,
+    ),
   );
   await forge.reportCheckOn(head, "success", {
     title: `revised: ${log.steps.length} commit(s) pushed`,

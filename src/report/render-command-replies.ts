@@ -14,6 +14,7 @@ export function helpText(label: string | undefined): string {
     "| `/agent status` | Show what the job is doing or how it ended. |",
     "| `/agent approve` / `/agent deny` | Answer the agent's request to run a command that needs approval. |",
     "| `/agent retry` | Run the last job again with the same instructions. |",
+    '| `/agent skip-tests [instructions]` | Waive test-first for the job (the running one, or a new one): a change no test can show is accepted as "waived by you" once the existing tests pass. Also on its pull request. |',
     "| `/agent help` | This list. |",
     "",
     "Quoted lines (`> /agent …`), code blocks and edited comments are never commands.",

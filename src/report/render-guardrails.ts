@@ -1,10 +1,12 @@
 import type { GateResult, Refusal } from "../agent/run-log.ts";
+import { BEHAVIOUR_UNCHANGED } from "../gates/behaviour-unchanged.ts";
 
 const STATUS: Record<GateResult["status"], string> = {
   passed: "✅ passed",
   failed: "❌ failed",
   skipped: "⏭️ skipped",
   not_verified: "⚪ not verified",
+  waived: "⚠️ waived",
 };
 
 /** Every gate's verdict as a table, the same in the PR body and the check run. */
@@ -36,6 +38,24 @@ export function renderTestEvidence(gates: readonly GateResult[], maxChars = 3_00
         `<details><summary>${e.title}</summary>\n\n\`\`\`\n${tail(e.text, maxChars)}\n\`\`\`\n</details>`,
     )
     .join("\n");
+}
+
+/**
+ * How test-first was met when not by a test that failed before the change: "behaviour unchanged
+ * (comments/formatting only)" or "waived by @who"; undefined when tests showed it (or it failed).
+ */
+export function testFirstException(gates: readonly GateResult[]): string | undefined {
+  const notes = gates
+    .filter((g) => g.gate === "test-first")
+    .map((g) =>
+      g.status === "waived"
+        ? `⚠️ ${/^waived by @[\w.[\]-]+/.exec(g.detail)?.[0] ?? "waived"}`
+        : g.status === "passed" && g.detail.startsWith(BEHAVIOUR_UNCHANGED)
+          ? BEHAVIOUR_UNCHANGED
+          : undefined,
+    )
+    .filter((note): note is string => note !== undefined);
+  return notes.length > 0 ? `test-first: ${[...new Set(notes)].join(", ")}` : undefined;
 }
 
 /** Log excerpts of the gates (test runs before and after, lint output), for the check run. */

@@ -50,7 +50,7 @@ export function classifyComment(payload: IssueCommentCreatedPayload): Classifica
   const common = commonChecks(payload);
   if (common) return common;
   // A closed issue can still be asked for its status or for help, but not for new work.
-  if (payload.issue.state !== "open" && (command.verb === "start" || command.verb === "retry")) {
+  if (payload.issue.state !== "open" && ["start", "retry", "skip-tests"].includes(command.verb)) {
     return { start: false, reason: "issue is not open" };
   }
   return {

@@ -1,6 +1,6 @@
 import type { AgentConfig } from "../config/agent-config.schema.ts";
 import { isActive } from "../jobs/job.ts";
-import { wake } from "../jobs/waiting-jobs.ts";
+import { deliverToJob } from "./deliver-to-job.ts";
 import { helpText, jobSummary } from "../report/render-command-replies.ts";
 import type { InstallationGitHub, Log, TriggerDependencies } from "./intake-context.ts";
 import { hasWriteAccess } from "../forge/write-access.ts";
@@ -75,21 +75,25 @@ export async function handleTrigger(
   }
   const latest = await deps.store.latestForIssue(trigger);
   const active = latest && isActive(latest.state) ? latest : undefined;
+  // A job that has posted its question or approval request but not yet paused takes answers too.
+  const asksApproval =
+    (active?.state === "waiting_for_human" && active.waiting?.approval !== undefined) ||
+    (active?.state === "running" && active.pausing?.approval === true);
   if (command.verb === "approve" || command.verb === "deny") {
     // The answer to the job's pending approval request resumes it, wherever it runs next.
-    if (active?.state !== "waiting_for_human" || !active.waiting?.approval) {
+    if (!active || !asksApproval) {
       await reply(`@${sender}, nothing on this issue is waiting for approval.`);
       return;
     }
     const decision = command.verb === "approve" ? "approved" : "denied";
-    await deps.inbox.post(active.id, {
-      kind: "approval",
-      by: sender,
-      text: decision,
-      at: new Date().toISOString(),
-    });
-    await wake(active, `${decision} by @${sender}`, deps);
+    await deliverToJob(active, { kind: "approval", by: sender, text: decision }, deps);
     log.info({ jobId: active.id, decision }, "approval answer");
+    return;
+  }
+  if (command.verb === "skip-tests" && active) {
+    // Recorded for the job; while it waits for an answer to its question, this is the answer.
+    await deliverToJob(active, { kind: "waiver", by: sender, text: command.instructions }, deps);
+    log.info({ jobId: active.id }, "test-first waived");
     return;
   }
   if (command.verb === "status") {
@@ -105,9 +109,8 @@ export async function handleTrigger(
       await reply(`@${sender}, no issue-agent job is running on this issue; there is nothing to stop.`);
       return;
     }
-    await deps.inbox.post(active.id, { kind: "stop", by: sender, text: "", at: new Date().toISOString() });
-    // A waiting job runs nowhere: queue it so a process ends it (and completes its check run).
-    if (active.state === "waiting_for_human") await wake(active, `stop requested by @${sender}`, deps);
+    // A waiting job runs nowhere: it is queued so a process ends it (and completes its check run).
+    await deliverToJob(active, { kind: "stop", by: sender, text: "" }, deps);
     await reply(
       `@${sender}, stopping the job. Its status comment will say what was done; nothing half-made is pushed.`,
     );
@@ -116,14 +119,8 @@ export async function handleTrigger(
   }
   // `/agent <instructions>` for a job that exists: a message it reads at its next turn, or the
   // answer to its question, which wakes it. An approval request wants approve/deny instead.
-  if (active && command.verb === "start" && command.instructions && !active.waiting?.approval) {
-    await deps.inbox.post(active.id, {
-      kind: "message",
-      by: sender,
-      text: command.instructions,
-      at: new Date().toISOString(),
-    });
-    if (active.state === "waiting_for_human") await wake(active, `answered by @${sender}`, deps);
+  if (active && command.verb === "start" && command.instructions && !asksApproval) {
+    await deliverToJob(active, { kind: "message", by: sender, text: command.instructions }, deps);
     log.info({ jobId: active.id, state: active.state }, "message for the job");
     return;
   }
@@ -147,6 +144,10 @@ export async function handleTrigger(
   // 4. Start work: record and enqueue; one active job per issue.
   config ??= await configOrReply(github, request, reply, log);
   if (!config) return;
+  if (command.verb === "skip-tests") {
+    const instructions = command.instructions || undefined;
+    return void (await start({ ...trigger, instructions, waivedBy: sender }, config, deps, reply, log));
+  }
   const instructions = command.verb === "retry" ? latest?.trigger.instructions : trigger.instructions;
   await start({ ...trigger, instructions }, config, deps, reply, log);
 }

@@ -5,6 +5,11 @@ export type AgentVerb = (typeof AGENT_VERBS)[number];
 export type AgentCommand =
   /** `/agent` or `/agent <instructions>`: start work, or steer the running job. */
   | { verb: "start"; instructions: string }
+  /**
+   * `/agent skip-tests [instructions]`: waives test-first for the issue's job (the running one, or
+   * one it starts); steps then pass as "waived by @who" once the existing tests pass.
+   */
+  | { verb: "skip-tests"; instructions: string }
   | { verb: AgentVerb }
   /** `/agent <one word>` alone, where the word is no sub-command: answered with the help text. */
   | { verb: "unknown"; word: string };
@@ -29,6 +34,9 @@ export function parseAgentCommand(body: string | null): AgentCommand | undefined
     .join("\n")
     .trim();
   const word = rest.toLowerCase();
+  const waiver = /^skip-tests(?:\s+([\s\S]*))?$/i.exec(rest);
+  if (waiver)
+    return { verb: "skip-tests", instructions: [waiver[1]?.trim(), more].filter(Boolean).join("\n") };
   if ((AGENT_VERBS as readonly string[]).includes(word)) return { verb: word as AgentVerb };
   if (/^[a-z][\w-]*$/i.test(rest) && more === "") return { verb: "unknown", word: rest };
   return { verb: "start", instructions: [rest, more].filter(Boolean).join("\n") };

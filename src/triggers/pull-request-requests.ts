@@ -4,6 +4,7 @@ import { isActive } from "../jobs/job.ts";
 import { afterPullRequestClosed, mergeIfReady } from "../publish/merge-flow.ts";
 import { readCiFailure, renderCiFailure, renderCiGaveUp } from "./ci-failure.ts";
 import type { InstallationGitHub, Log, TriggerDependencies } from "./intake-context.ts";
+import { deliverToJob } from "./deliver-to-job.ts";
 import { configOrReply, start } from "./start-job.ts";
 import {
   issueOfAgentBranch,
@@ -131,7 +132,7 @@ export async function revise(
   let revision = trigger.revision;
   if (!revision) {
     const pullNumber = trigger.issueNumber;
-    if (command.verb !== "start") {
+    if (command.verb !== "start" && command.verb !== "skip-tests") {
       await replyOnPullRequestComment(
         `@${trigger.sender}, \`/agent ${command.verb}\` works on the issue, not on a pull request. On a pull request issue-agent opened, \`/agent <instructions>\` or a review asks it for changes.`,
       );
@@ -155,8 +156,19 @@ export async function revise(
   const onPull = (body: string) =>
     github.octokit.rest.issues.createComment({ ...repo, issue_number: revision.pullNumber, body });
   const issueNumber = issueOfAgentBranch(revision.branch)!;
-  const followUp: Trigger = { ...trigger, issueNumber, revision };
+  // `/agent skip-tests` on the pull request: a follow-up job with test-first waived by its sender.
+  const waiver = command.verb === "skip-tests";
+  const followUp: Trigger = {
+    ...trigger,
+    issueNumber,
+    revision,
+    ...(waiver ? { instructions: command.instructions || undefined, waivedBy: trigger.sender } : {}),
+  };
   const latest = await deps.store.latestForIssue(followUp);
+  if (latest && isActive(latest.state) && waiver) {
+    await deliverToJob(latest, { kind: "waiver", by: trigger.sender, text: command.instructions }, deps);
+    return void log.info({ jobId: latest.id }, "test-first waived for the running job");
+  }
   if (latest && isActive(latest.state)) {
     await onPull(
       `@${trigger.sender}, issue-agent is still working on #${issueNumber}; ask for these changes again once that job has finished.`,

@@ -14,6 +14,8 @@ export interface Trigger {
   instructions: string | undefined;
   /** The `/agent` comment itself, so it can be acknowledged with a reaction. */
   commentId: number | undefined;
+  /** Set when the request itself waived test-first (`/agent skip-tests`): who did, with write access. */
+  waivedBy?: string | undefined;
   /** Set for a follow-up job on the agent's own pull request (a review, or `/agent` on the PR). */
   revision?: Revision | undefined;
 }

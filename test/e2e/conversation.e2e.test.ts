@@ -293,8 +293,11 @@ describe("questions", () => {
       content: "Answer from the maintainer @maintainer:\nWith `!`, please.",
     });
     expect(String(resumed[1]!.content)).toContain("Resolve issue #9");
-    // The draft written before the pause is back, uncommitted: no snapshot commit is left behind.
-    expect(String(h.model.requests[3]!.body.messages.at(-1)!.content)).toBe("exit code 0\ndraft\ninitial\n");
+    // The draft written before the pause is back, uncommitted: no snapshot commit is left behind
+    // (the sandbox's git shows the job's base as one commit, without forbidden files).
+    expect(String(h.model.requests[3]!.body.messages.at(-1)!.content)).toBe(
+      "exit code 0\ndraft\nThe base of this job (forbidden files left out)\n",
+    );
     expect(record.pulls).toHaveLength(1);
     expect(record.pulls[0]!.head).toBe("agent/9-greeting-docs");
     expect(branchLog(h.bare, "agent/9-greeting-docs")).not.toContain("snapshot");

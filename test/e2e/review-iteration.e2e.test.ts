@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import nock from "nock";
 import { checkSuiteCompleted, issueCommentCreated, pullRequestReviewSubmitted } from "../fixtures/events.ts";
 import { OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
-import { branchLog, git, headOf, readBranchFile } from "../helpers/git-fixtures.ts";
+import { branchLog, git, headOf, pushAgentCommit, readBranchFile } from "../helpers/git-fixtures.ts";
 import {
   mockInstallationToken,
   mockJob,
@@ -17,6 +17,7 @@ import {
   type GitHubRecord,
 } from "../helpers/github-api-mock.ts";
 import { call } from "../helpers/scripted-model-server.ts";
+import { deliverSigned } from "../helpers/signed-webhook.ts";
 import { testTrigger } from "../helpers/test-trigger.ts";
 import { newJob, transition } from "../../src/jobs/job.ts";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
@@ -180,6 +181,87 @@ describe("review iteration", () => {
     expect(record.pulls).toEqual([]); // no new pull request
     expect(record.checkRunUpdates.at(-1)).toMatchObject({ conclusion: "success" });
     expect(record.commentEdits.at(-1)!.body).toContain("revised #12: 1 commit(s) pushed");
+  });
+
+  it("lands a comment-only revision, with no new test, as behaviour unchanged: same branch, thread reply, Revisions line", async () => {
+    const regexLine = '  return "Hello " + name.replace(/\\s+/g, " ") + "!";';
+    harness = await startHarness({
+      script: [
+        call("edit_file", {
+          path: "src/greet.js",
+          old_string: regexLine,
+          new_string: `  // Collapses runs of whitespace in the name to single spaces.\n${regexLine}`,
+        }),
+        call("finish", {
+          title: "Explain the regex",
+          summary: "Explains the whitespace regex in a comment.",
+          rationale: "As the review asked.",
+          review_replies: [{ comment_id: 511, reply: "Explained it in a comment." }],
+        }),
+      ],
+    });
+    const h = harness;
+    const agentHead = pushAgentCommit(h.bare, BRANCH, {
+      "src/greet.js": `export function greet(name) {\n${regexLine}\n}\n`,
+    });
+    const record = newRecord();
+    const scopes = [
+      mockInstallationToken(),
+      mockPermission("maintainer", "write"),
+      mockRepoConfig("gates:\n  tests:\n    command: node --test\n"),
+      mockIssue21Job(record, h),
+      mockRevision(record, {
+        pullNumber: 12,
+        headRef: BRANCH,
+        reviewId: 78,
+        pullBody: "Closes #21\n",
+        comments: [
+          {
+            id: 511,
+            path: "src/greet.js",
+            line: 2,
+            diff_hunk: `@@ -1,3 +1,3 @@\n+${regexLine}`,
+            body: "Please explain this regex in a comment.",
+          },
+        ],
+      }),
+    ];
+    await deliverSigned(
+      h.probot,
+      "d-review-comment-only",
+      pullRequestReviewSubmitted({
+        owner: OWNER,
+        repo: REPO,
+        pullNumber: 12,
+        headRef: BRANCH,
+        reviewId: 78,
+        state: "changes_requested",
+        body: "",
+      }),
+    );
+    await h.agent.idle();
+    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+
+    // One commit on the same branch, on top of the agent's, with only the comment added.
+    const head = headOf(h.bare, BRANCH);
+    expect(git(h.bare, "rev-parse", `${BRANCH}~1`).trim()).toBe(agentHead);
+    expect(git(h.bare, "diff", "--numstat", `${BRANCH}~1`, BRANCH).trim()).toBe("1\t0\tsrc/greet.js");
+    expect(record.reviewReplies).toEqual([
+      {
+        commentId: 511,
+        body: `Explained it in a comment.\n\n<sub>issue-agent, in ${head.slice(0, 7)}</sub>`,
+      },
+    ]);
+    expect(record.pullEdits.at(-1)!.body).toBe(
+      `Closes #21\n\n## Revisions\n- ${head.slice(0, 7)}, for @maintainer's review: Explains the whitespace regex in a comment. (test-first: behaviour unchanged (comments/formatting only))\n`,
+    );
+    // The check says how test-first was met, and that the existing tests still ran and passed.
+    const check = record.checkRuns.at(-1)!;
+    expect(check).toMatchObject({ head_sha: head, conclusion: "success" });
+    expect(check.output.summary).toContain(
+      "| test-first | ✅ passed | behaviour unchanged (comments/formatting only); `node --test` passes |",
+    );
+    expect(record.checkRunUpdates.at(-1)).toMatchObject({ conclusion: "success" });
   });
 
   it("follows up on the repository's failing CI with the failing check's output, once the base is green", async () => {

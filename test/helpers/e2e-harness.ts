@@ -6,6 +6,7 @@ import type { ApplicationFunctionOptions, Probot } from "probot";
 
 type Handler = Parameters<ApplicationFunctionOptions["addHandler"]>[0];
 import { createIssueAgent, type IssueAgent } from "../../src/app.ts";
+import type { JobHooks } from "../../src/jobs/run-job.ts";
 import { SecretRedactor } from "../../src/security/secret-redactor.ts";
 import { loadSettings, type Settings } from "../../src/settings.ts";
 import { createRemoteRepository } from "./git-fixtures.ts";
@@ -52,6 +53,8 @@ export async function startHarness(options: {
   env?: NodeJS.ProcessEnv;
   /** A GitHub Enterprise Server API root, e.g. https://ghe.example.com/api/v3. */
   enterprise?: { host: string };
+  /** Test seams in the app's jobs, e.g. to hold a job while it pauses. */
+  hooks?: JobHooks;
   /** Runs before the app loads, e.g. to leave state behind as a crashed process would. */
   beforeLoad?: (paths: { db: string; cloneUrl: string; bare: string }) => Promise<void>;
 }): Promise<Harness> {
@@ -80,6 +83,7 @@ export async function startHarness(options: {
         ...options.settings,
       },
       redactor,
+      ...(options.hooks ? { hooks: options.hooks } : {}),
       env: { ...options.env, ...(options.enterprise ? { GHE_HOST: options.enterprise.host } : {}) },
     });
   const makeProbot = () =>

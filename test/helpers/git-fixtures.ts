@@ -50,3 +50,29 @@ export function branchLog(bare: string, branch: string, format = "%an <%ae>%n%B%
 export function headOf(bare: string, ref: string): string {
   return git(bare, "rev-parse", ref).trim();
 }
+
+/** Pushes `branch` as the agent left it: one commit of the agent's on main changing `files`; returns its sha. */
+export function pushAgentCommit(bare: string, branch: string, files: Record<string, string>): string {
+  const work = mkdtempSync(path.join(os.tmpdir(), "issue-agent-branch-"));
+  try {
+    git(work, "clone", "--quiet", bare, ".");
+    git(work, "checkout", "--quiet", "-b", branch);
+    for (const [file, content] of Object.entries(files)) writeFileSync(path.join(work, file), content);
+    git(work, "add", ".");
+    git(
+      work,
+      "-c",
+      "user.name=issue-agent[bot]",
+      "-c",
+      "user.email=bot@x",
+      "commit",
+      "--quiet",
+      "-m",
+      "Agent's work",
+    );
+    git(work, "push", "--quiet", "origin", branch);
+    return git(work, "rev-parse", "HEAD").trim();
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

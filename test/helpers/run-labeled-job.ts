@@ -40,7 +40,7 @@ export async function runLabeledJob(
     pullRequests?: number;
     labeled?: number[];
     /** App settings and process environment, beside the harness's own. */
-    app?: Pick<Parameters<typeof startHarness>[0], "settings" | "env">;
+    app?: Pick<Parameters<typeof startHarness>[0], "settings" | "env" | "hooks">;
     /** Runs while the job is under way, e.g. to deliver `/agent approve`. */
     during?: (h: Harness, record: GitHubRecord) => Promise<void>;
   } = {},

@@ -27,6 +27,22 @@ describe("parseAgentCommand", () => {
     expect(parseAgentCommand(body)).toEqual({ verb });
   });
 
+  it.each([
+    ["/agent skip-tests", ""],
+    ["/agent Skip-Tests", ""],
+    ["/agent skip-tests only the log message changes", "only the log message changes"],
+    ["/agent skip-tests\nreword the log line", "reword the log line"],
+  ])("%j waives test-first, with instructions %j", (body, instructions) => {
+    expect(parseAgentCommand(body)).toEqual({ verb: "skip-tests", instructions });
+  });
+
+  it.each([["/agent please skip-tests"], ["/agent skip the tests, none is needed"], ["> /agent skip-tests"]])(
+    "%j is no waiver: only the sub-command on the first line waives",
+    (body) => {
+      expect(parseAgentCommand(body)?.verb).not.toBe("skip-tests");
+    },
+  );
+
   it("takes a lone unknown word for a mistyped sub-command", () => {
     expect(parseAgentCommand("/agent cancel")).toEqual({ verb: "unknown", word: "cancel" });
   });

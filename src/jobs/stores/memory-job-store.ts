@@ -1,6 +1,6 @@
 import { issueKey } from "../../triggers/trigger.ts";
 import { isActive, type Job } from "../job.ts";
-import type { InboxItem, JobInbox } from "../job-inbox.ts";
+import { answersPause, type InboxItem, type JobInbox } from "../job-inbox.ts";
 import type { JobStore } from "../job-store.ts";
 
 /** Job records in memory: for the local CLI and tests. Lost when the process ends. */
@@ -25,6 +25,12 @@ export class MemoryJobStore implements JobStore, JobInbox {
 
   async save(job: Job) {
     this.jobs.set(job.id, job);
+  }
+
+  async parkUnlessAnswered(job: Job, since: string, kinds: ReadonlyArray<InboxItem["kind"]>) {
+    if ((this.inbox.get(job.id) ?? []).some((item) => answersPause(item, since, kinds))) return false;
+    this.jobs.set(job.id, job);
+    return true;
   }
 
   async listActive() {

@@ -39,6 +39,19 @@ return true
 `;
 
 /**
+ * Saves a pausing job unless its inbox holds an answer (see JobStore.parkUnlessAnswered); 1 if saved.
+ * KEYS: job key, inbox key. ARGV: job JSON, since (ISO 8601), answering kinds as ",a,b,".
+ */
+const PARK_UNLESS_ANSWERED = `
+for _, json in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+  local item = cjson.decode(json)
+  if item.at >= ARGV[2] and string.find(ARGV[3], ',' .. item.kind .. ',', 1, true) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1
+`;
+
+/**
  * Remembers the delivery id and, only when it is new, records the request as unsettled.
  * KEYS: delivery key, unsettled hash. ARGV: delivery id, request JSON, retention seconds.
  */
@@ -107,6 +120,19 @@ export class RedisState implements JobStore, DeliveryLog, JobInbox {
       JSON.stringify(job),
       isActive(job.state) ? "1" : "0",
     );
+  }
+
+  async parkUnlessAnswered(job: Job, since: string, kinds: ReadonlyArray<InboxItem["kind"]>) {
+    const parked = await this.redis.eval(
+      PARK_UNLESS_ANSWERED,
+      2,
+      this.jobKey(job.id),
+      this.inboxKey(job.id),
+      JSON.stringify(job),
+      since,
+      `,${kinds.join(",")},`,
+    );
+    return parked === 1;
   }
 
   async listActive() {

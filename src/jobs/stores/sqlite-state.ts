@@ -6,7 +6,7 @@ import { DatabaseSync } from "node:sqlite";
 import type { DeliveryLog } from "../../triggers/delivery-log.ts";
 import { issueKey, type TriggerRequest } from "../../triggers/trigger.ts";
 import type { Job } from "../job.ts";
-import type { InboxItem, JobInbox } from "../job-inbox.ts";
+import { answersPause, type InboxItem, type JobInbox } from "../job-inbox.ts";
 import type { JobStore } from "../job-store.ts";
 import {
   claimLease,
@@ -100,6 +100,26 @@ export class SqliteState implements JobStore, DeliveryLog, JobInbox {
     this.db
       .prepare("UPDATE jobs SET state = ?, updated_at = ?, record = ? WHERE id = ?")
       .run(job.state, job.updatedAt, JSON.stringify(job), job.id);
+  }
+
+  async parkUnlessAnswered(job: Job, since: string, kinds: ReadonlyArray<InboxItem["kind"]>) {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const rows = this.db.prepare("SELECT item FROM inbox WHERE job_id = ?").all(job.id) as Array<{
+        item: string;
+      }>;
+      const answered = rows.some((row) => answersPause(JSON.parse(row.item) as InboxItem, since, kinds));
+      // Synchronous from check to commit: nothing else touches the database in between.
+      if (!answered)
+        this.db
+          .prepare("UPDATE jobs SET state = ?, updated_at = ?, record = ? WHERE id = ?")
+          .run(job.state, job.updatedAt, JSON.stringify(job), job.id);
+      this.db.exec("COMMIT");
+      return !answered;
+    } catch (error) {
+      this.db.exec("ROLLBACK");
+      throw error;
+    }
   }
 
   async listActive() {
