@@ -61,10 +61,15 @@ export function createIssueAgent(options: {
     let deps: TriggerDependencies;
     let deliveries: DeliveryLog;
     let metrics: Metrics;
+    let pruneLogs = () => undefined as void;
     if (settings.REDIS_URL) {
       // Scale-out: this process only receives webhooks; `npm run worker` processes run the jobs.
       const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 3 });
-      const state = new RedisState(redis, settings.ISSUE_AGENT_REDIS_PREFIX);
+      const state = new RedisState(
+        redis,
+        settings.ISSUE_AGENT_REDIS_PREFIX,
+        settings.ISSUE_AGENT_LOG_RETENTION_DAYS,
+      );
       store = state;
       queue = new BullJobQueue(settings.REDIS_URL, settings.ISSUE_AGENT_REDIS_PREFIX);
       deps = { store: state, queue, inbox: state };
@@ -81,6 +86,7 @@ export function createIssueAgent(options: {
         inbox: jobs,
         redactor,
         env,
+        trajectories: jobs,
       });
       metrics = new Metrics(jobs);
       const jobMetrics = metrics;
@@ -96,6 +102,12 @@ export function createIssueAgent(options: {
       deps = { store: jobs, queue, inbox: jobs };
       deliveries = jobs;
       void recoverJobs(jobs, queue, probot.log);
+      // Old jobs' logs go at each start and with the housekeeping below (Redis expires them itself).
+      pruneLogs = () =>
+        void jobs
+          .pruneTrajectories(new Date(Date.now() - settings.ISSUE_AGENT_LOG_RETENTION_DAYS * 86_400_000))
+          .catch((error: unknown) => probot.log.warn({ err: error }, "could not prune old job logs"));
+      pruneLogs();
     }
     const triggerDeps = deps;
     const stage = new Intake({
@@ -130,7 +142,10 @@ export function createIssueAgent(options: {
       }, INTAKE_TAKEOVER_MS).unref();
     } else {
       void stage.recover(new Date());
-      housekeepingTimer = setInterval(wakeExpired, INTAKE_TAKEOVER_MS).unref();
+      housekeepingTimer = setInterval(() => {
+        wakeExpired();
+        pruneLogs();
+      }, INTAKE_TAKEOVER_MS).unref();
     }
     const timed = async (event: string, handle: () => Promise<void>) => {
       const started = performance.now();

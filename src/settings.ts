@@ -75,6 +75,8 @@ const settingsSchema = z.object({
   ISSUE_AGENT_LOCK_SECONDS: z.coerce.number().positive().default(60),
   /** Port of a worker's /healthz, /readyz and /metrics (workers receive no webhooks). */
   ISSUE_AGENT_WORKER_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  /** Days a job's log (its trajectory, shown on the job's page) is kept after its last update. */
+  ISSUE_AGENT_LOG_RETENTION_DAYS: z.coerce.number().positive().default(30),
   /** On SIGTERM, how long running jobs get before the process exits (they are resumed later). */
   ISSUE_AGENT_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
 });

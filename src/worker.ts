@@ -34,7 +34,7 @@ try {
   const probot = createProbot({ env: withoutProbotRedis(process.env), overrides: { log } });
   const redis = new Redis(settings.REDIS_URL, { maxRetriesPerRequest: 3 });
   const prefix = settings.ISSUE_AGENT_REDIS_PREFIX;
-  const store = new RedisState(redis, prefix);
+  const store = new RedisState(redis, prefix, settings.ISSUE_AGENT_LOG_RETENTION_DAYS);
   const metrics = new Metrics(store);
   const handler = githubJobHandler({
     probot,
@@ -43,6 +43,7 @@ try {
     inbox: store,
     redactor: redactorFromEnv(),
     env: process.env,
+    trajectories: store,
   });
   const worker = startBullWorker({
     redisUrl: settings.REDIS_URL,

@@ -11,6 +11,7 @@ import type { Job } from "./job.ts";
 import type { JobStore } from "./job-store.ts";
 import { RepositoryCache } from "../workspace/repository-cache.ts";
 import { runJob } from "./run-job.ts";
+import type { TrajectoryStore } from "../trajectory/trajectory-store.ts";
 
 /**
  * Runs a job by id against GitHub: the same wiring in the single-process app and in `npm run
@@ -23,6 +24,8 @@ export function githubJobHandler(options: {
   inbox: JobInbox;
   redactor: SecretRedactor;
   env: NodeJS.ProcessEnv;
+  /** Where each job's trajectory is kept for its page. */
+  trajectories?: TrajectoryStore;
 }): (jobId: string, signal?: AbortSignal) => Promise<Job> {
   const { probot, settings } = options;
   const identityFor = githubAppIdentity(probot, options.env.GHE_HOST ?? "github.com");
@@ -45,6 +48,7 @@ export function githubJobHandler(options: {
       repositoryCache,
       redactor: options.redactor,
       inbox: options.inbox,
+      ...(options.trajectories ? { trajectories: options.trajectories } : {}),
       log: probot.log.child({ jobId }),
       ...(signal ? { signal } : {}),
       forgeFor: async (job) => {

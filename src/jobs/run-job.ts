@@ -46,6 +46,8 @@ import { renderRepositoryContext } from "../agent/prompt/repository-context.ts";
 import type { InboxItem, JobInbox } from "./job-inbox.ts";
 import { transition, withEvent, type Job, type WaitingForHuman } from "./job.ts";
 import type { JobStore } from "./job-store.ts";
+import { TrajectoryRecorder } from "../trajectory/trajectory-recorder.ts";
+import type { TrajectoryStore } from "../trajectory/trajectory-store.ts";
 
 export interface Logger {
   info(obj: object, msg: string): void;
@@ -68,6 +70,8 @@ export interface JobDependencies {
   /** Per-repository mirrors that make the second job's start fast; none means a plain clone. */
   repositoryCache?: RepositoryCache;
   redactor: SecretRedactor;
+  /** Where the job's trajectory (its log page) is kept; none records nothing. */
+  trajectories?: TrajectoryStore;
   log: Logger;
   tools?: readonly Tool[];
   /** Aborts the job (stop command, shutdown). */
@@ -154,6 +158,14 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     saveProgress((current) => ({ ...current, plan: log.plan }));
     void reporter.refresh();
   });
+  const trajectory = await TrajectoryRecorder.open({
+    job,
+    store: deps.trajectories,
+    redactor: deps.redactor,
+    log,
+    notes: reporter.progress.notes,
+    logger: deps.log,
+  });
 
   // 0. The inbox: `/agent stop` aborts everything under way (the model call, the running command,
   // the gates) within a poll; messages wait for the agent's next turn. Messages recorded before an
@@ -222,6 +234,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     const repository = await forge.getRepository();
     await reporter.start(repository.baseSha);
     const issue = await forge.getIssueThread();
+    trajectory.titled(issue.title);
     const credentials = await forge.gitCredentials();
     deps.redactor.add(...credentialForms(credentials));
 
@@ -407,8 +420,8 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     // Resumed after an approval request: the paused command is judged again, now with the decision.
     if (paused?.approval) await rerunPausedCall(prompt.messages, tools, context);
     const outcome: AgentOutcome = await runAgentLoop({
-      model,
-      tools,
+      model: trajectory.model(model, price),
+      tools: trajectory.tools(tools),
       messages: prompt.messages,
       limits: {
         maxSteps: config.agent.max_steps,
@@ -570,6 +583,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       await reporter.finish(verdict.conclusion, verdict.headline, verdict.detail);
     }
     await workspace?.dispose({ recycle: recyclable });
+    await trajectory.finish(job.state, parked ? undefined : verdict);
     await deps.store.save(job);
   }
   deps.log.info({ jobId, state: job.state, conclusion: verdict.conclusion }, `job ${job.state}`);
