@@ -16,6 +16,8 @@ import { handleTrigger, type TriggerDependencies } from "./triggers/handle-trigg
 import { Intake } from "./triggers/intake.ts";
 import { receiveWebhook } from "./triggers/receive-webhook.ts";
 import { operationsHandler } from "./server/health-handler.ts";
+import type { TrajectoryStore } from "./trajectory/trajectory-store.ts";
+import { jobPageConfig, jobPageHandler } from "./web/job-page-handler.ts";
 import { Metrics } from "./server/metrics.ts";
 
 /**
@@ -61,6 +63,7 @@ export function createIssueAgent(options: {
     let deps: TriggerDependencies;
     let deliveries: DeliveryLog;
     let metrics: Metrics;
+    let trajectories: TrajectoryStore;
     let pruneLogs = () => undefined as void;
     if (settings.REDIS_URL) {
       // Scale-out: this process only receives webhooks; `npm run worker` processes run the jobs.
@@ -71,6 +74,7 @@ export function createIssueAgent(options: {
         settings.ISSUE_AGENT_LOG_RETENTION_DAYS,
       );
       store = state;
+      trajectories = state;
       queue = new BullJobQueue(settings.REDIS_URL, settings.ISSUE_AGENT_REDIS_PREFIX);
       deps = { store: state, queue, inbox: state };
       deliveries = state;
@@ -79,6 +83,7 @@ export function createIssueAgent(options: {
     } else {
       const jobs = new SqliteState(settings.ISSUE_AGENT_DB);
       store = jobs;
+      trajectories = jobs;
       const handler = githubJobHandler({
         probot,
         settings,
@@ -175,6 +180,8 @@ export function createIssueAgent(options: {
       );
     }
     addHandler(operationsHandler({ ready: () => ready(), metrics }));
+    const pages = jobPageConfig(env, settings.ISSUE_AGENT_PUBLIC_URL);
+    if (pages) addHandler(jobPageHandler({ config: pages, store: trajectories }));
   };
 
   async function idle(): Promise<void> {
