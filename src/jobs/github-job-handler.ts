@@ -12,6 +12,10 @@ import type { JobStore } from "./job-store.ts";
 import { RepositoryCache } from "../workspace/repository-cache.ts";
 import { runJob } from "./run-job.ts";
 import type { TrajectoryStore } from "../trajectory/trajectory-store.ts";
+import { jobPageConfig, jobPageUrl } from "../web/job-page-handler.ts";
+
+const PAGE_OFF =
+  "The job's page is off. To turn it on, set `ISSUE_AGENT_PUBLIC_URL` and the App's OAuth credentials (`GITHUB_CLIENT_ID`, `GITHUB_CLIENT_SECRET`) and set the App's callback URL to `<ISSUE_AGENT_PUBLIC_URL>/auth/callback`.";
 
 /**
  * Runs a job by id against GitHub: the same wiring in the single-process app and in `npm run
@@ -40,6 +44,8 @@ export function githubJobHandler(options: {
     const userinfo = /:\/\/([^@/\s]+)@/.exec(value)?.[1];
     if (userinfo) options.redactor.add(value, userinfo);
   }
+  const pages = jobPageConfig(options.env, settings.ISSUE_AGENT_PUBLIC_URL);
+  const logPage = (job: Job) => (pages ? { url: jobPageUrl(pages, job.id) } : { off: PAGE_OFF });
   return (jobId, signal) =>
     runJob(jobId, {
       store: options.store,
@@ -48,7 +54,7 @@ export function githubJobHandler(options: {
       repositoryCache,
       redactor: options.redactor,
       inbox: options.inbox,
-      ...(options.trajectories ? { trajectories: options.trajectories } : {}),
+      ...(options.trajectories ? { trajectories: options.trajectories, logPage } : {}),
       log: probot.log.child({ jobId }),
       ...(signal ? { signal } : {}),
       forgeFor: async (job) => {
@@ -61,6 +67,7 @@ export function githubJobHandler(options: {
           appIdentity: () => identityFor(octokit),
           statusCommentId: job.report.statusCommentId,
           jobId: job.id,
+          detailsUrl: pages && options.trajectories ? jobPageUrl(pages, job.id) : undefined,
         });
       },
       modelFor: (job) => modelForConfig(job.config, settings),

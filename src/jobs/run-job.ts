@@ -70,6 +70,8 @@ export interface JobDependencies {
   /** Per-repository mirrors that make the second job's start fast; none means a plain clone. */
   repositoryCache?: RepositoryCache;
   redactor: SecretRedactor;
+  /** The job's page, linked from the status comment and check run, or why it is off. */
+  logPage?: (job: Job) => { url: string } | { off: string };
   /** Where the job's trajectory (its log page) is kept; none records nothing. */
   trajectories?: TrajectoryStore;
   log: Logger;
@@ -146,6 +148,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       notes: [...(paused?.notes ?? [])],
       unsandboxed: false,
       final: undefined,
+      logPage: deps.logPage?.(job),
     },
     deps.log,
     {

@@ -12,7 +12,7 @@ const priced = `gates:\n  tests:\n    command: node --test\nagent:\n  price:\n  
 
 describe("a job's trajectory, kept with the job", () => {
   it("records model calls, commands, gates with evidence and the verdict, redacted, across a restart", async () => {
-    const { h } = await runLabeledJob(
+    const { h, record } = await runLabeledJob(
       [
         {
           content: `Looking. My key is ${OPENAI_KEY} and <script>alert(1)</script>`,
@@ -65,6 +65,10 @@ describe("a job's trajectory, kept with the job", () => {
     expect(testFirst!.kind === "gate" && testFirst!.evidence.length).toBeGreaterThan(0);
 
     expect(trajectory.events.at(-1)).toMatchObject({ kind: "verdict", conclusion: "success" });
+
+    // Without OAuth credentials there is no page; the check run says how to turn it on.
+    expect(record.checkRuns[0]!.details_url).toBeUndefined();
+    expect(record.checkRunUpdates.at(-1)!.output.summary).toContain("The job's page is off. To turn it on");
 
     // The record survives a restart: a new app instance reopens the same SQLite file.
     await h.restart();

@@ -30,7 +30,7 @@ async function serve(h: Harness): Promise<string> {
 }
 
 async function finishedJob() {
-  const { h } = await runLabeledJob(
+  const { h, record } = await runLabeledJob(
     [
       {
         content: `Plan: fix it. ${HOSTILE}`,
@@ -58,7 +58,7 @@ async function finishedJob() {
     repo: "hello-world",
     issueNumber: 21,
   }))!;
-  return { h, job, base: await serve(h) };
+  return { h, job, record, base: await serve(h) };
 }
 
 /** Signs in through the (faked) GitHub OAuth flow; returns the session cookie. */
@@ -99,7 +99,11 @@ const repoAccess = (token: string, status: number) =>
 
 describe("a job's page, for those who may read the repository", () => {
   it("sends an anonymous visitor to sign in and shows a reader the page, hostile text inert, no secret", async () => {
-    const { job, base } = await finishedJob();
+    const { job, base, record } = await finishedJob();
+    // The check run's "Details" and the status comment lead to the page.
+    const url = `https://agent.example.com/jobs/${job.id}`;
+    expect(record.checkRuns[0]!.details_url).toBe(url);
+    expect(record.commentEdits.at(-1)!.body).toContain(`[The job's log](${url})`);
     const anonymous = await fetch(`${base}/jobs/${job.id}`, { redirect: "manual" });
     expect(anonymous.status).toBe(302);
     expect(await anonymous.text()).not.toContain("Greeting");
