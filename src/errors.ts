@@ -9,10 +9,16 @@ export abstract class UserFacingError extends Error {
   abstract readonly conclusion: FailureConclusion;
   /** What the reader should do next; shown under the message. */
   readonly hint: string | undefined;
-  constructor(message: string, hint?: string) {
+  /**
+   * The same job may well succeed when started again; the report then says how to retry, in the
+   * words of where it is read (a comment on GitHub, the command at a terminal).
+   */
+  readonly retryable: boolean;
+  constructor(message: string, hint?: string, options: { retryable?: boolean } = {}) {
     super(message);
     this.name = new.target.name;
     this.hint = hint;
+    this.retryable = options.retryable ?? false;
   }
 }
 

@@ -46,7 +46,8 @@ export function asModelError(error: unknown, model: string): Error {
   if (error instanceof OpenAI.APIError) {
     return new ModelUnavailable(
       `The model endpoint failed: ${error.status ?? "no status"} ${error.message}`,
-      "This is usually temporary; comment `/agent` on the issue to retry.",
+      "This is usually temporary.",
+      { retryable: true },
     );
   }
   if (error instanceof OpenAI.OpenAIError || error instanceof TypeError || error instanceof SyntaxError) {

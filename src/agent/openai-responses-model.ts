@@ -43,7 +43,8 @@ export class OpenAIResponsesModel extends OpenAIEndpointModel {
     if (response.status === "failed") {
       throw new ModelUnavailable(
         `The model endpoint failed: ${response.error?.code ?? "error"} ${response.error?.message ?? "(no message)"}`,
-        "This is usually temporary; comment `/agent` on the issue to retry.",
+        "This is usually temporary.",
+        { retryable: true },
       );
     }
     return fromResponse(response);

@@ -1,37 +1,41 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { modelForConfig } from "../agent/create-model.ts";
-import { CONFIG_PATH } from "../config/agent-config.schema.ts";
-import { loadRepoConfig, parseYamlConfig } from "../config/load-repo-config.ts";
+import { defaultTools } from "../agent/tools/default-tools.ts";
+import type { CheckConclusion, CheckRunOutput } from "../forge/forge.ts";
 import { LocalForge } from "../forge/local-forge.ts";
 import { newJob, type Job } from "../jobs/job.ts";
 import { MemoryJobStore } from "../jobs/stores/memory-job-store.ts";
 import { runJob, type Logger } from "../jobs/run-job.ts";
-import { terminalApprovals } from "./terminal-approvals.ts";
 import { redactorFromEnv } from "../security/secret-redactor.ts";
-import type { Settings } from "../settings.ts";
-import { parseIssueArgument } from "./parse-issue-argument.ts";
+import type { LocalRunInput } from "./prepare-local-run.ts";
+import { terminalApprovals } from "./terminal-approvals.ts";
+import { terminalTools } from "./terminal-tools.ts";
+import { TERMINAL_WORDING } from "./terminal-wording.ts";
+
+export interface LocalRunResult {
+  job: Job;
+  /** How the job ended, as its check run would say; absent when it never got that far. */
+  result: { conclusion: CheckConclusion; output: CheckRunOutput } | undefined;
+  /** The PR descriptions written, each with the branch pushed to the repository for it. */
+  pullRequestFiles: Array<{ path: string; branch: string }>;
+}
 
 /**
  * The whole pipeline without GitHub: clone the local repository, run the agent, push the branch
- * back to it, and write the PR description to a file.
+ * back to it, and write the PR description to a file. The workspace is removed however it ends,
+ * also when `signal` stops the job.
  */
 export async function runLocal(options: {
-  repoPath: string;
-  issue: string;
+  input: LocalRunInput;
   instructions: string | undefined;
   outputDir: string;
-  settings: Settings;
   print: (line: string) => void;
   log: Logger;
-}): Promise<{ job: Job; pullRequestFiles: string[] }> {
-  const repoPath = path.resolve(options.repoPath);
-  const configText = await readFile(path.join(repoPath, CONFIG_PATH), "utf8").catch(() => undefined);
-  const loaded = await loadRepoConfig(async () => parseYamlConfig(configText));
-  if (!loaded.ok) throw loaded.error;
-
-  const issue = await parseIssueArgument(options.issue);
+  signal: AbortSignal;
+}): Promise<LocalRunResult> {
+  const { repoPath, issue, config, settings } = options.input;
   const forge = new LocalForge({ repoPath, issue, outputDir: options.outputDir, progress: options.print });
   const store = new MemoryJobStore();
   const job = newJob(
@@ -46,7 +50,7 @@ export async function runLocal(options: {
       instructions: options.instructions,
       commentId: undefined,
     },
-    loaded.config,
+    config,
   );
   await store.createUnlessActive(job);
   const workspaceRoot = await mkdtemp(path.join(os.tmpdir(), "issue-agent-local-"));
@@ -58,10 +62,17 @@ export async function runLocal(options: {
       redactor: redactorFromEnv(),
       log: options.log,
       forgeFor: async () => forge,
-      modelFor: (j) => modelForConfig(j.config, options.settings),
+      modelFor: (j) => modelForConfig(j.config, settings),
       approvalFor: terminalApprovals(options.print),
+      tools: terminalTools(defaultTools, options.print),
+      wording: TERMINAL_WORDING,
+      signal: options.signal,
     });
-    return { job: finished, pullRequestFiles: forge.pullRequestFiles.map((f) => f.path) };
+    return {
+      job: finished,
+      result: forge.result,
+      pullRequestFiles: forge.pullRequestFiles.map(({ path: file, branch }) => ({ path: file, branch })),
+    };
   } finally {
     await rm(workspaceRoot, { recursive: true, force: true });
   }

@@ -20,8 +20,11 @@ export class LocalForge implements Forge {
   private readonly issue: IssueThread;
   private readonly outputDir: string;
   private readonly progress: (line: string) => void;
-  /** The PR descriptions written, in order (one per delivered step). */
-  readonly pullRequestFiles: Array<{ path: string; title: string }> = [];
+  /** The PR descriptions written, in order (one per delivered step), with the branch each is for. */
+  readonly pullRequestFiles: Array<{ path: string; title: string; branch: string }> = [];
+  /** How the job ended, as its check run would say; set once, at the end. */
+  result: { conclusion: CheckConclusion; output: CheckRunOutput } | undefined;
+  private lastPhase: string | undefined;
 
   constructor(options: {
     repoPath: string;
@@ -54,15 +57,23 @@ export class LocalForge implements Forge {
     return { name: "issue-agent", email: "issue-agent@localhost" };
   }
 
+  /**
+   * The status comment is rewritten on every change (plan, notes, usage); the terminal shows only
+   * its "Now:" line, once per new phase. The final state is shown from `result` instead.
+   */
   async setStatusComment(body: string): Promise<number> {
-    const now = body.split("\n").find((line) => line.startsWith("**Now:**") || line.startsWith("### "));
-    if (now) this.progress(now.replace(/^### |\*\*/g, ""));
+    const now = body
+      .split("\n")
+      .find((line) => line.startsWith("**Now:**"))
+      ?.replace("**Now:**", "")
+      .trim();
+    if (now && now !== this.lastPhase) this.progress(now);
+    this.lastPhase = now ?? this.lastPhase;
     return 1;
   }
 
-  async comment(body: string): Promise<void> {
-    this.progress(body);
-  }
+  // What a comment would say (the agent gave up, changed nothing) is also the job's result.
+  async comment(): Promise<void> {}
 
   async createCheckRun(_headSha: string, _output: CheckRunOutput): Promise<number> {
     return 1;
@@ -71,7 +82,7 @@ export class LocalForge implements Forge {
   async updateCheckRun(): Promise<void> {}
 
   async completeCheckRun(_id: number, conclusion: CheckConclusion, output: CheckRunOutput): Promise<void> {
-    this.progress(`result: ${conclusion}: ${output.title}\n\n${output.summary}`);
+    this.result = { conclusion, output };
   }
 
   async reportCheckOn(): Promise<void> {}
@@ -79,7 +90,7 @@ export class LocalForge implements Forge {
   async openPullRequest(draft: PullRequestDraft): Promise<PullRequestRef> {
     const file = path.join(this.outputDir, `${draft.head.replace(/[^\w.-]+/g, "-")}.md`);
     await writeFile(file, `# ${draft.title}\n\n${draft.body}\n`);
-    this.pullRequestFiles.push({ path: file, title: draft.title });
+    this.pullRequestFiles.push({ path: file, title: draft.title, branch: draft.head });
     return { number: this.pullRequestFiles.length, url: file };
   }
 

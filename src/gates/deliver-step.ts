@@ -3,11 +3,13 @@ import type { DeliveredStep, GateResult, RunLog } from "../agent/run-log.ts";
 import type { AgentConfig } from "../config/agent-config.schema.ts";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import type { Sandbox } from "../sandbox/sandbox.ts";
-import { gitAs, hasUncommittedChanges, stagedChanges } from "../workspace/commit-and-push.ts";
+import { pendingEntries, stagedChanges, stagedGitlinks } from "../workspace/change-list.ts";
+import { gitAs, hasUncommittedChanges } from "../workspace/commit-and-push.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { diffLines, diffSizeGate } from "./diff-size-gate.ts";
 import { lintGate } from "./lint-gate.ts";
 import { pathsGate, reviewReasons } from "./paths-gate.ts";
+import { pendingEntriesGate } from "./pending-entries-gate.ts";
 import { testFirstGate } from "./test-first-gate.ts";
 
 export type DeliveryResult = { ok: true; step: DeliveredStep } | { ok: false; message: string };
@@ -51,8 +53,17 @@ export class StepDelivery {
     if (pathspecs.some((p) => p.startsWith("..") || path.isAbsolute(p))) {
       return { ok: false, message: "`paths` must be relative paths inside the repository." };
     }
+    // Judged before `git add`: git must never store (or step into) an embedded repository.
+    const pending = await this.judgePending(git);
+    if (pending) return pending;
     await git.raw(["add", "--all", "--", ...pathspecs]);
     const baseSha = (await git.revparse(["HEAD"])).trim();
+    const gitlinks = await stagedGitlinks(git, baseSha);
+    const linked = this.refuse(pendingEntriesGate(gitlinks.map((file) => ({ path: `${file}/`, size: 0 }))));
+    if (linked) {
+      await git.raw(["reset", "-q"]);
+      return linked;
+    }
     const files = await stagedChanges(git, baseSha);
     if (files.length === 0) {
       return {
@@ -87,8 +98,11 @@ export class StepDelivery {
       `${request.title}\n\n${request.summary}\n\n${trailer}`,
     ]);
     const headSha = (await git.revparse(["HEAD"])).trim();
-    const stashed = await hasUncommittedChanges(git);
-    if (stashed) await git.raw(["stash", "push", "--include-untracked", "--quiet"]);
+    // Popped only if the push made an entry: some changes (ignored files) are never stashed.
+    const stashTop = () => git.raw(["rev-parse", "-q", "--verify", "refs/stash"]).catch(() => "");
+    const before = await stashTop();
+    if (await hasUncommittedChanges(git)) await git.raw(["stash", "push", "--include-untracked", "--quiet"]);
+    const stashed = (await stashTop()) !== before;
     let gates: GateResult[];
     try {
       gates = await this.runGates(git, baseSha, headSha, files);
@@ -118,6 +132,18 @@ export class StepDelivery {
     log.lastRejectedGates = undefined;
     log.changed();
     return { ok: true, step };
+  }
+
+  /** Refuses the step when what it would add breaks the pending-entry rules (see pendingEntriesGate). */
+  private async judgePending(git: ReturnType<typeof gitAs>): Promise<DeliveryResult | undefined> {
+    return this.refuse(pendingEntriesGate(await pendingEntries(git, this.options.workspace.dir)));
+  }
+
+  private refuse(gate: GateResult | undefined): DeliveryResult | undefined {
+    if (!gate) return undefined;
+    this.options.log.lastRejectedGates = [gate];
+    this.options.log.changed();
+    return { ok: false, message: describeFailures([gate]) };
   }
 
   private async runGates(

@@ -28,6 +28,7 @@ import { sanitizeUntrusted } from "../guardrails/untrusted/sanitize-untrusted.ts
 import { publishRevision } from "../publish/publish-revision.ts";
 import { publishSteps } from "../publish/publish-steps.ts";
 import { ProgressReporter } from "../report/progress-reporter.ts";
+import { GITHUB_WORDING, type JobWording } from "../report/job-wording.ts";
 import { quoteMarkdown } from "../report/quote-markdown.ts";
 import { chooseSandbox } from "../sandbox/choose-sandbox.ts";
 import type { SandboxAccess } from "../sandbox/sandbox.ts";
@@ -38,6 +39,7 @@ import { runSetup } from "../workspace/setup/run-setup.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
 import { branchName } from "../workspace/branch-name.ts";
 import { credentialForms } from "../workspace/git-environment.ts";
+import { prepareGitView } from "../workspace/sandbox-git-view.ts";
 import type { RepositoryCache } from "../workspace/repository-cache.ts";
 import { createWorkspace, type Workspace } from "../workspace/workspace.ts";
 import { captureWorkspace, restoreWorkspace } from "../workspace/workspace-snapshot.ts";
@@ -78,6 +80,8 @@ export interface JobDependencies {
   tools?: readonly Tool[];
   /** Aborts the job (stop command, shutdown). */
   signal?: AbortSignal;
+  /** How the report tells its reader what to do next; GitHub's words unless given. */
+  wording?: JobWording;
 }
 
 interface Verdict {
@@ -283,8 +287,18 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     const paths = new PathPolicy(config.paths);
     const workspaceDir = await realpath(workspace.dir);
     const { scratch, objectSource } = workspace;
+    // Commands see a repository without the forbidden files' history (see prepareGitView).
+    const gitView = await prepareGitView(workspace, paths);
     const sandboxFor = (access: SandboxAccess) =>
-      chooseSandbox({ workspace: workspaceDir, scratch, config, policy: paths, objectSource, access });
+      chooseSandbox({
+        workspace: workspaceDir,
+        scratch,
+        config,
+        policy: paths,
+        objectSource,
+        gitView,
+        access,
+      });
     const sandbox = await sandboxFor({
       network: config.sandbox.network,
       readOnlyDirs: [workspace.dependencyCache],
@@ -561,7 +575,9 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     }
     if (!parked) job = transition(job, "succeeded", verdict.headline);
   } catch (error) {
-    verdict = stoppedBy ? stoppedVerdict(stoppedBy, log) : verdictFor(error, deps.redactor);
+    verdict = stoppedBy
+      ? stoppedVerdict(stoppedBy, log)
+      : verdictFor(error, deps.redactor, deps.wording ?? GITHUB_WORDING);
     if (!stoppedBy && !(error instanceof UserFacingError)) {
       deps.log.error({ err: error, jobId }, "job failed unexpectedly");
     }
@@ -671,9 +687,10 @@ function stoppedVerdict(by: string, log: RunLog): Verdict {
   };
 }
 
-function verdictFor(error: unknown, redactor: SecretRedactor): Verdict {
+function verdictFor(error: unknown, redactor: SecretRedactor, wording: JobWording): Verdict {
   if (error instanceof UserFacingError) {
-    const detail = [error.message, error.hint ? `**What to do:** ${error.hint}` : ""]
+    const whatToDo = [error.hint, error.retryable ? wording.retry : undefined].filter(Boolean).join(" ");
+    const detail = [error.message, whatToDo ? `**What to do:** ${whatToDo}` : ""]
       .filter(Boolean)
       .join("\n\n");
     return { conclusion: error.conclusion, headline: headlineFor(error), detail: redactor.redact(detail) };
@@ -681,7 +698,7 @@ function verdictFor(error: unknown, redactor: SecretRedactor): Verdict {
   return {
     conclusion: "failure",
     headline: "failed unexpectedly",
-    detail: `${redactor.redact(describeError(error))}\n\n**What to do:** comment \`/agent\` to retry; if it fails again, check the app's logs.`,
+    detail: `${redactor.redact(describeError(error))}\n\n**What to do:** ${wording.unexpectedFailure}`,
   };
 }
 

@@ -19,6 +19,11 @@ export interface SandboxLayout {
    */
   hidden: Array<{ path: string; isDirectory: boolean }>;
   network: boolean;
+  /**
+   * The sanitized repository shown as the workspace's `.git` (writable: it is not the one the app
+   * delivers from). Without it the real `.git` is shown read-only.
+   */
+  gitDir?: string | undefined;
 }
 
 /**
@@ -45,7 +50,9 @@ export function bubblewrapArguments(layout: SandboxLayout, command: string): str
   args.push("--bind", layout.home, layout.home);
   for (const dir of layout.writable) args.push("--bind", dir, dir);
   args.push("--bind", layout.workspace, layout.workspace);
-  args.push("--ro-bind", path.join(layout.workspace, ".git"), path.join(layout.workspace, ".git"));
+  const gitMount = path.join(layout.workspace, ".git");
+  if (layout.gitDir) args.push("--bind", layout.gitDir, gitMount);
+  else args.push("--ro-bind", gitMount, gitMount);
   for (const entry of layout.readOnly) args.push("--ro-bind", entry, entry);
   for (const entry of layout.hidden) {
     if (entry.isDirectory) args.push("--tmpfs", entry.path, "--remount-ro", entry.path);

@@ -47,9 +47,11 @@ export class BubblewrapSandbox implements Sandbox {
     const workspace = await realpath(this.options.workspace);
     const { policy } = this.options;
     const hidden: SandboxLayout["hidden"] = [];
-    // git in the sandbox must read the objects the workspace borrows from the cache.
+    // git in the sandbox must read the objects its repository borrows: the sanitized store of the
+    // git view, or (without a view) the cache's mirror.
+    const { gitView, objectSource } = this.options;
     const readOnly: string[] = [
-      ...(this.options.objectSource ? [this.options.objectSource] : []),
+      ...(gitView ? [gitView.objectStore] : objectSource ? [objectSource] : []),
       ...(this.options.access.readOnlyDirs ?? []),
     ];
     const entries = await listWorkspaceEntries(workspace, (entry) => policy.isForbidden(entry.relative));
@@ -74,6 +76,7 @@ export class BubblewrapSandbox implements Sandbox {
         ),
       ],
       network: this.options.access.network,
+      gitDir: gitView?.gitDir,
     };
   }
 }
@@ -83,8 +86,10 @@ interface SandboxOptions {
   scratch: string;
   access: SandboxAccess;
   policy: PathPolicy;
-  /** The repository cache's mirror, shown read-only. */
+  /** The repository cache's mirror, shown read-only when there is no git view. */
   objectSource?: string | undefined;
+  /** The sanitized repository commands see as `.git` (see prepareGitView), and its object store. */
+  gitView?: { gitDir: string; objectStore: string } | undefined;
 }
 
 let cachedSystem:

@@ -18,6 +18,7 @@ export async function chooseSandbox(
     config: AgentConfig;
     policy: PathPolicy;
     objectSource?: string | undefined;
+    gitView?: { gitDir: string; objectStore: string } | undefined;
     /** Defaults to the repository's `sandbox.network` and nothing outside the workspace. */
     access?: SandboxAccess;
   },
@@ -31,6 +32,7 @@ export async function chooseSandbox(
       access: options.access ?? { network: options.config.sandbox.network },
       policy: options.policy,
       objectSource: options.objectSource,
+      gitView: options.gitView,
     });
   }
   if (options.config.sandbox.allow_unsandboxed)

@@ -44,6 +44,8 @@ export async function runCapped(options: {
     timedOut = true;
     killGroup();
   }, options.timeoutMs);
+  // A stop that came while the command was judged or its sandbox laid out ends it at once.
+  if (options.signal?.aborted) killGroup();
   const onAbort = () => killGroup();
   options.signal?.addEventListener("abort", onAbort, { once: true });
 

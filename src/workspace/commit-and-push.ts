@@ -3,31 +3,16 @@ import { WorkspaceError, describeError } from "../errors.ts";
 import { openGit } from "./open-git.ts";
 import type { Workspace } from "./workspace.ts";
 
-export interface FileChange {
-  path: string;
-  added: number;
-  removed: number;
-}
-
-/** The staged change relative to `against`, per file. Binary files count as one line. */
-export async function stagedChanges(git: SimpleGit, against: string): Promise<FileChange[]> {
-  const numstat = await git.raw(["diff", "--cached", "--numstat", "--no-renames", against]);
-  return numstat
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => {
-      const [added = "0", removed = "0", ...rest] = line.split("\t");
-      return {
-        path: rest.join("\t"),
-        added: added === "-" ? 1 : Number(added),
-        removed: removed === "-" ? 0 : Number(removed),
-      };
-    });
-}
-
 /** Whether the working tree has anything not yet committed (untracked files included). */
 export async function hasUncommittedChanges(git: SimpleGit): Promise<boolean> {
-  return (await git.raw(["status", "--porcelain", "--untracked-files=all"])).trim() !== "";
+  const status = await git.raw([
+    "status",
+    "--porcelain",
+    "-z",
+    "--untracked-files=all",
+    "--ignore-submodules=all",
+  ]);
+  return status !== "";
 }
 
 /** A git client for the workspace that commits as `author`. */
@@ -48,7 +33,7 @@ export async function pushBranches(
   redact: (text: string) => string,
 ): Promise<void> {
   try {
-    await workspace.git.raw([
+    await workspace.remoteGit.raw([
       "push",
       "--quiet",
       "origin",

@@ -15,6 +15,8 @@ const TREES_PER_REPOSITORY = 2;
 const treesOf = (mirror: string) => mirror.replace(/\.git$/, ".trees");
 /** The repository's package-manager caches (see dependency-cache.ts), beside its mirror. */
 export const dependencyCacheOf = (mirror: string) => mirror.replace(/\.git$/, ".deps");
+/** The sanitized objects the sandbox's git view borrows (see sandbox-git-view.ts), beside its mirror. */
+const viewStoreOf = (mirror: string) => mirror.replace(/\.git$/, ".view");
 
 /**
  * One bare mirror per repository, updated with `git fetch` before each job, so a job's clone is a
@@ -131,7 +133,8 @@ export class RepositoryCache {
             bytes:
               (await directorySize(full)) +
               (await directorySize(treesOf(full))) +
-              (await directorySize(dependencyCacheOf(full))),
+              (await directorySize(dependencyCacheOf(full))) +
+              (await directorySize(viewStoreOf(full))),
           };
         }),
     );
@@ -142,6 +145,7 @@ export class RepositoryCache {
       if ((this.inUse.get(mirror.path) ?? 0) > 0) continue;
       await rm(treesOf(mirror.path), { recursive: true, force: true });
       await rm(dependencyCacheOf(mirror.path), { recursive: true, force: true });
+      await rm(viewStoreOf(mirror.path), { recursive: true, force: true });
       await rm(mirror.path, { recursive: true, force: true });
       total -= mirror.bytes;
       evicted.push(mirror.path);

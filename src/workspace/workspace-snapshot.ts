@@ -1,5 +1,7 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { judgePendingEntries } from "../guardrails/paths/judge-pending-entries.ts";
+import { pendingEntries } from "./change-list.ts";
 import { gitAs } from "./commit-and-push.ts";
 import type { Workspace } from "./workspace.ts";
 
@@ -14,7 +16,10 @@ const SNAPSHOT_MESSAGE = "issue-agent: work in progress (snapshot)";
  */
 export async function captureWorkspace(workspace: Workspace): Promise<string> {
   const git = gitAs(workspace, SNAPSHOT_AUTHOR);
-  await git.raw(["add", "--all"]);
+  // What a step may never hold (an embedded repository, a `.GIT` directory, a huge file) is left
+  // out of the snapshot too: git would refuse it, or copy gigabytes into the job's record.
+  const left = judgePendingEntries(await pendingEntries(git, workspace.dir));
+  await git.raw(["add", "--all", "--", ".", ...left.map((entry) => `:(exclude,literal)${entry.path}`)]);
   await git.raw(["commit", "--quiet", "--allow-empty", "--no-verify", "-m", SNAPSHOT_MESSAGE]);
   const file = path.join(workspace.scratch, "snapshot.bundle");
   await git.raw(["bundle", "create", "--quiet", file, workspace.branch, `^${workspace.baseSha}`]);

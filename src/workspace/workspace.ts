@@ -17,9 +17,11 @@ export interface Workspace {
   branch: string;
   baseBranch: string;
   baseSha: string;
-  /** Environment of the app's git processes (carries the credentials header). */
+  /** Environment of the app's local git processes (hardened; no credentials). */
   gitEnv: Record<string, string>;
   git: SimpleGit;
+  /** The only git client that carries the credentials header: for pushing, nothing local. */
+  remoteGit: SimpleGit;
   /** The repository cache's mirror this clone borrows objects from; commands must see it. */
   objectSource: string | undefined;
   /**
@@ -53,8 +55,9 @@ export async function createWorkspace(options: {
   const dir = path.join(jobDir, "repo");
   const scratch = path.join(jobDir, "scratch");
   await mkdir(scratch, { recursive: true });
-  const env = gitEnvironment(scratch, options.credentials);
-  const cached = await options.cache?.acquire(options.cloneUrl, env).catch((error: unknown) => {
+  const env = gitEnvironment(scratch);
+  const remoteEnv = gitEnvironment(scratch, options.credentials);
+  const cached = await options.cache?.acquire(options.cloneUrl, remoteEnv).catch((error: unknown) => {
     void rm(jobDir, { recursive: true, force: true });
     throw new WorkspaceError(
       `Could not fetch ${options.cloneUrl} into the repository cache: ${options.redact(describeError(error))}`,
@@ -86,7 +89,7 @@ export async function createWorkspace(options: {
                 "--format=%(refname)",
                 `refs/heads/${options.branch}*`,
               ])
-            : openGit(jobDir, env).listRemote(["--heads", options.cloneUrl, `${options.branch}*`]),
+            : openGit(jobDir, remoteEnv).listRemote(["--heads", options.cloneUrl, `${options.branch}*`]),
         );
     branchName.catch(() => undefined); // awaited below; an early failure must not go unhandled
     const reused =
@@ -109,7 +112,7 @@ export async function createWorkspace(options: {
       });
       await openGit(dir, env).raw(["remote", "set-url", "origin", options.cloneUrl]);
     } else if (!cached) {
-      await openGit(jobDir, env).clone(options.cloneUrl, dir, {
+      await openGit(jobDir, remoteEnv).clone(options.cloneUrl, dir, {
         "--branch": options.baseBranch,
         "--single-branch": null,
         "--no-tags": null,
@@ -119,7 +122,12 @@ export async function createWorkspace(options: {
     const branch = await branchName;
     if (options.continueBranch) {
       // Whatever is on the branch now, human commits included, is where the job starts.
-      await git.raw(["fetch", "--quiet", cached?.path ?? "origin", `refs/heads/${branch}`]);
+      await openGit(dir, cached ? env : remoteEnv).raw([
+        "fetch",
+        "--quiet",
+        cached?.path ?? "origin",
+        `refs/heads/${branch}`,
+      ]);
       await git.raw(["checkout", "--quiet", "-B", branch, "FETCH_HEAD"]);
     } else {
       await git.checkoutLocalBranch(branch);
@@ -135,6 +143,7 @@ export async function createWorkspace(options: {
       baseSha,
       gitEnv: env,
       git,
+      remoteGit: openGit(dir, remoteEnv),
       objectSource: cached?.path,
       dependencyCache: cached ? dependencyCacheOf(cached.path) : path.join(scratch, "dependency-cache"),
       dispose,

@@ -119,6 +119,15 @@ describe("a model that misbehaves", () => {
     expect(final.output.title).toBe("stopped: the model endpoint failed");
     expect(final.output.summary).toContain("The model endpoint refused the credentials (HTTP 401).");
   });
+
+  it("says how to retry after a model failure that may not happen twice, in GitHub's words", async () => {
+    const { record } = await runJobWith([{ status: 400, body: { error: { message: "Bad request" } } }]);
+    const final = record.checkRunUpdates.at(-1)!;
+    expect(final.output.title).toBe("stopped: the model endpoint failed");
+    expect(final.output.summary).toContain(
+      "What to do:** This is usually temporary. Comment `/agent` on the issue to retry.",
+    );
+  });
 });
 
 describe("commands", () => {

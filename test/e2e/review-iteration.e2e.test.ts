@@ -145,8 +145,10 @@ describe("review iteration", () => {
     expect(task).toContain(
       "Comment 501 by @maintainer on docs.md line 1:\n```diff\n@@ -0,0 +1,2 @@\n+Usage: run it.\n```\nShow the actual command.",
     );
+    // The job starts at the human's head: their file is in the tree. The sandbox's git shows one
+    // commit, the job's base without forbidden files, not the history (see sandbox-git-view.ts).
     expect(String(h.model.requests[1]!.body.messages.at(-1)!.content)).toContain(
-      "human: add notes\nDocument usage\ninitial\nA human was here.",
+      "The base of this job (forbidden files left out)\nA human was here.",
     );
 
     // One new commit on top of the human's: nothing was force-pushed.

@@ -16,6 +16,12 @@ symlinkSync(path.join(root, "outside.txt"), path.join(workspace, "src", "sneaky.
 symlinkSync(root, path.join(workspace, "escape-dir"));
 symlinkSync(".git", path.join(workspace, "git-link"));
 symlinkSync("src", path.join(workspace, "src-link"));
+symlinkSync(path.join(root, "elsewhere", "x"), path.join(workspace, "dangling-out"));
+symlinkSync("missing.txt", path.join(workspace, "dangling-in"));
+symlinkSync(".git/commondir", path.join(workspace, "commondir-link"));
+symlinkSync("commondir-link", path.join(workspace, "link-to-link"));
+symlinkSync("loop-b", path.join(workspace, "loop-a"));
+symlinkSync("loop-a", path.join(workspace, "loop-b"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("resolveWorkspacePath", () => {
@@ -40,6 +46,14 @@ describe("resolveWorkspacePath", () => {
     [".git/hooks/pre-commit", "inside .git/"],
     [".git", "inside .git/"],
     ["git-link/config", "inside .git/"],
+    ["dangling-out", "outside the repository"],
+    ["dangling-in", "dangling symbolic link"],
+    ["commondir-link", "inside .git/"],
+    ["link-to-link", "inside .git/"],
+    [".GIT/config", "inside .git/"],
+    ["pkg/.Git/hooks/post-commit", "inside .git/"],
+    ["src/a.ts/b", "goes through a file"],
+    ["loop-a", "too many symbolic links"],
   ])("refuses %j", async (requested, reason) => {
     const attempt = resolveWorkspacePath(workspace, requested);
     await expect(attempt).rejects.toBeInstanceOf(GuardrailViolation);

@@ -1,9 +1,8 @@
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { z } from "zod";
 import { runLint } from "../../gates/lint-gate.ts";
 import { checkPathAccess } from "../../guardrails/paths/check-path-access.ts";
 import { defineTool, ToolError, type ToolContext } from "./tool.ts";
+import { readWorkspaceFile, writeWorkspaceFile } from "./workspace-files.ts";
 
 /** Lines returned by one read when the model does not ask for a range. */
 const DEFAULT_READ_LINES = 400;
@@ -26,10 +25,7 @@ export const readFileTool = defineTool({
       "read",
       context.paths,
     );
-    const info = await stat(file).catch(() => undefined);
-    if (!info) throw new ToolError(`${args.path} does not exist`);
-    if (!info.isFile()) throw new ToolError(`${args.path} is not a file (use list_files for directories)`);
-    const content = await readFile(file, "utf8");
+    const content = await readWorkspaceFile(file, args.path);
     const lines = content.split("\n");
     const start = args.start_line ?? 1;
     const end = Math.min(args.end_line ?? start + DEFAULT_READ_LINES - 1, lines.length);
@@ -58,8 +54,7 @@ export const writeFileTool = defineTool({
       "write",
       context.paths,
     );
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, args.content);
+    await writeWorkspaceFile(file, args.path, args.content);
     return {
       output: `wrote ${relative} (${args.content.split("\n").length} lines)${await lintFeedback(context, relative)}`,
     };
@@ -83,8 +78,10 @@ export const editFileTool = defineTool({
       "write",
       context.paths,
     );
-    const content = await readFile(file, "utf8").catch(() => {
-      throw new ToolError(`${args.path} does not exist (use write_file to create it)`);
+    const content = await readWorkspaceFile(file, args.path).catch((error: unknown) => {
+      if (error instanceof ToolError && error.message.endsWith("does not exist"))
+        throw new ToolError(`${args.path} does not exist (use write_file to create it)`);
+      throw error;
     });
     const occurrences = content.split(args.old_string).length - 1;
     if (occurrences === 0)
@@ -97,7 +94,7 @@ export const editFileTool = defineTool({
     const updated = args.replace_all
       ? content.split(args.old_string).join(args.new_string)
       : content.replace(args.old_string, () => args.new_string);
-    await writeFile(file, updated);
+    await writeWorkspaceFile(file, args.path, updated);
     return {
       output: `edited ${relative} (${occurrences} replacement(s))${await lintFeedback(context, relative)}`,
     };

@@ -17,10 +17,10 @@ async function ripgrep(args: string[], cwd: string): Promise<string[]> {
   return result.stdout.split("\n").filter(Boolean);
 }
 
-/** `.git` and the forbidden paths never show up in a listing or a search. */
+/** `.git` and the forbidden paths never show up in a listing or a search, in any letter case. */
 function excludedGlobs(context: ToolContext): string[] {
   return ["!.git", ...context.config.paths.forbidden.map((glob) => `!${glob}`)].flatMap((glob) => [
-    "--glob",
+    "--iglob",
     glob,
   ]);
 }

@@ -63,13 +63,17 @@ export class PathPolicy {
 
   constructor(rules: PathRules) {
     const compile = (globs: readonly string[]) => picomatch([...globs], { dot: true });
+    // Rules that take something away match in any letter case: `.ENV` is `.env` on a
+    // case-insensitive file system, and a key file is a key file whatever its case. Only the
+    // writable list, which grants, keeps its exact case.
+    const compileStrict = (globs: readonly string[]) => picomatch([...globs], { dot: true, nocase: true });
     this.writable = compile(rules.write);
-    this.readOnly = compile(rules.read_only);
-    this.forbidden = compile(rules.forbidden);
+    this.readOnly = compileStrict(rules.read_only);
+    this.forbidden = compileStrict(rules.forbidden);
     this.review = [
-      ...ALWAYS_REVIEW.map(({ glob, reason }) => ({ matches: compile([glob]), reason })),
+      ...ALWAYS_REVIEW.map(({ glob, reason }) => ({ matches: compileStrict([glob]), reason })),
       ...rules.require_review.map((glob) => ({
-        matches: compile([glob]),
+        matches: compileStrict([glob]),
         reason: `paths.require_review: ${glob}`,
       })),
     ];

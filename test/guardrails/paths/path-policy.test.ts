@@ -23,6 +23,11 @@ describe("PathPolicy", () => {
     ["config/secrets.yml", "none"],
     [".env", "none"],
     [".env.local", "none"],
+    // Rules that take access away hold in any letter case.
+    [".ENV", "none"],
+    ["CONFIG/secrets.yml", "none"],
+    ["DOCS/guide.md", "read"],
+    ["SRC/a.ts", "read"],
   ])("%s → %s", (path, access) => {
     expect(policy.access(path)).toBe(access);
   });

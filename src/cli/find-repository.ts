@@ -1,0 +1,21 @@
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { simpleGit } from "simple-git";
+import { CannotStart } from "./cannot-start.ts";
+
+/**
+ * The top of the git repository `--repo` names, checked to have a commit to start from. A path
+ * inside a repository means that repository, as it does for git itself.
+ */
+export async function findRepository(value: string): Promise<string> {
+  const dir = path.resolve(value);
+  const found = await stat(dir).catch(() => undefined);
+  if (!found) throw new CannotStart(`--repo ${value}: no such directory`);
+  if (!found.isDirectory()) throw new CannotStart(`--repo ${value}: not a directory`);
+  const git = simpleGit({ baseDir: dir });
+  const top = await git.revparse(["--show-toplevel"]).catch(() => undefined);
+  if (!top) throw new CannotStart(`--repo ${value}: not a git repository (point it at a clone)`);
+  const head = await git.revparse(["--verify", "--quiet", "HEAD"]).catch(() => undefined);
+  if (!head) throw new CannotStart(`--repo ${value}: the repository has no commits yet`);
+  return top.trim();
+}

@@ -1,0 +1,86 @@
+import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
+import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
+import { BubblewrapSandbox } from "../../src/sandbox/bubblewrap-sandbox.ts";
+import { RepositoryCache } from "../../src/workspace/repository-cache.ts";
+import { prepareGitView } from "../../src/workspace/sandbox-git-view.ts";
+import { createWorkspace } from "../../src/workspace/workspace.ts";
+import { createRemoteRepository, git } from "../helpers/git-fixtures.ts";
+
+const SECRET = "correct-horse-battery-staple";
+const remote = createRemoteRepository({
+  ".env": `TOKEN=${SECRET}\n`,
+  "config/KEY.PEM": `${SECRET}-key\n`,
+  "src/a.js": "export const a = 1;\n",
+});
+const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), "ia-view-")));
+afterAll(() => {
+  remote.cleanup();
+  rmSync(root, { recursive: true, force: true });
+});
+const policy = new PathPolicy(parseAgentConfig(undefined).paths);
+const cache = new RepositoryCache(path.join(root, "cache"), 1024 ** 3);
+const workspaceFor = (branch: string) =>
+  createWorkspace({
+    root: path.join(root, "jobs"),
+    cloneUrl: remote.bare,
+    baseBranch: "main",
+    branch,
+    credentials: undefined,
+    redact: (text) => text,
+    cache,
+  });
+
+describe("the sandbox's git view", () => {
+  it("serves no forbidden content by any git route, and ordinary git still works", async () => {
+    const workspace = await workspaceFor("agent/view-1");
+    const gitView = await prepareGitView(workspace, policy);
+    const sandbox = new BubblewrapSandbox({
+      workspace: workspace.dir,
+      scratch: workspace.scratch,
+      access: { network: false },
+      policy,
+      objectSource: workspace.objectSource,
+      gitView,
+    });
+    const result = await sandbox.run({
+      command: [
+        "git show HEAD:.env",
+        "git cat-file --batch-all-objects --batch",
+        "git log -p",
+        "git grep horse HEAD",
+        "git archive --format=tar HEAD",
+        "cat .git/objects/info/alternates",
+        `ls ${workspace.objectSource ?? "/nonexistent"} 2>&1`,
+        "echo b > src/b.js && git add -A && git status --short",
+      ].join("; "),
+      cwd: workspace.dir,
+      timeoutMs: 20_000,
+      maxOutputBytes: 1_000_000,
+    });
+    expect(result.output).not.toContain("horse");
+    expect(result.output).toContain("A  src/b.js");
+    expect(result.output).toContain("export const a = 1;");
+    // The mirror (which holds every blob) is not even visible.
+    expect(result.output).toContain("No such file or directory");
+    // The app's own repository never saw the sandbox's `git add`.
+    expect(git(workspace.dir, "status", "--short")).toBe("?? src/b.js\n");
+    await workspace.dispose();
+  });
+
+  it("is made once per base: the next job on the same base copies nothing", async () => {
+    const first = await workspaceFor("agent/view-2");
+    const view = await prepareGitView(first, policy);
+    const count = () => git(view.objectStore, "count-objects", "-v");
+    const before = count();
+    const second = await workspaceFor("agent/view-3");
+    const again = await prepareGitView(second, policy);
+    expect(again.objectStore).toBe(view.objectStore);
+    expect(count()).toBe(before);
+    await first.dispose();
+    await second.dispose();
+  });
+});
