@@ -26,6 +26,8 @@ export function layout(options: {
   nonce: string;
   body: Html;
   refreshSeconds?: number;
+  /** A file has no response headers: its policy goes into the page itself. */
+  embedPolicy?: boolean;
 }): string {
   return `<!doctype html>${
     html`<html lang="en">
@@ -33,6 +35,7 @@ export function layout(options: {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
+        ${options.embedPolicy ? html`<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY(options.nonce)}" />` : ""}
         ${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}" />` : ""}
         <title>${options.title}</title>
         <style nonce="${options.nonce}">

@@ -117,7 +117,11 @@ function timeSpent(events: TrajectoryEvent[]): Html {
 }
 
 /** A job's page: what the agent saw, did and proved. Every text in it is escaped. */
-export function renderJobPage(trajectory: Trajectory, nonce: string): string {
+export function renderJobPage(
+  trajectory: Trajectory,
+  nonce: string,
+  options: { file?: boolean } = {},
+): string {
   const { events } = trajectory;
   const models = events.filter((e): e is Event<"model"> => e.kind === "model");
   const plans = events.filter((e): e is Event<"plan"> => e.kind === "plan");
@@ -175,7 +179,8 @@ export function renderJobPage(trajectory: Trajectory, nonce: string): string {
     title: `#${trajectory.issueNumber} ${trajectory.issueTitle} · issue-agent`,
     nonce,
     body,
-    ...(live ? { refreshSeconds: LIVE_REFRESH_SECONDS } : {}),
+    embedPolicy: options.file === true,
+    ...(live && !options.file ? { refreshSeconds: LIVE_REFRESH_SECONDS } : {}),
   });
 }
 
