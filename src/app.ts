@@ -17,6 +17,8 @@ import { handleTrigger, type TriggerDependencies } from "./triggers/handle-trigg
 import { Intake } from "./triggers/intake.ts";
 import { receiveWebhook } from "./triggers/receive-webhook.ts";
 import { operationsHandler } from "./server/health-handler.ts";
+import type { TrajectoryStore } from "./trajectory/trajectory-store.ts";
+import { jobPageConfig, jobPageHandler } from "./web/job-page-handler.ts";
 import { Metrics } from "./server/metrics.ts";
 import { startMetricsServer } from "./server/metrics-server.ts";
 
@@ -67,12 +69,19 @@ export function createIssueAgent(options: {
     let deps: TriggerDependencies;
     let deliveries: DeliveryLog;
     let metrics: Metrics;
+    let trajectories: TrajectoryStore;
+    let pruneLogs = () => undefined as void;
     if (settings.REDIS_URL) {
       // Scale-out: this process only receives webhooks; `npm run worker` processes run the jobs.
       redactor.add(...redisSecrets(settings.REDIS_URL));
       const redis = connectRedis(settings.REDIS_URL, probot.log);
-      const state = new RedisState(redis, settings.ISSUE_AGENT_REDIS_PREFIX);
+      const state = new RedisState(
+        redis,
+        settings.ISSUE_AGENT_REDIS_PREFIX,
+        settings.ISSUE_AGENT_LOG_RETENTION_DAYS,
+      );
       store = state;
+      trajectories = state;
       queue = new BullJobQueue(settings.REDIS_URL, settings.ISSUE_AGENT_REDIS_PREFIX);
       deps = { store: state, queue, inbox: state };
       deliveries = state;
@@ -91,6 +100,7 @@ export function createIssueAgent(options: {
       store = jobs;
       const jobMetrics = new Metrics(jobs, { defaultModel: settings.ISSUE_AGENT_MODEL });
       metrics = jobMetrics;
+      trajectories = jobs;
       const handler = githubJobHandler({
         probot,
         settings,
@@ -100,6 +110,7 @@ export function createIssueAgent(options: {
         env,
         observeModel: (model) => jobMetrics.observeModel(model),
         hooks: options.hooks,
+        trajectories: jobs,
       });
       queue = new InProcessQueue({
         concurrency: settings.ISSUE_AGENT_CONCURRENCY,
@@ -113,6 +124,12 @@ export function createIssueAgent(options: {
       deps = { store: jobs, queue, inbox: jobs };
       deliveries = jobs;
       void recoverJobs(jobs, queue, probot.log);
+      // Old jobs' logs go at each start and with the housekeeping below (Redis expires them itself).
+      pruneLogs = () =>
+        void jobs
+          .pruneTrajectories(new Date(Date.now() - settings.ISSUE_AGENT_LOG_RETENTION_DAYS * 86_400_000))
+          .catch((error: unknown) => probot.log.warn({ err: error }, "could not prune old job logs"));
+      pruneLogs();
     }
     const triggerDeps = deps;
     const stage = new Intake({
@@ -147,7 +164,10 @@ export function createIssueAgent(options: {
       }, INTAKE_TAKEOVER_MS).unref();
     } else {
       void stage.recover(new Date());
-      housekeepingTimer = setInterval(wakeExpired, INTAKE_TAKEOVER_MS).unref();
+      housekeepingTimer = setInterval(() => {
+        wakeExpired();
+        pruneLogs();
+      }, INTAKE_TAKEOVER_MS).unref();
     }
     const timed = async (event: string, handle: () => Promise<void>) => {
       const started = performance.now();
@@ -190,6 +210,8 @@ export function createIssueAgent(options: {
         metrics: settings.ISSUE_AGENT_METRICS_PORT === undefined ? metrics : undefined,
       }),
     );
+    const pages = jobPageConfig(env, settings.ISSUE_AGENT_PUBLIC_URL);
+    if (pages) addHandler(jobPageHandler({ config: pages, store: trajectories }));
   };
 
   async function idle(): Promise<void> {

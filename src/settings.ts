@@ -9,6 +9,7 @@ const APP_SECRETS = new Set([
   "PRIVATE_KEY_PATH",
   "WEBHOOK_SECRET",
   "GITHUB_CLIENT_SECRET",
+  "ISSUE_AGENT_SESSION_SECRET",
   "GITHUB_TOKEN",
   "REDIS_URL",
 ]);
@@ -97,6 +98,14 @@ const settingsSchema = z.object({
    * webhooks, so the public port does not expose it. Unset: on the webhook port.
    */
   ISSUE_AGENT_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /**
+   * The app's public base URL (e.g. https://agent.example.com). With it and the App's OAuth
+   * credentials (GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET), each job gets a page there, linked from its
+   * check run, for people signed in with GitHub who may read the repository.
+   */
+  ISSUE_AGENT_PUBLIC_URL: z.url().optional(),
+  /** Days a job's log (its trajectory, shown on the job's page) is kept after its last update. */
+  ISSUE_AGENT_LOG_RETENTION_DAYS: z.coerce.number().positive().default(30),
   /** On SIGTERM, how long running jobs get before the process exits (they are resumed later). */
   ISSUE_AGENT_SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).default(30),
 });

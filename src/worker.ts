@@ -37,7 +37,7 @@ try {
   const prefix = settings.ISSUE_AGENT_REDIS_PREFIX;
   const redactor = redactorFromEnv();
   redactor.add(...redisSecrets(settings.REDIS_URL));
-  const store = new RedisState(redis, prefix);
+  const store = new RedisState(redis, prefix, settings.ISSUE_AGENT_LOG_RETENTION_DAYS);
   const metrics = new Metrics(store, { defaultModel: settings.ISSUE_AGENT_MODEL });
   const handler = githubJobHandler({
     probot,
@@ -47,6 +47,7 @@ try {
     redactor: redactor,
     env: process.env,
     observeModel: (model) => metrics.observeModel(model),
+    trajectories: store,
   });
   const worker = startBullWorker({
     redisUrl: settings.REDIS_URL,

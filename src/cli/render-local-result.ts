@@ -31,9 +31,12 @@ export function renderInterrupted(run: LocalRunResult, repoPath: string): string
 }
 
 function keptLines(run: LocalRunResult, repoPath: string): string[] {
-  if (run.pullRequestFiles.length === 0) return [`Kept: nothing; no branch was pushed to ${repoPath}.`];
+  const log = run.logFile ? [`The job's log (open it in a browser): ${run.logFile}`] : [];
+  if (run.pullRequestFiles.length === 0)
+    return [`Kept: nothing; no branch was pushed to ${repoPath}.`, ...log];
   return [
     `Kept in ${repoPath}:`,
     ...run.pullRequestFiles.map((file) => `  branch ${file.branch}, described in ${file.path}`),
+    ...log,
   ];
 }

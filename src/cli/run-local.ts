@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { modelForConfig } from "../agent/create-model.ts";
@@ -13,6 +14,7 @@ import type { LocalRunInput } from "./prepare-local-run.ts";
 import { terminalApprovals } from "./terminal-approvals.ts";
 import { terminalTools } from "./terminal-tools.ts";
 import { TERMINAL_WORDING } from "./terminal-wording.ts";
+import { renderJobPage } from "../web/render-job-page.ts";
 
 export interface LocalRunResult {
   job: Job;
@@ -20,6 +22,8 @@ export interface LocalRunResult {
   result: { conclusion: CheckConclusion; output: CheckRunOutput } | undefined;
   /** The PR descriptions written, each with the branch pushed to the repository for it. */
   pullRequestFiles: Array<{ path: string; branch: string }>;
+  /** The job's page (its whole log) as a self-contained HTML file, as the app would serve it. */
+  logFile?: string | undefined;
 }
 
 /**
@@ -58,6 +62,7 @@ export async function runLocal(options: {
     const finished = await runJob(job.id, {
       store,
       inbox: store,
+      trajectories: store,
       workspaceRoot,
       redactor: redactorFromEnv(),
       modelPrices: settings.ISSUE_AGENT_MODEL_PRICES,
@@ -69,8 +74,14 @@ export async function runLocal(options: {
       wording: TERMINAL_WORDING,
       signal: options.signal,
     });
+    const trajectory = await store.getTrajectory(job.id);
+    const logFile = trajectory && path.join(options.outputDir, `issue-agent-log-${issue.number}.html`);
+    if (trajectory && logFile) {
+      await writeFile(logFile, renderJobPage(trajectory, randomBytes(16).toString("base64"), { file: true }));
+    }
     return {
       job: finished,
+      logFile,
       result: forge.result,
       pullRequestFiles: forge.pullRequestFiles.map(({ path: file, branch }) => ({ path: file, branch })),
     };

@@ -29,6 +29,7 @@ export class GitHubForge implements Forge {
   private readonly issueNumber: number;
   private readonly appIdentity: () => Promise<{ name: string; email: string }>;
   private readonly jobId: string | undefined;
+  private readonly detailsUrl: string | undefined;
 
   constructor(options: {
     octokit: Octokit;
@@ -40,7 +41,10 @@ export class GitHubForge implements Forge {
     statusCommentId?: number | undefined;
     /** Ties the check run's Stop and Retry buttons to the job. */
     jobId?: string;
+    /** The job's page, the check run's "Details" link. */
+    detailsUrl?: string | undefined;
   }) {
+    this.detailsUrl = options.detailsUrl;
     this.jobId = options.jobId;
     this.statusCommentId = options.statusCommentId;
     this.octokit = options.octokit;
@@ -131,6 +135,7 @@ export class GitHubForge implements Forge {
       status: "in_progress",
       started_at: new Date().toISOString(),
       output: fitOutput(output),
+      ...(this.detailsUrl ? { details_url: this.detailsUrl } : {}),
       ...(this.jobId
         ? { external_id: checkRunExternalId(this.issueNumber, this.jobId), actions: [STOP_ACTION] }
         : {}),

@@ -12,6 +12,11 @@ import type { Job } from "./job.ts";
 import type { JobStore } from "./job-store.ts";
 import { RepositoryCache } from "../workspace/repository-cache.ts";
 import { runJob, type JobHooks } from "./run-job.ts";
+import type { TrajectoryStore } from "../trajectory/trajectory-store.ts";
+import { jobPageConfig, jobPageUrl } from "../web/job-page-handler.ts";
+
+const PAGE_OFF =
+  "The job's page is off. To turn it on, set `ISSUE_AGENT_PUBLIC_URL` and the App's OAuth credentials (`GITHUB_CLIENT_ID`, `GITHUB_CLIENT_SECRET`) and set the App's callback URL to `<ISSUE_AGENT_PUBLIC_URL>/auth/callback`.";
 
 /**
  * Runs a job by id against GitHub: the same wiring in the single-process app and in `npm run
@@ -27,6 +32,8 @@ export function githubJobHandler(options: {
   /** Wraps each job's model, e.g. to time its calls for the metrics. */
   observeModel?: (model: Model) => Model;
   hooks?: JobHooks | undefined;
+  /** Where each job's trajectory is kept for its page. */
+  trajectories?: TrajectoryStore;
 }): (jobId: string, signal?: AbortSignal) => Promise<Job> {
   const { probot, settings } = options;
   const identityFor = githubAppIdentity(probot, options.env.GHE_HOST ?? "github.com");
@@ -41,6 +48,8 @@ export function githubJobHandler(options: {
     const userinfo = /:\/\/([^@/\s]+)@/.exec(value)?.[1];
     if (userinfo) options.redactor.add(value, userinfo);
   }
+  const pages = jobPageConfig(options.env, settings.ISSUE_AGENT_PUBLIC_URL);
+  const logPage = (job: Job) => (pages ? { url: jobPageUrl(pages, job.id) } : { off: PAGE_OFF });
   return (jobId, signal) =>
     runJob(jobId, {
       store: options.store,
@@ -50,6 +59,7 @@ export function githubJobHandler(options: {
       repositoryCache,
       redactor: options.redactor,
       inbox: options.inbox,
+      ...(options.trajectories ? { trajectories: options.trajectories, logPage } : {}),
       log: probot.log.child({ jobId }),
       ...(options.hooks ? { hooks: options.hooks } : {}),
       ...(signal ? { signal } : {}),
@@ -63,6 +73,7 @@ export function githubJobHandler(options: {
           appIdentity: () => identityFor(octokit),
           statusCommentId: job.report.statusCommentId,
           jobId: job.id,
+          detailsUrl: pages && options.trajectories ? jobPageUrl(pages, job.id) : undefined,
         });
       },
       modelFor: (job) => {

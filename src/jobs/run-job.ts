@@ -56,6 +56,8 @@ import type { InboxItem, JobInbox } from "./job-inbox.ts";
 import { answerKinds, commitPause, takeAnswer } from "./pause-window.ts";
 import { transition, withEvent, type Job, type WaitingForHuman } from "./job.ts";
 import type { JobStore } from "./job-store.ts";
+import { TrajectoryRecorder } from "../trajectory/trajectory-recorder.ts";
+import type { TrajectoryStore } from "../trajectory/trajectory-store.ts";
 
 export interface Logger {
   info(obj: object, msg: string): void;
@@ -80,6 +82,10 @@ export interface JobDependencies {
   /** Per-repository mirrors that make the second job's start fast; none means a plain clone. */
   repositoryCache?: RepositoryCache;
   redactor: SecretRedactor;
+  /** The job's page, linked from the status comment and check run, or why it is off. */
+  logPage?: (job: Job) => { url: string } | { off: string };
+  /** Where the job's trajectory (its log page) is kept; none records nothing. */
+  trajectories?: TrajectoryStore;
   log: Logger;
   tools?: readonly Tool[];
   /** Aborts the job (stop command, shutdown). */
@@ -166,6 +172,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       notes: [...(paused?.notes ?? [])],
       unsandboxed: false,
       final: undefined,
+      logPage: deps.logPage?.(job),
     },
     deps.log,
     {
@@ -177,6 +184,14 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     reporter.progress.plan = log.plan;
     saveProgress((current) => ({ ...current, plan: log.plan }));
     void reporter.refresh();
+  });
+  const trajectory = await TrajectoryRecorder.open({
+    job,
+    store: deps.trajectories,
+    redactor: deps.redactor,
+    log,
+    notes: reporter.progress.notes,
+    logger: deps.log,
   });
 
   // 0. The inbox: `/agent stop` aborts everything under way (the model call, the running command,
@@ -270,6 +285,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     const repository = await forge.getRepository();
     await reporter.start(repository.baseSha);
     const issue = await forge.getIssueThread();
+    trajectory.titled(issue.title);
     const credentials = await forge.gitCredentials();
     deps.redactor.add(...credentialForms(credentials));
 
@@ -492,8 +508,8 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     // Resumed after an approval request: the paused command is judged again, now with the decision.
     if (paused?.approval) await rerunPausedCall(prompt.messages, tools, context);
     const outcome: AgentOutcome = await runAgentLoop({
-      model,
-      tools,
+      model: trajectory.model(model, price),
+      tools: trajectory.tools(tools),
       messages: prompt.messages,
       limits: {
         maxSteps: config.agent.max_steps,
@@ -655,6 +671,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       await reporter.finish(verdict.conclusion, verdict.headline, verdict.detail);
     }
     await workspace?.dispose({ recycle: recyclable });
+    await trajectory.finish(job.state, parked ? undefined : verdict);
     if (parked && job.waiting) {
       // An answer may have come while the job was pausing: what the job read but did not use goes
       // back to its inbox, and the pause holds only if no answer is there.

@@ -11,6 +11,8 @@ export interface JobProgress {
   pullRequestUrls: string[];
   notes: string[];
   unsandboxed: boolean;
+  /** The job's page (its log), or why there is none; absent where pages do not apply (the CLI). */
+  logPage?: { url: string } | { off: string } | undefined;
   /** Set once the job is over. */
   final: { conclusion: string; headline: string; detail: string | undefined } | undefined;
 }

@@ -44,6 +44,7 @@ export function renderStatusComment(progress: JobProgress): string {
     "**Plan**",
     renderPlan(progress.plan),
     ...(progress.log ? ["", usageLine(progress)] : []),
+    ...(progress.logPage && "url" in progress.logPage ? logPageLine(progress) : []),
   ].join("\n");
 }
 
@@ -67,6 +68,7 @@ export function renderCheckOutput(progress: JobProgress): CheckRunOutput {
     ...gateSections.flatMap((section) => ["", section]),
     ...(log?.refusals.length ? ["", renderRefusals(log.refusals)] : []),
     ...(log ? ["", usageLine(progress)] : []),
+    ...logPageLine(progress),
   ].join("\n");
   const commands = log?.commands ?? [];
   const allGates = [...(log?.steps.flatMap((s) => s.gates) ?? []), ...(rejected ?? [])];
@@ -96,6 +98,15 @@ export function commandRow(record: {
   const result = record.timedOut ? "timed out" : record.exitCode === 0 ? "ok" : `exit ${record.exitCode}`;
   const command = record.command.replace(/\s+/g, " ").slice(0, 200).replace(/\|/g, "\\|").replace(/`/g, "'");
   return `| \`${command}\` | ${result} | ${(record.durationMs / 1000).toFixed(1)}s |`;
+}
+
+/** Where the whole log is: every model call, command and gate, for readers of the repository. */
+function logPageLine(progress: JobProgress): string[] {
+  const page = progress.logPage;
+  if (!page) return [];
+  if ("url" in page)
+    return ["", `📜 [The job's log](${page.url}): every model call, command and gate with its output.`];
+  return ["", `<sub>${page.off}</sub>`];
 }
 
 function pullRequestLines(progress: JobProgress): string[] {

@@ -39,6 +39,12 @@ export class SecretRedactor {
 /** Secrets the process itself was started with. */
 export function redactorFromEnv(env: NodeJS.ProcessEnv = process.env): SecretRedactor {
   const redactor = new SecretRedactor();
-  redactor.add(env.OPENAI_API_KEY, env.PRIVATE_KEY, env.WEBHOOK_SECRET, env.GITHUB_CLIENT_SECRET);
+  redactor.add(
+    env.OPENAI_API_KEY,
+    env.PRIVATE_KEY,
+    env.WEBHOOK_SECRET,
+    env.GITHUB_CLIENT_SECRET,
+    env.ISSUE_AGENT_SESSION_SECRET,
+  );
   return redactor;
 }

@@ -74,6 +74,12 @@ describe("issue-agent run (no GitHub)", () => {
     expect(git(clone, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("main");
     expect(git(clone, "status", "--porcelain")).toBe("");
     expect(model.requests[0]!.body.model).toBe("local-model");
+    // The job's page, as the app would serve it, written beside the PR description: no script at all.
+    const log = readFileSync(path.join(out, "issue-agent-log-1.html"), "utf8");
+    expect(log).toContain(`http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;`);
+    expect(log).toContain("Greeting lacks punctuation");
+    expect(log).toContain("edit_file");
+    expect(log).not.toMatch(/<script/i);
   });
 
   it("shows each phase and each tool call once, as it happens, in a terminal's words", async () => {

@@ -4,6 +4,8 @@ import { issueKey, type TriggerRequest } from "../../triggers/trigger.ts";
 import { isActive, type Job } from "../job.ts";
 import type { InboxItem, JobInbox } from "../job-inbox.ts";
 import type { JobStore } from "../job-store.ts";
+import type { Trajectory } from "../../trajectory/trajectory.ts";
+import { summaryOf, type TrajectoryStore } from "../../trajectory/trajectory-store.ts";
 
 const DELIVERY_RETENTION_SECONDS = 30 * 86_400;
 
@@ -67,13 +69,16 @@ return 0
  * Job records and seen deliveries in Redis, visible to every receiver and worker process. One
  * active job per issue is kept by a Lua script, so it holds across processes.
  */
-export class RedisState implements JobStore, DeliveryLog, JobInbox {
+export class RedisState implements JobStore, DeliveryLog, JobInbox, TrajectoryStore {
   private readonly redis: Redis;
   private readonly prefix: string;
+  /** Trajectories expire on their own this long after their last update. */
+  private readonly trajectorySeconds: number;
 
-  constructor(redis: Redis, prefix = "issue-agent") {
+  constructor(redis: Redis, prefix = "issue-agent", trajectoryRetentionDays = 30) {
     this.redis = redis;
     this.prefix = prefix;
+    this.trajectorySeconds = Math.max(1, Math.round(trajectoryRetentionDays * 86_400));
   }
 
   private jobKey(id: string) {
@@ -197,5 +202,41 @@ export class RedisState implements JobStore, DeliveryLog, JobInbox {
       .exec();
     const items = (results?.[0]?.[1] ?? []) as string[];
     return items.map((json) => JSON.parse(json) as InboxItem);
+  }
+
+  private trajectoryKey(jobId: string) {
+    return `${this.prefix}:trajectory:${jobId}`;
+  }
+
+  private recentKey(repository: string) {
+    return `${this.prefix}:recent-trajectories:${repository.toLowerCase()}`;
+  }
+
+  async saveTrajectory(trajectory: Trajectory): Promise<void> {
+    await this.redis
+      .multi()
+      .set(this.trajectoryKey(trajectory.jobId), JSON.stringify(trajectory), "EX", this.trajectorySeconds)
+      .zadd(this.recentKey(trajectory.repository), Date.parse(trajectory.startedAt), trajectory.jobId)
+      .expire(this.recentKey(trajectory.repository), this.trajectorySeconds)
+      .exec();
+  }
+
+  async getTrajectory(jobId: string): Promise<Trajectory | undefined> {
+    const record = await this.redis.get(this.trajectoryKey(jobId));
+    return record ? (JSON.parse(record) as Trajectory) : undefined;
+  }
+
+  async recentTrajectories(repository: string, limit: number) {
+    const ids = await this.redis.zrevrange(this.recentKey(repository), 0, limit - 1);
+    const records = ids.length > 0 ? await this.redis.mget(ids.map((id) => this.trajectoryKey(id))) : [];
+    // An expired trajectory leaves its id in the list; it is dropped when next seen.
+    const expired = ids.filter((_, index) => !records[index]);
+    if (expired.length > 0) await this.redis.zrem(this.recentKey(repository), ...expired);
+    return records.flatMap((record) => (record ? [summaryOf(JSON.parse(record) as Trajectory)] : []));
+  }
+
+  /** Redis expires trajectories itself (see the constructor); nothing is left to prune. */
+  async pruneTrajectories(_before: Date): Promise<number> {
+    return 0;
   }
 }

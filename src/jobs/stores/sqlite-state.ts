@@ -17,6 +17,8 @@ import {
   renewLease,
   type Owner,
 } from "./sqlite-owner-lease.ts";
+import type { Trajectory } from "../../trajectory/trajectory.ts";
+import { summaryOf, type TrajectoryStore } from "../../trajectory/trajectory-store.ts";
 
 /** How long a delivery id is remembered; GitHub redelivers within days. */
 const DELIVERY_RETENTION_DAYS = 30;
@@ -26,7 +28,7 @@ const DELIVERY_RETENTION_DAYS = 30;
  * service, no native addon). One active job per issue is a unique index, so it holds even for
  * triggers that race.
  */
-export class SqliteState implements JobStore, DeliveryLog, JobInbox {
+export class SqliteState implements JobStore, DeliveryLog, JobInbox, TrajectoryStore {
   private readonly db: DatabaseSync;
   private readonly file: string;
   private readonly ownerToken = randomUUID();
@@ -58,6 +60,15 @@ export class SqliteState implements JobStore, DeliveryLog, JobInbox {
         job_id TEXT NOT NULL,
         item TEXT NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS trajectories (
+        job_id TEXT PRIMARY KEY,
+        repository TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        record TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS trajectories_by_repository ON trajectories (repository, started_at);
+      CREATE INDEX IF NOT EXISTS trajectories_by_age ON trajectories (updated_at);
     `);
     this.db.exec(OWNER_TABLE);
     // Databases from before the intake stage lack the pending request; nothing else changed.
@@ -201,6 +212,39 @@ export class SqliteState implements JobStore, DeliveryLog, JobInbox {
   releaseOwnership(): void {
     clearInterval(this.heartbeat);
     if (this.db.isOpen) releaseLease(this.db, this.ownerToken);
+  }
+
+  async saveTrajectory(trajectory: Trajectory): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO trajectories (job_id, repository, started_at, updated_at, record) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (job_id) DO UPDATE SET updated_at = excluded.updated_at, record = excluded.record`,
+      )
+      .run(
+        trajectory.jobId,
+        trajectory.repository,
+        trajectory.startedAt,
+        trajectory.updatedAt,
+        JSON.stringify(trajectory),
+      );
+  }
+
+  async getTrajectory(jobId: string): Promise<Trajectory | undefined> {
+    const row = this.db.prepare("SELECT record FROM trajectories WHERE job_id = ?").get(jobId) as
+      { record: string } | undefined;
+    return row ? (JSON.parse(row.record) as Trajectory) : undefined;
+  }
+
+  async recentTrajectories(repository: string, limit: number) {
+    const rows = this.db
+      .prepare("SELECT record FROM trajectories WHERE repository = ? ORDER BY started_at DESC LIMIT ?")
+      .all(repository.toLowerCase(), limit) as Array<{ record: string }>;
+    return rows.map((row) => summaryOf(JSON.parse(row.record) as Trajectory));
+  }
+
+  async pruneTrajectories(before: Date): Promise<number> {
+    const result = this.db.prepare("DELETE FROM trajectories WHERE updated_at < ?").run(before.toISOString());
+    return Number(result.changes);
   }
 
   close(): void {
