@@ -471,7 +471,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       publishable: (text) =>
         deps.redactor.redact(
           neutralizeModelMarkdown(text, {
-            githubHost: new URL(repository.cloneUrl).host,
+            githubHost: forgeHost(repository.cloneUrl),
             repository: `${job.trigger.owner}/${job.trigger.repo}`,
             requester: job.trigger.sender,
           }),
@@ -690,6 +690,14 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
   }
   deps.log.info({ jobId, state: job.state, conclusion: verdict.conclusion }, `job ${job.state}`);
   return job;
+}
+
+/**
+ * The host whose links the model may write as links: the clone URL's. A local run clones a path
+ * (no host); its PR description is meant for GitHub, so github.com's links stay links there.
+ */
+function forgeHost(cloneUrl: string): string {
+  return (URL.canParse(cloneUrl) && new URL(cloneUrl).host) || "github.com";
 }
 
 /** What the agent is told when test-first is waived for its job. */
