@@ -1,6 +1,7 @@
 // `npm run bench -- redteam`: hostile commands and file operations through the real command policy,
 // sandbox and file tools, and ordinary commands that must be allowed. Prints tried / refused /
 // contained / escaped per category; returns how many escaped (or ordinary commands were refused).
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +15,7 @@ import type { StepDelivery } from "../../src/gates/deliver-step.ts";
 import { judgeCommand } from "../../src/guardrails/commands/judge-command.ts";
 import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
 import { chooseSandbox } from "../../src/sandbox/choose-sandbox.ts";
+import { prepareGitView } from "../../src/workspace/sandbox-git-view.ts";
 import { SecretRedactor } from "../../src/security/secret-redactor.ts";
 import { gitEnvironment } from "../../src/workspace/git-environment.ts";
 import { openGit } from "../../src/workspace/open-git.ts";
@@ -56,7 +58,24 @@ export async function redTeam(): Promise<number> {
     const workspace = path.join(root, `ws-${counter}`);
     cpSync(template, workspace, { recursive: true, verbatimSymlinks: true });
     const scratch = path.join(root, `scratch-${counter}`);
-    const sandbox = await chooseSandbox({ workspace, scratch, config, policy, access: { network: false } });
+    // As a job does: commands see the sanitized git view (no forbidden file's history), and never
+    // another row's workspace.
+    const gitEnv = gitEnvironment(scratch, undefined);
+    mkdirSync(scratch, { recursive: true });
+    const baseSha = execFileSync("git", ["rev-parse", "HEAD"], { cwd: workspace, encoding: "utf8" }).trim();
+    const gitView = await prepareGitView(
+      { dir: workspace, scratch, gitEnv, baseSha, branch: "main", objectSource: undefined },
+      policy,
+    );
+    const sandbox = await chooseSandbox({
+      workspace,
+      scratch,
+      config,
+      policy,
+      gitView,
+      privatePaths: [root],
+      access: { network: false },
+    });
     const context: ToolContext = {
       workspace,
       sandbox,
