@@ -2,9 +2,7 @@ import type { SimpleGit } from "simple-git";
 import type { GateResult } from "../agent/run-log.ts";
 import { BEHAVIOUR_UNCHANGED, behaviourUnchanged, type FileVersions } from "./behaviour-unchanged.ts";
 import { classifyTestFiles } from "./classify-test-files.ts";
-import { testFirstGate } from "./test-first-gate.ts";
-
-const TEST_OUTPUT_BYTES = 12 * 1024;
+import { TEST_OUTPUT_BYTES, testFirstGate } from "./test-first-gate.ts";
 
 type TestFirstOptions = Parameters<typeof testFirstGate>[0];
 

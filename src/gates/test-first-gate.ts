@@ -5,7 +5,8 @@ import type { Sandbox } from "../sandbox/sandbox.ts";
 import { classifyTestFiles } from "./classify-test-files.ts";
 import type { TestCommandPlan } from "./detect-test-command.ts";
 
-const TEST_OUTPUT_BYTES = 12 * 1024;
+/** How much of a test run's output is kept as evidence. */
+export const TEST_OUTPUT_BYTES = 12 * 1024;
 
 /** Shells' exit codes for a command that was not found or could not be executed. */
 const NOT_RUNNABLE: Record<number, string> = { 126: "not executable", 127: "command not found" };
