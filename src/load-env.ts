@@ -10,7 +10,14 @@ import { parseEnv } from "node:util";
  * environment first and letting Probot apply `.env` later is what kept `npm start` in setup mode.
  * Returns the names it set; no file is no error.
  */
-export function loadDotEnv(options: { dir?: string; env?: NodeJS.ProcessEnv } = {}): string[] {
+export function loadDotEnv(
+  options: {
+    dir?: string;
+    env?: NodeJS.ProcessEnv;
+    /** Keep variables the environment already sets (the CLI: a command-line value wins). */
+    keepExisting?: boolean;
+  } = {},
+): string[] {
   const file = path.join(options.dir ?? process.cwd(), ".env");
   let text: string;
   try {
@@ -19,7 +26,10 @@ export function loadDotEnv(options: { dir?: string; env?: NodeJS.ProcessEnv } = 
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
   }
-  const values = parseEnv(text);
-  Object.assign(options.env ?? process.env, values);
-  return Object.keys(values);
+  const env = options.env ?? process.env;
+  const values = Object.entries(parseEnv(text)).filter(
+    ([name]) => !options.keepExisting || env[name] === undefined,
+  );
+  for (const [name, value] of values) env[name] = value;
+  return values.map(([name]) => name);
 }

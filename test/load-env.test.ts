@@ -20,6 +20,14 @@ describe("loadDotEnv", () => {
     expect(env).toEqual({ APP_ID: "42", PRIVATE_KEY, WEBHOOK_SECRET: "s=cret", PORT: "3456", OTHER: "kept" });
   });
 
+  it("keeps what the environment already sets when asked, as the CLI does", () => {
+    dir = mkdtempSync(path.join(tmpdir(), "dotenv-"));
+    writeProbotDotEnv(dir, { APP_ID: "42", PORT: "3456" });
+    const env: NodeJS.ProcessEnv = { PORT: "3000" };
+    expect(loadDotEnv({ dir, env, keepExisting: true })).toEqual(["APP_ID"]);
+    expect(env).toEqual({ APP_ID: "42", PORT: "3000" });
+  });
+
   it("leaves the environment as it is without a .env file", () => {
     dir = mkdtempSync(path.join(tmpdir(), "dotenv-"));
     const env: NodeJS.ProcessEnv = { PORT: "3000" };

@@ -43,9 +43,7 @@ async function main(argv: string[]): Promise<number> {
   const print = (line: string) => console.error(line);
   // The working directory's `.env` (never the --repo's), as the app reads it; but a variable set on
   // the command line wins, since that is what someone typing a one-off run means.
-  const fromFile: NodeJS.ProcessEnv = {};
-  loadDotEnv({ env: fromFile });
-  for (const [name, value] of Object.entries(fromFile)) process.env[name] ??= value;
+  loadDotEnv({ keepExisting: true });
   const input = await prepareLocalRun({ repo: values.repo, issue: values.issue }, process.env);
   const outputDir = path.resolve(values.out);
   await mkdir(outputDir, { recursive: true });
