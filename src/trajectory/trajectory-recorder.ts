@@ -1,11 +1,12 @@
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { Model } from "../agent/model.ts";
 import { costOf, type ModelPrice } from "../agent/pricing.ts";
-import type { GateResult, RunLog } from "../agent/run-log.ts";
+import type { DeliveredStep, GateResult, RunLog } from "../agent/run-log.ts";
 import type { Tool } from "../agent/tools/tool.ts";
 import type { Job } from "../jobs/job.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
-import { bound, clip, type Trajectory, type TrajectoryEvent } from "./trajectory.ts";
+import { readStepDiff } from "./read-step-diff.ts";
+import { bound, clip, MAX_DIFF_CHARS, type Trajectory, type TrajectoryEvent } from "./trajectory.ts";
 import type { TrajectoryStore } from "./trajectory-store.ts";
 
 type Logger = { warn(obj: object, msg: string): void };
@@ -108,7 +109,10 @@ export class TrajectoryRecorder {
     };
   }
 
-  /** The tools, with each call recorded: arguments, result, the command it ran and the gates it judged. */
+  /**
+   * The tools, with each call recorded: arguments, result, the command it ran, the gates it judged,
+   * the steps it delivered with their diffs, and what the job now waits for.
+   */
   tools(tools: readonly Tool[]): Tool[] {
     return tools.map((tool) => ({
       ...tool,
@@ -133,6 +137,15 @@ export class TrajectoryRecorder {
           gates.push(...this.log.lastRejectedGates);
         }
         for (const gate of gates) this.gate(gate);
+        for (const step of this.log.steps.slice(stepsBefore)) await this.step(step, context.workspace);
+        if (result.outcome?.kind === "approval") {
+          const { command: asked, reason } = result.outcome;
+          this.add({
+            kind: "note",
+            at: new Date().toISOString(),
+            text: this.text(`Waiting for approval of a command: ${asked}\n\n${reason}`),
+          });
+        }
         return result;
       },
     }));
@@ -174,6 +187,19 @@ export class TrajectoryRecorder {
         title: this.text(excerpt.title, 500),
         text: this.text(excerpt.text),
       })),
+    });
+  }
+
+  /** A delivered step with its diff, read while its commit is still in the workspace. */
+  private async step(step: DeliveredStep, workspaceDir: string): Promise<void> {
+    const diff = await readStepDiff(workspaceDir, step);
+    this.add({
+      kind: "step",
+      at: new Date().toISOString(),
+      title: this.text(step.title, 1_000),
+      sha: step.sha,
+      files: step.files.map((file) => ({ ...file, path: this.text(file.path, 1_000) })),
+      diff: this.text(diff, MAX_DIFF_CHARS),
     });
   }
 

@@ -35,6 +35,16 @@ export type TrajectoryEvent =
       detail: string;
       evidence: Array<{ title: string; text: string }>;
     }
+  /** A step that passed its gates and was kept: it becomes a pull request (or a pushed commit). */
+  | {
+      kind: "step";
+      at: string;
+      title: string;
+      sha: string;
+      files: Array<{ path: string; added: number; removed: number }>;
+      /** The step's unified diff, redacted and clipped (see MAX_DIFF_CHARS). */
+      diff: string;
+    }
   | { kind: "plan"; at: string; steps: Array<{ title: string; status: string }> }
   /** A note on the status comment: a maintainer's message, an approval, a restart, a question. */
   | { kind: "note"; at: string; text: string }
@@ -56,6 +66,8 @@ export interface Trajectory {
 
 /** One output longer than this keeps its head and tail. */
 export const MAX_TEXT_CHARS = 16_000;
+/** A step's diff keeps this much (head and tail); a step is small, its diff limit sees to that. */
+export const MAX_DIFF_CHARS = 64_000;
 /** A job's whole record stays below this; the oldest large outputs go first. */
 export const MAX_TRAJECTORY_CHARS = 1_500_000;
 
@@ -67,7 +79,7 @@ export function clip(text: string, max = MAX_TEXT_CHARS): string {
   return `${text.slice(0, keep)}\n[… ${cut} characters cut …]\n${text.slice(-keep)}`;
 }
 
-const BULKY = ["output", "text", "detail"] as const;
+const BULKY = ["output", "text", "detail", "diff"] as const;
 
 /**
  * The trajectory within `max` characters of JSON: the largest texts of the oldest events are

@@ -1,57 +1,13 @@
 import type { Trajectory, TrajectoryEvent } from "../trajectory/trajectory.ts";
 import type { TrajectorySummary } from "../trajectory/trajectory-store.ts";
 import { html, type Html } from "./html.ts";
+import { LIVE_SCRIPT_PATH } from "./live-update-script.ts";
 import { layout } from "./page-layout.ts";
+import { deliveredStep, eventLine, output, seconds, time, usd, type Event } from "./render-events.ts";
 
-/** While a job runs, its page reloads itself this often (no script: a meta refresh). */
+/** While a job runs, its page fetches itself this often and shows what changed. */
 export const LIVE_REFRESH_SECONDS = 5;
 const RUNNING = new Set(["queued", "running"]);
-
-type Event<K extends TrajectoryEvent["kind"]> = Extract<TrajectoryEvent, { kind: K }>;
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const usd = (value: number | undefined) => (value === undefined ? "n/a" : `$${value.toFixed(4)}`);
-const time = (at: string) => at.slice(11, 19);
-
-function output(title: string, text: string, open = false): Html {
-  if (!text) return html``;
-  return html`<details ${open ? html`open` : ""}>
-    <summary>${title}</summary>
-    <pre>${text}</pre>
-  </details>`;
-}
-
-function eventLine(event: TrajectoryEvent): Html {
-  switch (event.kind) {
-    case "model":
-      return html`<span class="kind">model</span> ${event.promptTokens} prompt (${event.cachedPromptTokens}
-        cached) + ${event.completionTokens} completion tokens · ${usd(event.costUsd)} ·
-        ${seconds(event.durationMs)}
-        ${event.toolCalls.length ? html` · asked for ${event.toolCalls.map((c) => c.name).join(", ")}` : ""}
-        ${output("sent (added since the previous call)", event.sent.map((m) => `[${m.role}]\n${m.text}`).join("\n\n"))}
-        ${output("answer", event.text)}
-        ${output("tool calls", event.toolCalls.map((c) => `${c.name} ${c.arguments}`).join("\n"))}`;
-    case "tool":
-      return html`<span class="kind">${event.command ? "command" : "tool"}</span>
-        <code>${event.name}</code>
-        ${event.command ? html`<code>${event.command.command}</code> → exit ${event.command.exitCode ?? "none"}${event.command.timedOut ? " (timed out)" : ""}` : ""}
-        · ${seconds(event.durationMs)} ${output("arguments", event.arguments)}
-        ${output("result", event.output)}`;
-    case "gate":
-      return html`<span class="kind">gate</span> ${event.gate}:
-        <span class="${event.status}">${event.status}</span> — ${event.detail}
-        ${event.evidence.map((item) => output(item.title, item.text))}`;
-    case "plan":
-      return html`<span class="kind">plan</span> ${event.steps.filter((s) => s.status === "done").length} of
-        ${event.steps.length} steps done`;
-    case "note":
-      return html`<span class="kind">note</span>
-        ${output(event.text.split("\n")[0]!.slice(0, 160), event.text)}`;
-    case "verdict":
-      return html`<span class="kind">verdict</span>
-        <span class="${event.conclusion}">${event.headline}</span> ${output("detail", event.detail, true)}`;
-  }
-}
 
 function ledger(models: Array<Event<"model">>): Html {
   const total = models.reduce(
@@ -116,7 +72,22 @@ function timeSpent(events: TrajectoryEvent[]): Html {
   </table>`;
 }
 
-/** A job's page: what the agent saw, did and proved. Every text in it is escaped. */
+function planSection(plans: Array<Event<"plan">>): Html {
+  if (plans.length === 0) return html`<p class="muted">No plan stated.</p>`;
+  const history = plans
+    .slice(0, -1)
+    .map((p) => `${time(p.at)}\n${p.steps.map((s) => `- [${s.status}] ${s.title}`).join("\n")}`)
+    .join("\n\n");
+  return html`<ol>
+      ${plans.at(-1)!.steps.map((s) => html`<li class="${s.status}">${s.title} (${s.status.replace("_", " ")})</li>`)}
+    </ol>
+    ${plans.length > 1 ? output("plan-history", `earlier versions (${plans.length - 1})`, history) : ""}`;
+}
+
+/**
+ * A job's page: what the agent saw, did and proved. Every text in it is escaped. While the job runs,
+ * `<main>` carries `data-live`, and the page's script (or, without script, a refresh) updates it.
+ */
 export function renderJobPage(
   trajectory: Trajectory,
   nonce: string,
@@ -126,61 +97,56 @@ export function renderJobPage(
   const models = events.filter((e): e is Event<"model"> => e.kind === "model");
   const plans = events.filter((e): e is Event<"plan"> => e.kind === "plan");
   const gates = events.filter((e): e is Event<"gate"> => e.kind === "gate");
-  const live = RUNNING.has(trajectory.state);
-  const body = html`<p class="muted">
+  const steps = events.filter((e): e is Event<"step"> => e.kind === "step");
+  const live = RUNNING.has(trajectory.state) && !options.file;
+  const body = html`<main
+    id="job"
+    data-updated="${trajectory.updatedAt}"
+    ${live ? html`data-live="${LIVE_REFRESH_SECONDS}"` : ""}
+  >
+    <p class="muted">
       <a href="/repos/${trajectory.repository}/jobs">${trajectory.repository}</a> · job ${trajectory.jobId}
     </p>
     <h1>#${trajectory.issueNumber} ${trajectory.issueTitle}</h1>
     <p>
       State: <strong class="${trajectory.state}">${trajectory.state}</strong> · started
       ${trajectory.startedAt} · updated ${trajectory.updatedAt}
-      ${live ? html` · <span class="muted">this page refreshes every ${LIVE_REFRESH_SECONDS} s while the job runs</span>` : ""}
+      ${live ? html` · <span class="muted">this page updates every ${LIVE_REFRESH_SECONDS} s while the job runs</span>` : ""}
     </p>
     ${trajectory.cut ? html`<p class="muted">${trajectory.cut} outputs were cut to keep this log within its size limit.</p>` : ""}
     <h2>Where the time went</h2>
     ${timeSpent(events)}
     <h2>Plan</h2>
+    ${planSection(plans)}
+    <h2 id="steps">Delivered steps</h2>
     ${
-      plans.length === 0
-        ? html`<p class="muted">No plan stated.</p>`
+      steps.length === 0
+        ? html`<p class="muted">No step delivered.</p>`
         : html`<ol>
-              ${plans.at(-1)!.steps.map((s) => html`<li class="${s.status}">${s.title} (${s.status.replace("_", " ")})</li>`)}
-            </ol>
-            ${
-              plans.length > 1
-                ? output(
-                    `earlier versions (${plans.length - 1})`,
-                    plans
-                      .slice(0, -1)
-                      .map(
-                        (p) =>
-                          `${time(p.at)}\n${p.steps.map((s) => `- [${s.status}] ${s.title}`).join("\n")}`,
-                      )
-                      .join("\n\n"),
-                  )
-                : ""
-            }`
+            ${steps.map((step, index) => deliveredStep(step, index))}
+          </ol>`
     }
     <h2>Gates</h2>
     ${
       gates.length === 0
         ? html`<p class="muted">No gate ran.</p>`
         : html`<ul>
-            ${gates.map((g) => html`<li>${eventLine(g)}</li>`)}
+            ${gates.map((g, index) => html`<li>${eventLine(g, `gate-${index}`)}</li>`)}
           </ul>`
     }
     <h2>Cost ledger</h2>
     ${ledger(models)}
     <h2>Timeline</h2>
     <ol class="timeline">
-      ${events.map((e) => html`<li><span class="muted">${time(e.at)}</span> ${eventLine(e)}</li>`)}
-    </ol>`;
+      ${events.map((e, index) => html`<li><span class="muted">${time(e.at)}</span> ${eventLine(e, `event-${index}`)}</li>`)}
+    </ol>
+  </main>`;
   return layout({
     title: `#${trajectory.issueNumber} ${trajectory.issueTitle} · issue-agent`,
     nonce,
     body,
     embedPolicy: options.file === true,
-    ...(live && !options.file ? { refreshSeconds: LIVE_REFRESH_SECONDS } : {}),
+    ...(live ? { live: { seconds: LIVE_REFRESH_SECONDS, script: LIVE_SCRIPT_PATH } } : {}),
   });
 }
 

@@ -64,6 +64,18 @@ describe("a job's trajectory, kept with the job", () => {
     // Its evidence: the tests failing on the base and passing with the change.
     expect(testFirst!.kind === "gate" && testFirst!.evidence.length).toBeGreaterThan(0);
 
+    // The delivered step, with its diff.
+    const step = trajectory.events.find((event) => event.kind === "step");
+    expect(step).toMatchObject({
+      title: "Punctuate the greeting",
+      sha: expect.stringMatching(/^[0-9a-f]{40}$/),
+    });
+    expect(step!.kind === "step" && step!.files.map((file) => file.path).sort()).toEqual([
+      "src/greet.js",
+      "test/greet.test.js",
+    ]);
+    expect(step!.kind === "step" && step!.diff).toContain("+  return `Hello, ${name}!`;");
+
     expect(trajectory.events.at(-1)).toMatchObject({ kind: "verdict", conclusion: "success" });
 
     // Without OAuth credentials there is no page; the check run says how to turn it on.

@@ -81,6 +81,8 @@ describe("the job's page in a real browser (headless Chromium)", () => {
           return testGreeting;
         }) as unknown as ScriptedTurn,
         fixGreeting,
+        // Hostile text in the delivered step's diff, too.
+        call("write_file", { path: "docs/greeting.md", content: `The greeting. ${HOSTILE}\n` }),
         call("finish", { title: "Punctuate the greeting", summary: "Done.", rationale: "As asked." }),
       ],
       {
@@ -122,16 +124,45 @@ describe("the job's page in a real browser (headless Chromium)", () => {
           await page.goto(`http://${app}/jobs/${jobId}`);
           // Signed in through the fake GitHub and back on the job's page.
           expect(new URL(page.url()).pathname).toBe(`/jobs/${jobId}`);
-          await expect.poll(() => page.locator("h1").textContent()).toContain(`Greeting ${HOSTILE}`);
+          await expect
+            .poll(() => page.locator("h1").textContent(), { timeout: 10_000 })
+            .toContain(`Greeting ${HOSTILE}`);
           expect(await page.title()).not.toBe("pwned");
           expect(await page.locator("strong.running").textContent()).toBe("running");
           await page.screenshot({ path: path.join(SHOTS, "job-page-running.png"), fullPage: true });
 
+          // The reader opens a command's result and scrolls down to it, then the job goes on.
+          const result = page
+            .locator(".timeline details")
+            .filter({ has: page.locator("summary", { hasText: /^result$/ }) })
+            .first();
+          const resultId = await result.getAttribute("id");
+          await page.setViewportSize({ width: 1100, height: 300 });
+          await result.locator("summary").click();
+          await page.evaluate(`document.getElementById(${JSON.stringify(resultId)}).scrollIntoView()`);
+          const scrolled = (await page.evaluate("window.scrollY")) as number;
+          expect(scrolled).toBeGreaterThan(0);
+          await page.evaluate("window.notReloaded = true");
+          const eventsBefore = await page.locator(".timeline > li").count();
+
           release();
-          // The page refreshes itself while the job runs, and shows the end without a reload by hand.
+          // The page updates itself while the job runs and shows the end, without a reload: what
+          // the reader opened stays open and the page stays where they scrolled.
           await expect
             .poll(() => page.locator("p strong").first().textContent(), { timeout: 60_000, interval: 1_000 })
             .toBe("succeeded");
+          expect(await page.evaluate("window.notReloaded")).toBe(true);
+          expect(await page.locator(".timeline > li").count()).toBeGreaterThan(eventsBefore);
+          expect(await page.locator(`#${resultId}`).getAttribute("open")).toBe("");
+          expect(Math.abs(((await page.evaluate("window.scrollY")) as number) - scrolled)).toBeLessThan(5);
+          // The delivered step's diff, collapsed until opened.
+          const diff = page.locator("#step-0-diff");
+          expect(await diff.getAttribute("open")).toBeNull();
+          await diff.locator("summary").click();
+          expect(await diff.locator("pre").innerText()).toContain(
+            `@@ -0,0 +1 @@\n+The greeting. ${HOSTILE}\n`,
+          );
+          await page.setViewportSize({ width: 1100, height: 900 });
           await page.screenshot({ path: path.join(SHOTS, "job-page-finished.png"), fullPage: true });
           await page.evaluate(
             `document.querySelectorAll("details").forEach((d) => d.setAttribute("open", ""))`,
@@ -151,5 +182,5 @@ describe("the job's page in a real browser (headless Chromium)", () => {
         },
       },
     );
-  });
+  }, 240_000);
 });

@@ -29,8 +29,8 @@ async function serve(h: Harness): Promise<string> {
   return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
 }
 
-async function finishedJob() {
-  const { h, record } = await runLabeledJob(
+const finishedJob = () =>
+  jobWithPage(
     [
       {
         content: `Plan: fix it. ${HOSTILE}`,
@@ -40,19 +40,26 @@ async function finishedJob() {
       fixGreeting,
       call("finish", { title: "Punctuate the greeting", summary: "Done.", rationale: "As asked." }),
     ],
-    {
-      issueTitle: `Greeting ${HOSTILE}`,
-      pullRequests: 1,
-      app: {
-        settings: { ISSUE_AGENT_PUBLIC_URL: "https://agent.example.com" },
-        env: {
-          GITHUB_CLIENT_ID: "Iv1.client",
-          GITHUB_CLIENT_SECRET: CLIENT_SECRET,
-          WEBHOOK_SECRET: "webhook-secret-xyz",
-        },
+    { pullRequests: 1 },
+  );
+
+/** Runs a job on issue #21 (titled with hostile text) with the page on, and serves the page. */
+async function jobWithPage(
+  script: Parameters<typeof runLabeledJob>[0],
+  options: Omit<NonNullable<Parameters<typeof runLabeledJob>[1]>, "app" | "issueTitle">,
+) {
+  const { h, record } = await runLabeledJob(script, {
+    ...options,
+    issueTitle: `Greeting ${HOSTILE}`,
+    app: {
+      settings: { ISSUE_AGENT_PUBLIC_URL: "https://agent.example.com" },
+      env: {
+        GITHUB_CLIENT_ID: "Iv1.client",
+        GITHUB_CLIENT_SECRET: CLIENT_SECRET,
+        WEBHOOK_SECRET: "webhook-secret-xyz",
       },
     },
-  );
+  });
   const job = (await h.agent.store.latestForIssue({
     owner: "octo-org",
     repo: "hello-world",
@@ -116,6 +123,7 @@ describe("a job's page, for those who may read the repository", () => {
     const csp = page.headers.get("content-security-policy")!;
     expect(csp).toContain("default-src 'none'");
     expect(csp).not.toContain("unsafe-inline");
+    expect(csp).toMatch(/script-src 'nonce-[\w+/=]+'(;|$)/);
     const body = await page.text();
     expect(body).toContain("Greeting &lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;");
     expect(body).toContain("Plan: fix it. &lt;script&gt;");
@@ -124,6 +132,9 @@ describe("a job's page, for those who may read the repository", () => {
     expect(body).toContain("test-first");
     expect(body).toContain("Cost ledger");
     expect(body).toContain("node --test");
+    // The delivered step's diff, collapsed and escaped. A finished job's page has no script at all.
+    expect(body).toMatch(/<details id="step-0-diff"\s*>/);
+    expect(body).toContain('<span class="del">-  return &quot;Hello &quot; + name;</span>');
     for (const secret of [READER_TOKEN, INSTALLATION_TOKEN, OPENAI_KEY, CLIENT_SECRET])
       expect(body).not.toContain(secret);
 
@@ -155,5 +166,26 @@ describe("a job's page, for those who may read the repository", () => {
     const wrongState = await fetch(`${base}/auth/callback?code=c&state=guess`, { redirect: "manual" });
     expect(wrongState.status).toBe(400);
     expect(wrongState.headers.get("set-cookie") ?? "").not.toContain("issue_agent_session");
+  });
+});
+
+describe("a paused job's page", () => {
+  it("keeps the issue's title and says which command waits for approval", async () => {
+    const { job, base } = await jobWithPage([call("run_command", { command: "touch approved.txt" })], {
+      extraComments: 1,
+      config: 'commands:\n  require_approval: ["touch"]\n',
+    });
+    expect(job.state).toBe("waiting_for_human");
+    const session = await signIn(base, `/jobs/${job.id}`, READER_TOKEN, "reader");
+    repoAccess(READER_TOKEN, 200);
+    const body = await (await fetch(`${base}/jobs/${job.id}`, { headers: { cookie: session } })).text();
+    expect(body).toContain("<h1>#21 Greeting &lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;</h1>");
+    expect(body).toContain("waiting_for_human");
+    expect(body).toContain("Waiting for approval of a command: touch approved.txt");
+    repoAccess(READER_TOKEN, 200);
+    const list = await (
+      await fetch(`${base}/repos/octo-org/hello-world/jobs`, { headers: { cookie: session } })
+    ).text();
+    expect(list).toContain("#21 Greeting &lt;script&gt;");
   });
 });
