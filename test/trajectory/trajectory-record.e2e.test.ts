@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Trajectory } from "../../src/trajectory/trajectory.ts";
 import type { TrajectoryStore } from "../../src/trajectory/trajectory-store.ts";
-import { INSTALLATION_TOKEN, OPENAI_KEY } from "../helpers/e2e-harness.ts";
+import { INSTALLATION_TOKEN, OPENAI_KEY, startHarness, type Harness } from "../helpers/e2e-harness.ts";
 import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
 import { closeHarnessAfterEach, runLabeledJob } from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
@@ -94,4 +94,36 @@ describe("a job's trajectory, kept with the job", () => {
     );
     expect(recent.map((summary) => summary.jobId)).toEqual([job!.id]);
   });
+});
+
+describe("the retention of job logs", () => {
+  let h: Harness | undefined;
+  afterEach(async () => h?.close());
+
+  it("prunes logs older than ISSUE_AGENT_LOG_RETENTION_DAYS when the app starts, and keeps newer ones", async () => {
+    h = await startHarness({ script: [], settings: { ISSUE_AGENT_LOG_RETENTION_DAYS: 10 } });
+    const old = new Date(Date.now() - 11 * 86_400_000).toISOString();
+    const recent = new Date(Date.now() - 9 * 86_400_000).toISOString();
+    const record = (jobId: string, at: string): Trajectory => ({
+      jobId,
+      repository: "octo-org/hello-world",
+      issueNumber: 5,
+      issueTitle: "Old work",
+      state: "succeeded",
+      startedAt: at,
+      updatedAt: at,
+      cut: 0,
+      events: [],
+    });
+    const store = () => h!.agent.store as unknown as TrajectoryStore;
+    await store().saveTrajectory(record("old-job", old));
+    await store().saveTrajectory(record("recent-job", recent));
+
+    await h.restart();
+    await expect.poll(async () => store().getTrajectory("old-job")).toBeUndefined();
+    expect((await store().getTrajectory("recent-job"))?.issueTitle).toBe("Old work");
+    expect((await store().recentTrajectories("octo-org/hello-world", 10)).map((t) => t.jobId)).toEqual([
+      "recent-job",
+    ]);
+  }, 120_000);
 });
