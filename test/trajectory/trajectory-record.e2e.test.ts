@@ -93,7 +93,7 @@ describe("a job's trajectory, kept with the job", () => {
       10,
     );
     expect(recent.map((summary) => summary.jobId)).toEqual([job!.id]);
-  });
+  }, 180_000);
 });
 
 describe("the retention of job logs", () => {

@@ -14,6 +14,7 @@ import type { TrajectoryStore } from "../../src/trajectory/trajectory-store.ts";
 closeHarnessAfterEach();
 
 const READER = "ghu_BROWSERreader0123456789abcdefghijk";
+const OUTSIDER = "ghu_BROWSERoutsider0123456789abcdefgh";
 const HOSTILE = "<script>document.title='pwned'</script>";
 const SHOTS = process.env.JOB_PAGE_SCREENSHOTS ?? path.join(os.tmpdir(), "issue-agent-job-page");
 
@@ -31,10 +32,15 @@ async function listen(handle: http.RequestListener): Promise<string> {
   return `127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** GitHub's sign-in as a browser meets it: authorize redirects back at once; the API knows one reader. */
-function fakeGitHub(): http.RequestListener {
+/**
+ * GitHub's sign-in as a browser meets it: authorize redirects back at once and signs in
+ * `viewer.token`'s account; the reader may read the repository, the outsider may not.
+ */
+function fakeGitHub(viewer: { token: string }): http.RequestListener {
+  const logins: Record<string, string> = { [READER]: "reader", [OUTSIDER]: "outsider" };
   return (req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
+    const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
     if (url.pathname === "/login/oauth/authorize") {
       const back = new URL(url.searchParams.get("redirect_uri")!);
       back.searchParams.set("code", "browser-code");
@@ -43,12 +49,14 @@ function fakeGitHub(): http.RequestListener {
     } else if (url.pathname === "/login/oauth/access_token" && req.method === "POST") {
       res
         .writeHead(200, { "content-type": "application/json" })
-        .end(JSON.stringify({ access_token: READER }));
-    } else if (req.headers.authorization !== `Bearer ${READER}`) {
+        .end(JSON.stringify({ access_token: viewer.token }));
+    } else if (!logins[token]) {
       res.writeHead(401).end();
     } else if (url.pathname === "/api/v3/user") {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ login: "reader" }));
-    } else if (url.pathname === "/api/v3/repos/octo-org/hello-world") {
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ login: logins[token] }));
+    } else if (url.pathname === "/api/v3/repos/octo-org/hello-world" && token === READER) {
       res.writeHead(200, { "content-type": "application/json" }).end("{}");
     } else {
       res.writeHead(404).end();
@@ -65,7 +73,8 @@ describe("the job's page in a real browser (headless Chromium)", () => {
         res.writeHead(404).end();
       })();
     });
-    const github = await listen(fakeGitHub());
+    const viewer = { token: READER };
+    const github = await listen(fakeGitHub(viewer));
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     mkdirSync(SHOTS, { recursive: true });
@@ -179,6 +188,14 @@ describe("the job's page in a real browser (headless Chromium)", () => {
           const response = await anonymous.request.get(`http://${app}/jobs/${jobId}`, { maxRedirects: 0 });
           expect(response.status()).toBe(302);
           expect(await response.text()).not.toContain("Greeting");
+
+          // Someone signed in with GitHub who may not read the repository sees only "Not found".
+          viewer.token = OUTSIDER;
+          const outsider = await (await browser.newContext()).newPage();
+          const denied = await outsider.goto(`http://${app}/jobs/${jobId}`);
+          expect(denied!.status()).toBe(404);
+          expect(await outsider.locator("h1").textContent()).toBe("Not found");
+          expect(await outsider.locator("body").innerText()).not.toContain("Greeting");
         },
       },
     );
