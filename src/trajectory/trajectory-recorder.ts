@@ -6,7 +6,8 @@ import type { Tool } from "../agent/tools/tool.ts";
 import type { Job } from "../jobs/job.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
 import { readStepDiff } from "./read-step-diff.ts";
-import { bound, clip, MAX_DIFF_CHARS, type Trajectory, type TrajectoryEvent } from "./trajectory.ts";
+import { gateEvent, stepEvent } from "./gate-and-step-events.ts";
+import { bound, clip, continued, type Trajectory, type TrajectoryEvent } from "./trajectory.ts";
 import type { TrajectoryStore } from "./trajectory-store.ts";
 
 type Logger = { warn(obj: object, msg: string): void };
@@ -32,6 +33,8 @@ export class TrajectoryRecorder {
   private planSeen = "[]";
   private saving: Promise<void> | undefined;
   private dirty = false;
+  /** Set while the job's earlier record could not be read: nothing is saved over it until it is. */
+  private earlierUnread = false;
 
   private readonly store: TrajectoryStore | undefined;
   private readonly redactor: SecretRedactor;
@@ -54,7 +57,17 @@ export class TrajectoryRecorder {
   /** The job's record so far (a resumed or restarted job goes on with it), or a new one. */
   static async open(options: RecorderOptions & { job: Job }): Promise<TrajectoryRecorder> {
     const { job } = options;
-    const existing = await options.store?.getTrajectory(job.id).catch(() => undefined);
+    // A record that cannot be read now is not a missing one: saving over it would lose a paused
+    // job's title and events. It is read again before anything is saved (see catchUp).
+    let unread = false;
+    const existing = await options.store?.getTrajectory(job.id).catch((error: unknown) => {
+      options.logger.warn(
+        { err: error },
+        "could not read the job's trajectory; reading it again before saving",
+      );
+      unread = true;
+      return undefined;
+    });
     const now = new Date().toISOString();
     const trajectory: Trajectory = existing ?? {
       jobId: job.id,
@@ -68,6 +81,7 @@ export class TrajectoryRecorder {
       events: [],
     };
     const recorder = new TrajectoryRecorder(options, { ...trajectory, state: job.state });
+    recorder.earlierUnread = unread;
     recorder.save();
     return recorder;
   }
@@ -177,30 +191,13 @@ export class TrajectoryRecorder {
   }
 
   private gate(gate: GateResult): void {
-    this.add({
-      kind: "gate",
-      at: new Date().toISOString(),
-      gate: gate.gate,
-      status: gate.status,
-      detail: this.text(gate.detail),
-      evidence: (gate.excerpts ?? []).map((excerpt) => ({
-        title: this.text(excerpt.title, 500),
-        text: this.text(excerpt.text),
-      })),
-    });
+    this.add(gateEvent(gate, (text, max) => this.text(text, max)));
   }
 
   /** A delivered step with its diff, read while its commit is still in the workspace. */
   private async step(step: DeliveredStep, workspaceDir: string): Promise<void> {
     const diff = await readStepDiff(workspaceDir, step);
-    this.add({
-      kind: "step",
-      at: new Date().toISOString(),
-      title: this.text(step.title, 1_000),
-      sha: step.sha,
-      files: step.files.map((file) => ({ ...file, path: this.text(file.path, 1_000) })),
-      diff: this.text(diff, MAX_DIFF_CHARS),
-    });
+    this.add(stepEvent(step, diff, (text, max) => this.text(text, max)));
   }
 
   private syncPlan(): void {
@@ -260,11 +257,30 @@ export class TrajectoryRecorder {
     this.saving = (async () => {
       do {
         this.dirty = false;
+        // Unreadable still: tried again only for changes made meanwhile (or at the next save).
+        if (this.earlierUnread && !(await this.catchUp(store))) continue;
         await store
           .saveTrajectory(this.trajectory)
           .catch((error: unknown) => this.logger.warn({ err: error }, "could not save the job's trajectory"));
       } while (this.dirty);
       this.saving = undefined;
     })();
+  }
+
+  /** Reads the earlier record again and puts this run's events after its own; false while it cannot. */
+  private async catchUp(store: TrajectoryStore): Promise<boolean> {
+    let earlier: Trajectory | undefined;
+    try {
+      earlier = await store.getTrajectory(this.trajectory.jobId);
+    } catch (error) {
+      this.logger.warn(
+        { err: error },
+        "could not read the job's trajectory; its new events are not saved yet",
+      );
+      return false;
+    }
+    this.earlierUnread = false;
+    if (earlier) this.trajectory = continued(earlier, this.trajectory);
+    return true;
   }
 }

@@ -122,3 +122,15 @@ export function bound(trajectory: Trajectory, max = MAX_TRAJECTORY_CHARS): Traje
   }
   return bounded;
 }
+
+/** The earlier record of a job with a later run's record after it (title, state and time the later's). */
+export function continued(earlier: Trajectory, later: Trajectory): Trajectory {
+  return bound({
+    ...earlier,
+    state: later.state,
+    updatedAt: later.updatedAt,
+    issueTitle: later.issueTitle || earlier.issueTitle,
+    cut: earlier.cut + later.cut,
+    events: [...earlier.events, ...later.events],
+  });
+}
