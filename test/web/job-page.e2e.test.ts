@@ -141,7 +141,7 @@ describe("a job's page, for those who may read the repository", () => {
     repoAccess(READER_TOKEN, 200);
     const list = await fetch(`${base}/repos/octo-org/hello-world/jobs`, { headers: { cookie: session } });
     expect(await list.text()).toContain(`/jobs/${job.id}`);
-  });
+  }, 120_000);
 
   it("gives a viewer who may not read the repository the same 404 as a job that does not exist", async () => {
     const { job, base } = await finishedJob();
@@ -166,7 +166,7 @@ describe("a job's page, for those who may read the repository", () => {
     const wrongState = await fetch(`${base}/auth/callback?code=c&state=guess`, { redirect: "manual" });
     expect(wrongState.status).toBe(400);
     expect(wrongState.headers.get("set-cookie") ?? "").not.toContain("issue_agent_session");
-  });
+  }, 120_000);
 });
 
 describe("a paused job's page", () => {
@@ -187,5 +187,5 @@ describe("a paused job's page", () => {
       await fetch(`${base}/repos/octo-org/hello-world/jobs`, { headers: { cookie: session } })
     ).text();
     expect(list).toContain("#21 Greeting &lt;script&gt;");
-  });
+  }, 120_000);
 });
