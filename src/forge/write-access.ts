@@ -1,5 +1,5 @@
 import type { ProbotOctokit } from "probot";
-import { mayStartWork } from "../triggers/may-start-work.ts";
+import { mayStartWork } from "./may-start-work.ts";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
