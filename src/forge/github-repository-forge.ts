@@ -67,6 +67,8 @@ export class GitHubRepositoryForge implements RepositoryForge {
 
   async pullRequest(pullNumber: number): Promise<PullRequestState> {
     const { data } = await this.octokit.rest.pulls.get({ ...this.repo, pull_number: pullNumber });
+    // Only the fork check needs `base`; an answer without it is read as "not from this repository".
+    const base = (data.base as typeof data.base | undefined)?.repo.full_name;
     return {
       number: data.number,
       state: data.state,
@@ -74,7 +76,7 @@ export class GitHubRepositoryForge implements RepositoryForge {
       merged: data.merged,
       headRef: data.head.ref,
       headSha: data.head.sha,
-      fromThisRepository: data.head.repo?.full_name === data.base.repo.full_name,
+      fromThisRepository: base !== undefined && data.head.repo?.full_name === base,
     };
   }
 
@@ -108,16 +110,20 @@ export class GitHubRepositoryForge implements RepositoryForge {
       ref,
       per_page: 100,
     });
-    return runs.map((run) => ({
-      id: run.id,
-      name: run.name,
-      status: run.status,
-      conclusion: run.conclusion,
-      title: run.output.title ?? "",
-      summary: run.output.summary ?? "",
-      text: run.output.text ?? "",
-      annotationsCount: run.output.annotations_count,
-    }));
+    return runs.map((run) => {
+      // The merge decision needs no output; an answer without it reads as an empty one.
+      const output = run.output as Partial<typeof run.output> | undefined;
+      return {
+        id: run.id,
+        name: run.name,
+        status: run.status,
+        conclusion: run.conclusion,
+        title: output?.title ?? "",
+        summary: output?.summary ?? "",
+        text: output?.text ?? "",
+        annotationsCount: output?.annotations_count ?? 0,
+      };
+    });
   }
 
   async checkAnnotations(checkRunId: number, limit: number): Promise<string[]> {
