@@ -57,13 +57,19 @@ export async function handleTrigger(
   // 4. Start work: record and enqueue; one active job per issue.
   config ??= await configOrReply(repository, request, reply, log);
   if (!config) return;
-  const { command, trigger: asked } = request;
+  const { command } = request;
   if (command.verb === "skip-tests") {
     const instructions = command.instructions || undefined;
-    return void (await start({ ...asked, instructions, waivedBy: asked.sender }, config, deps, reply, log));
+    return void (await start(
+      { ...trigger, instructions, waivedBy: trigger.sender },
+      config,
+      deps,
+      reply,
+      log,
+    ));
   }
-  const instructions = command.verb === "retry" ? latest?.trigger.instructions : asked.instructions;
-  await start({ ...asked, instructions }, config, deps, reply, log);
+  const instructions = command.verb === "retry" ? latest?.trigger.instructions : trigger.instructions;
+  await start({ ...trigger, instructions }, config, deps, reply, log);
 }
 
 /** Whether the sender has write access; someone who asks without it is told so. */
