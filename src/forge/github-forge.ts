@@ -1,4 +1,4 @@
-import type { ProbotOctokit } from "probot";
+import type { Octokit } from "./octokit.ts";
 import type {
   CheckConclusion,
   CheckRunOutput,
@@ -16,8 +16,6 @@ import { checkRunExternalId, RETRY_ACTION, STOP_ACTION } from "./check-run-actio
 import { fitCheckOutput } from "./fit-check-output.ts";
 import { fitGitHubText } from "./github-limits.ts";
 import { readOpenReviewThreads } from "./read-review-threads.ts";
-
-type Octokit = InstanceType<typeof ProbotOctokit>;
 
 /** Most comments of an issue passed to the agent; the newest are kept. */
 const MAX_ISSUE_COMMENTS = 100;

@@ -1,4 +1,5 @@
-import type { Probot, ProbotOctokit } from "probot";
+import type { Probot } from "probot";
+import type { Octokit } from "./octokit.ts";
 import { fetchRepoConfig } from "../config/fetch-repo-config.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
 import { fitGitHubText } from "./github-limits.ts";
@@ -14,8 +15,6 @@ import type {
   ReviewState,
 } from "./repository-forge.ts";
 import { hasWriteAccess } from "./write-access.ts";
-
-type Octokit = InstanceType<typeof ProbotOctokit>;
 
 /**
  * The repositories the app is installed on, each as a redacting `RepositoryForge` with the

@@ -1,7 +1,5 @@
-import type { ProbotOctokit } from "probot";
+import type { Octokit } from "./octokit.ts";
 import type { ReviewComment } from "./forge.ts";
-
-type Octokit = InstanceType<typeof ProbotOctokit>;
 
 /**
  * The pull request's review threads still waiting on the author: unresolved, on current code, last
