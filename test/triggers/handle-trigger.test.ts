@@ -109,6 +109,25 @@ describe("handleTrigger against the test RepositoryForge", () => {
     ]);
   });
 
+  it("answers /agent approve when nothing waits for approval, and starts nothing", async () => {
+    await handle(comment({ verb: "approve" }));
+    expect(repository.comments.map((c) => c.body)).toEqual([
+      "@maintainer, nothing on this issue is waiting for approval.",
+    ]);
+    expect(queue.queued).toEqual([]);
+  });
+
+  it("passes /agent <instructions> to the active job as a message instead of starting another", async () => {
+    await handle(label());
+    await handle(comment({ verb: "start", instructions: "use the other parser" }));
+    expect(queue.queued).toHaveLength(1);
+    expect(repository.comments).toEqual([]);
+    const job = await state.latestForIssue({ owner: "octo", repo: "repo", issueNumber: 7 });
+    expect(await state.take(job!.id)).toMatchObject([
+      { kind: "message", by: "maintainer", text: "use the other parser" },
+    ]);
+  });
+
   it("tells a second request while a job is active that one is already working", async () => {
     await handle(label());
     await handle(comment({ verb: "start", instructions: "" }));
