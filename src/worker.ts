@@ -1,7 +1,8 @@
 import http from "node:http";
 import { pino } from "pino";
-import { createProbot, type ProbotOctokit } from "probot";
+import { createProbot } from "probot";
 import { UserFacingError, ConfigError } from "./errors.ts";
+import { githubRepositories } from "./forge/github-repository-forge.ts";
 import { connectRedis, redisSecrets } from "./jobs/distributed/redis-connection.ts";
 import { loadDotEnv } from "./load-env.ts";
 import { startBullWorker } from "./jobs/distributed/bullmq-queue.ts";
@@ -39,6 +40,7 @@ try {
   redactor.add(...redisSecrets(settings.REDIS_URL));
   const store = new RedisState(redis, prefix, settings.ISSUE_AGENT_LOG_RETENTION_DAYS);
   const metrics = new Metrics(store, { defaultModel: settings.ISSUE_AGENT_MODEL });
+  const repositoryFor = githubRepositories(probot, redactor);
   const handler = githubJobHandler({
     probot,
     settings,
@@ -64,13 +66,8 @@ try {
     onFirstDelay: async (jobId, reason, retryAt) => {
       const job = await store.get(jobId);
       if (!job) return;
-      const octokit = (await probot.auth(job.trigger.installationId)) as InstanceType<typeof ProbotOctokit>;
-      await octokit.rest.issues.createComment({
-        owner: job.trigger.owner,
-        repo: job.trigger.repo,
-        issue_number: job.trigger.issueNumber,
-        body: delayNotice(reason, retryAt),
-      });
+      const repository = await repositoryFor(job.trigger);
+      await repository.comment(job.trigger.issueNumber, delayNotice(reason, retryAt));
     },
     log,
   });

@@ -1,4 +1,4 @@
-import type { ProbotOctokit } from "probot";
+import type { Octokit } from "./octokit.ts";
 import type {
   CheckConclusion,
   CheckRunOutput,
@@ -13,9 +13,9 @@ import type {
 } from "./forge.ts";
 import { CHECK_NAME } from "./forge.ts";
 import { checkRunExternalId, RETRY_ACTION, STOP_ACTION } from "./check-run-actions.ts";
+import { fitCheckOutput } from "./fit-check-output.ts";
 import { fitGitHubText } from "./github-limits.ts";
-
-type Octokit = InstanceType<typeof ProbotOctokit>;
+import { readOpenReviewThreads } from "./read-review-threads.ts";
 
 /** Most comments of an issue passed to the agent; the newest are kept. */
 const MAX_ISSUE_COMMENTS = 100;
@@ -134,7 +134,7 @@ export class GitHubForge implements Forge {
       head_sha: headSha,
       status: "in_progress",
       started_at: new Date().toISOString(),
-      output: fitOutput(output),
+      output: fitCheckOutput(output),
       ...(this.detailsUrl ? { details_url: this.detailsUrl } : {}),
       ...(this.jobId
         ? { external_id: checkRunExternalId(this.issueNumber, this.jobId), actions: [STOP_ACTION] }
@@ -147,7 +147,7 @@ export class GitHubForge implements Forge {
     await this.octokit.rest.checks.update({
       ...this.repoParams,
       check_run_id: id,
-      output: fitOutput(output),
+      output: fitCheckOutput(output),
     });
   }
 
@@ -158,7 +158,7 @@ export class GitHubForge implements Forge {
       status: "completed",
       conclusion,
       completed_at: new Date().toISOString(),
-      output: fitOutput(output),
+      output: fitCheckOutput(output),
       // A job that did not succeed can be run again from the check run; a finished one cannot be stopped.
       ...(this.jobId ? { actions: conclusion === "success" ? [] : [RETRY_ACTION] } : {}),
     });
@@ -172,7 +172,7 @@ export class GitHubForge implements Forge {
       status: "completed",
       conclusion,
       completed_at: new Date().toISOString(),
-      output: fitOutput(output),
+      output: fitCheckOutput(output),
     });
   }
 
@@ -228,31 +228,8 @@ export class GitHubForge implements Forge {
     }));
   }
 
-  async openReviewThreads(pullNumber: number): Promise<ReviewComment[]> {
-    // Only GraphQL knows whether a thread is resolved.
-    const result = await this.octokit.graphql<ReviewThreadsQuery>(REVIEW_THREADS_QUERY, {
-      owner: this.repoParams.owner,
-      repo: this.repoParams.repo,
-      number: pullNumber,
-    });
-    const threads = result.repository?.pullRequest?.reviewThreads.nodes ?? [];
-    return threads.flatMap((thread) => {
-      const comments = thread?.comments.nodes?.filter((c) => c !== null) ?? [];
-      const first = comments[0];
-      const last = comments.at(-1);
-      if (!thread || thread.isResolved || thread.isOutdated || !first?.databaseId || !last) return [];
-      if (last.author?.__typename === "Bot") return [];
-      return [
-        {
-          id: first.databaseId,
-          path: thread.path,
-          line: thread.line ?? undefined,
-          diffHunk: first.diffHunk,
-          body: comments.map((c) => `@${c.author?.login ?? "ghost"}: ${c.body}`).join("\n\n"),
-          author: first.author?.login ?? "ghost",
-        },
-      ];
-    });
+  openReviewThreads(pullNumber: number): Promise<ReviewComment[]> {
+    return readOpenReviewThreads(this.octokit, this.repoParams, pullNumber);
   }
 
   async replyToReviewComment(pullNumber: number, commentId: number, body: string): Promise<void> {
@@ -271,67 +248,4 @@ export class GitHubForge implements Forge {
       reviewers: logins,
     });
   }
-}
-
-/** GitHub accepts at most 50 annotations per request. */
-const MAX_ANNOTATIONS = 50;
-
-function fitOutput(output: CheckRunOutput) {
-  return {
-    title: output.title.slice(0, 255),
-    summary: fitGitHubText(output.summary),
-    ...(output.text === undefined ? {} : { text: fitGitHubText(output.text) }),
-    ...(output.annotations?.length
-      ? {
-          annotations: output.annotations.slice(0, MAX_ANNOTATIONS).map((a) => ({
-            path: a.path,
-            start_line: 1,
-            end_line: 1,
-            annotation_level: "failure" as const,
-            message: a.message.slice(0, 64_000),
-          })),
-        }
-      : {}),
-  };
-}
-
-const REVIEW_THREADS_QUERY = `query ($owner: String!, $repo: String!, $number: Int!) {
-  repository(owner: $owner, name: $repo) {
-    pullRequest(number: $number) {
-      reviewThreads(first: 100) {
-        nodes {
-          isResolved
-          isOutdated
-          path
-          line
-          comments(first: 50) {
-            nodes { databaseId body diffHunk author { __typename login } }
-          }
-        }
-      }
-    }
-  }
-}`;
-
-interface ReviewThreadsQuery {
-  repository: {
-    pullRequest: {
-      reviewThreads: {
-        nodes: Array<{
-          isResolved: boolean;
-          isOutdated: boolean;
-          path: string;
-          line: number | null;
-          comments: {
-            nodes: Array<{
-              databaseId: number | null;
-              body: string;
-              diffHunk: string;
-              author: { __typename: string; login: string } | null;
-            } | null> | null;
-          };
-        } | null>;
-      };
-    } | null;
-  } | null;
 }

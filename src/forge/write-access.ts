@@ -1,7 +1,5 @@
-import type { ProbotOctokit } from "probot";
-import { mayStartWork } from "../triggers/may-start-work.ts";
-
-type Octokit = InstanceType<typeof ProbotOctokit>;
+import type { Octokit } from "./octokit.ts";
+import { mayStartWork } from "./may-start-work.ts";
 
 /**
  * Whether `login` has write access to the repository, asked of the collaborator-permission API.

@@ -1,4 +1,5 @@
 import type { CheckConclusion, Forge } from "../forge/forge.ts";
+import type { RepositoryForge } from "../forge/repository-forge.ts";
 import type { JobProgress } from "./job-progress.ts";
 import { renderCheckOutput, renderStatusComment } from "./render-status.ts";
 
@@ -100,4 +101,18 @@ export class ProgressReporter {
     });
     return this.chain;
   }
+}
+
+/**
+ * Adds a line to a finished job's status comment (what became of its pull request). The job's run
+ * and its progress are gone by then, so the comment is read back from the host and extended; this
+ * and ProgressReporter are the only writers of the status comment.
+ */
+export async function appendToStatusComment(
+  host: Pick<RepositoryForge, "readStatusComment" | "editStatusComment">,
+  statusCommentId: number,
+  line: string,
+): Promise<void> {
+  const body = await host.readStatusComment(statusCommentId);
+  await host.editStatusComment(statusCommentId, `${body}\n\n${line}`);
 }

@@ -1,7 +1,5 @@
-import type { ProbotOctokit } from "probot";
 import { CHECK_NAME } from "../forge/forge.ts";
-
-type Octokit = InstanceType<typeof ProbotOctokit>;
+import type { RepositoryForge } from "../forge/repository-forge.ts";
 
 export interface FailingCheck {
   name: string;
@@ -23,41 +21,22 @@ const RED = new Set(["failure", "timed_out", "cancelled", "action_required", "st
  * branch is green — a red base means the failure is not the pull request's to fix.
  */
 export async function readCiFailure(
-  octokit: Octokit,
-  repo: { owner: string; repo: string },
+  repository: Pick<RepositoryForge, "checkRuns" | "checkAnnotations">,
   headSha: string,
   baseRef: string,
 ): Promise<{ failing: FailingCheck[]; baseGreen: boolean }> {
-  const head = await octokit.paginate(octokit.rest.checks.listForRef, {
-    ...repo,
-    ref: headSha,
-    per_page: 100,
-  });
   const failing: FailingCheck[] = [];
-  for (const run of head) {
+  for (const run of await repository.checkRuns(headSha)) {
     if (run.name === CHECK_NAME || !RED.has(run.conclusion ?? "")) continue;
-    const annotations = run.output.annotations_count
-      ? (
-          await octokit.rest.checks.listAnnotations({
-            ...repo,
-            check_run_id: run.id,
-            per_page: MAX_ANNOTATIONS,
-          })
-        ).data
-      : [];
     failing.push({
       name: run.name,
       conclusion: run.conclusion ?? "failure",
-      title: run.output.title ?? "",
-      output: [run.output.summary, run.output.text].filter(Boolean).join("\n").slice(-MAX_OUTPUT_CHARS),
-      annotations: annotations.map((a) => `${a.path}:${a.start_line} ${a.message ?? ""}`.trim()),
+      title: run.title,
+      output: [run.summary, run.text].filter(Boolean).join("\n").slice(-MAX_OUTPUT_CHARS),
+      annotations: run.annotationsCount ? await repository.checkAnnotations(run.id, MAX_ANNOTATIONS) : [],
     });
   }
-  const base = await octokit.paginate(octokit.rest.checks.listForRef, {
-    ...repo,
-    ref: baseRef,
-    per_page: 100,
-  });
+  const base = await repository.checkRuns(baseRef);
   const baseGreen = base.every(
     (run) => run.status === "completed" && ["success", "neutral", "skipped"].includes(run.conclusion ?? ""),
   );

@@ -1,14 +1,15 @@
 import type { AgentConfig } from "../config/agent-config.schema.ts";
 import { loadRepoConfig } from "../config/load-repo-config.ts";
 import { isActive } from "../jobs/job.ts";
-import { afterPullRequestClosed, mergeIfReady } from "../publish/merge-flow.ts";
+import type { RepositoryForge } from "../forge/repository-forge.ts";
+import { afterPullRequestClosed } from "../merge/after-pull-request-closed.ts";
+import { mergeIfReady } from "../merge/merge-flow.ts";
 import { readCiFailure, renderCiFailure, renderCiGaveUp } from "./ci-failure.ts";
-import type { InstallationGitHub, Log, TriggerDependencies } from "./intake-context.ts";
+import type { Log, TriggerDependencies } from "./intake-context.ts";
 import { deliverToJob } from "./deliver-to-job.ts";
 import { configOrReply, start } from "./start-job.ts";
 import {
   issueOfAgentBranch,
-  issueOfAgentPullRequest,
   type PullRequestEvent,
   type Revision,
   type Trigger,
@@ -23,16 +24,15 @@ import {
 export async function onPullRequestEvent(
   request: TriggerRequest,
   event: PullRequestEvent,
-  github: InstallationGitHub,
+  repository: RepositoryForge,
   deps: TriggerDependencies,
   log: Log,
 ): Promise<void> {
-  const repo = { owner: request.trigger.owner, repo: request.trigger.repo };
   if (event.type === "closed") {
+    const { owner, repo, issueNumber } = request.trigger;
     await afterPullRequestClosed({
-      octokit: github.octokit,
-      repo,
-      issueNumber: request.trigger.issueNumber,
+      repository,
+      issue: { owner, repo, issueNumber },
       pull: {
         number: event.pullNumber,
         branch: event.branch,
@@ -44,18 +44,17 @@ export async function onPullRequestEvent(
     });
     return;
   }
-  const loaded = await loadRepoConfig(() => github.loadConfig());
+  const loaded = await loadRepoConfig(() => repository.loadConfig());
   if (!loaded.ok) {
     log.info({ problem: loaded.error.message }, "invalid repository config; not merging");
     return;
   }
   if (event.type === "ci_failed") {
-    await followUpOnCi(request, event, loaded.config, github, deps, log);
+    await followUpOnCi(request, event, loaded.config, repository, deps, log);
     return;
   }
   await mergeIfReady({
-    octokit: github.octokit,
-    repo,
+    repository,
     pullNumber: event.pullNumber,
     config: loaded.config,
     afterApproval: event.type === "approved",
@@ -71,12 +70,11 @@ async function followUpOnCi(
   request: TriggerRequest,
   event: Extract<PullRequestEvent, { type: "ci_failed" }>,
   config: AgentConfig,
-  github: InstallationGitHub,
+  repository: RepositoryForge,
   deps: TriggerDependencies,
   log: Log,
 ): Promise<void> {
   const { trigger } = request;
-  const repo = { owner: trigger.owner, repo: trigger.repo };
   const latest = await deps.store.latestForIssue(trigger);
   if (latest && isActive(latest.state))
     return void log.info({ jobId: latest.id }, "CI failed while a job runs");
@@ -87,12 +85,11 @@ async function followUpOnCi(
   if (max === 0) return void log.debug({}, "CI follow-ups are off (ci.max_fix_attempts: 0)");
   if (attempt > max && latest?.ciGaveUpOn === event.headSha)
     return void log.debug({ attempt, max }, "CI still fails; the pull request was told already");
-  const { failing, baseGreen } = await readCiFailure(github.octokit, repo, event.headSha, event.baseRef);
+  const { failing, baseGreen } = await readCiFailure(repository, event.headSha, event.baseRef);
   if (failing.length === 0) return void log.debug({}, "no failing check besides issue-agent's");
   if (!baseGreen)
     return void log.info({ base: event.baseRef }, "CI fails on the base branch too; not the PR's to fix");
-  const onPull = (body: string) =>
-    github.octokit.rest.issues.createComment({ ...repo, issue_number: event.pullNumber, body });
+  const onPull = (body: string) => repository.comment(event.pullNumber, body);
   if (attempt > max) {
     // Said once per head commit, so the maintainer knows the agent has stopped trying.
     await onPull(renderCiGaveUp(failing, max));
@@ -122,13 +119,12 @@ async function followUpOnCi(
  */
 export async function revise(
   request: TriggerRequest,
-  github: InstallationGitHub,
+  repository: RepositoryForge,
   deps: TriggerDependencies,
   replyOnPullRequestComment: (body: string) => Promise<unknown>,
   log: Log,
 ): Promise<void> {
   const { trigger, command } = request;
-  const repo = { owner: trigger.owner, repo: trigger.repo };
   let revision = trigger.revision;
   if (!revision) {
     const pullNumber = trigger.issueNumber;
@@ -138,23 +134,22 @@ export async function revise(
       );
       return;
     }
-    const { data: pull } = await github.octokit.rest.pulls.get({ ...repo, pull_number: pullNumber });
-    if (issueOfAgentPullRequest(pull) === undefined) {
+    const pull = await repository.pullRequest(pullNumber);
+    if (!pull.fromThisRepository || issueOfAgentBranch(pull.headRef) === undefined) {
       await replyOnPullRequestComment(
         `@${trigger.sender}, issue-agent only revises pull requests it opened (branches \`agent/<issue>-…\`).`,
       );
       return;
     }
-    revision = { pullNumber, branch: pull.head.ref, reviewId: undefined, reviewBody: "" };
+    revision = { pullNumber, branch: pull.headRef, reviewId: undefined, reviewBody: "" };
   }
-  if (await onlyRepliesInThreads(revision, repo, github)) {
+  if (await onlyRepliesInThreads(revision, repository)) {
     return void log.info(
       { reviewId: revision.reviewId },
       "a review of replies in threads asks for nothing new",
     );
   }
-  const onPull = (body: string) =>
-    github.octokit.rest.issues.createComment({ ...repo, issue_number: revision.pullNumber, body });
+  const onPull = (body: string) => repository.comment(revision.pullNumber, body);
   const issueNumber = issueOfAgentBranch(revision.branch)!;
   // `/agent skip-tests` on the pull request: a follow-up job with test-first waived by its sender.
   const waiver = command.verb === "skip-tests";
@@ -175,7 +170,7 @@ export async function revise(
     );
     return;
   }
-  const config = await configOrReply(github, request, onPull, log);
+  const config = await configOrReply(repository, request, onPull, log);
   if (!config) return;
   await start(followUp, config, deps, onPull, log);
 }
@@ -187,18 +182,10 @@ export async function revise(
  */
 async function onlyRepliesInThreads(
   revision: Revision,
-  repo: { owner: string; repo: string },
-  github: InstallationGitHub,
+  repository: Pick<RepositoryForge, "reviewComments">,
 ): Promise<boolean> {
   if (revision.reviewState !== "commented" || revision.reviewId === undefined) return false;
   if (revision.reviewBody.trim()) return false;
-  const { data: comments } = await github.octokit.rest.pulls.listCommentsForReview({
-    ...repo,
-    pull_number: revision.pullNumber,
-    review_id: revision.reviewId,
-    per_page: 100,
-  });
-  return comments.every(
-    (comment) => comment.in_reply_to_id !== undefined && !/^\s*\/agent\b/.test(comment.body),
-  );
+  const comments = await repository.reviewComments(revision.pullNumber, revision.reviewId);
+  return comments.every((comment) => comment.isReply && !/^\s*\/agent\b/.test(comment.body));
 }

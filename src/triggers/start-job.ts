@@ -1,7 +1,8 @@
 import type { AgentConfig } from "../config/agent-config.schema.ts";
 import { intendedLabel, loadRepoConfig } from "../config/load-repo-config.ts";
 import { newJob } from "../jobs/job.ts";
-import type { InstallationGitHub, Log, TriggerDependencies } from "./intake-context.ts";
+import type { RepositoryForge } from "../forge/repository-forge.ts";
+import type { Log, TriggerDependencies } from "./intake-context.ts";
 import type { Trigger, TriggerRequest } from "./trigger.ts";
 
 export async function start(
@@ -26,12 +27,12 @@ export async function start(
 
 /** The repository's config, or undefined after telling the person why it cannot be used. */
 export async function configOrReply(
-  github: InstallationGitHub,
+  repository: Pick<RepositoryForge, "loadConfig">,
   request: TriggerRequest,
   reply: (body: string) => Promise<unknown>,
   log: Log,
 ): Promise<AgentConfig | undefined> {
-  const loaded = await loadRepoConfig(() => github.loadConfig());
+  const loaded = await loadRepoConfig(() => repository.loadConfig());
   if (loaded.ok) return loaded.config;
   if (request.trigger.kind !== "label" || request.labelName === intendedLabel(loaded.raw)) {
     await reply(`issue-agent cannot start: ${loaded.error.message}\n\n${loaded.error.hint ?? ""}`.trim());

@@ -1,4 +1,4 @@
-import { DelayedError, Queue, Worker } from "bullmq";
+import { DelayedError, type Job as BullJob, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { withEvent } from "../job.ts";
 import type { JobQueue } from "../job-queue.ts";
@@ -55,12 +55,7 @@ export interface RunningWorker {
   shutdown(graceMs: number): Promise<void>;
 }
 
-/**
- * A worker process's consumer. A job whose worker dies keeps its lock until `lockMs` passes; then
- * another worker takes it and the job resumes from its safe point. Admission limits are checked
- * before a job starts; a job over a limit is delayed, not failed.
- */
-export function startBullWorker(options: {
+interface WorkerOptions {
   redisUrl: string;
   redis: Redis;
   prefix: string;
@@ -76,57 +71,18 @@ export function startBullWorker(options: {
     warn(obj: object, msg: string): void;
     error(obj: object, msg: string): void;
   };
-}): RunningWorker {
+}
+
+/**
+ * A worker process's consumer. A job whose worker dies keeps its lock until `lockMs` passes; then
+ * another worker takes it and the job resumes from its safe point. Admission limits are checked
+ * before a job starts; a job over a limit is delayed, not failed.
+ */
+export function startBullWorker(options: WorkerOptions): RunningWorker {
   const controllers = new Set<AbortController>();
   const worker = new Worker(
     QUEUE_NAME,
-    async (bullJob, token) => {
-      const jobId = String(bullJob.data.jobId);
-      const record = await options.store.get(jobId);
-      if (!record) {
-        options.log.warn({ jobId }, "queued job has no record; dropping it");
-        return;
-      }
-      const admission = await admit(
-        options.redis,
-        options.prefix,
-        {
-          id: jobId,
-          repository: `${record.trigger.owner}/${record.trigger.repo}`,
-          installationId: record.trigger.installationId,
-        },
-        { ...options.limits, leaseMs: options.lockMs },
-      );
-      if (!admission.admitted) {
-        options.log.info({ jobId, reason: admission.reason }, "job delayed by an admission limit");
-        if (!record.events.some((event) => event.message.startsWith(DELAYED))) {
-          await options.store.save(withEvent(record, `${DELAYED} ${admission.reason}`));
-          await options
-            .onFirstDelay?.(jobId, admission.reason, new Date(admission.retryAt))
-            .catch((error: unknown) =>
-              options.log.warn({ err: error, jobId }, "could not tell the issue that its job is delayed"),
-            );
-        }
-        await bullJob.moveToDelayed(admission.retryAt, token);
-        throw new DelayedError();
-      }
-      const controller = new AbortController();
-      controllers.add(controller);
-      options.log.info(
-        {
-          jobId,
-          issue: `${record.trigger.owner}/${record.trigger.repo}#${record.trigger.issueNumber}`,
-          pid: process.pid,
-        },
-        "job started",
-      );
-      try {
-        await options.handler(jobId, controller.signal);
-      } finally {
-        controllers.delete(controller);
-        await admission.release();
-      }
-    },
+    (bullJob, token) => runQueuedJob(bullJob, token, options, controllers),
     {
       connection: connection(options.redisUrl),
       prefix: options.prefix,
@@ -158,4 +114,48 @@ export function startBullWorker(options: {
       }
     },
   };
+}
+
+/** One queue entry: admitted and run (tracked until it ends, so a shutdown can say what still runs), or delayed by a limit. */
+async function runQueuedJob(
+  bullJob: BullJob,
+  token: string | undefined,
+  options: WorkerOptions,
+  controllers: Set<AbortController>,
+): Promise<void> {
+  const jobId = String(bullJob.data.jobId);
+  const record = await options.store.get(jobId);
+  if (!record) {
+    options.log.warn({ jobId }, "queued job has no record; dropping it");
+    return;
+  }
+  const { owner, repo, issueNumber, installationId } = record.trigger;
+  const admission = await admit(
+    options.redis,
+    options.prefix,
+    { id: jobId, repository: `${owner}/${repo}`, installationId },
+    { ...options.limits, leaseMs: options.lockMs },
+  );
+  if (!admission.admitted) {
+    options.log.info({ jobId, reason: admission.reason }, "job delayed by an admission limit");
+    if (!record.events.some((event) => event.message.startsWith(DELAYED))) {
+      await options.store.save(withEvent(record, `${DELAYED} ${admission.reason}`));
+      await options
+        .onFirstDelay?.(jobId, admission.reason, new Date(admission.retryAt))
+        .catch((error: unknown) =>
+          options.log.warn({ err: error, jobId }, "could not tell the issue that its job is delayed"),
+        );
+    }
+    await bullJob.moveToDelayed(admission.retryAt, token);
+    throw new DelayedError();
+  }
+  const controller = new AbortController();
+  controllers.add(controller);
+  options.log.info({ jobId, issue: `${owner}/${repo}#${issueNumber}`, pid: process.pid }, "job started");
+  try {
+    await options.handler(jobId, controller.signal);
+  } finally {
+    controllers.delete(controller);
+    await admission.release();
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mayStartWork } from "../../src/triggers/may-start-work.ts";
+import { mayStartWork } from "../../src/forge/may-start-work.ts";
 
 describe("mayStartWork", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeReadiness, type MergeFacts } from "../../src/publish/merge-readiness.ts";
+import { mergeReadiness, type MergeFacts } from "../../src/merge/merge-readiness.ts";
 
 const HEAD = "head-sha";
 const ready: MergeFacts = {
