@@ -1,10 +1,43 @@
 import { defineConfig } from "vitest/config";
+import OrderSlowFilesFirst from "./test/reporters/order-slow-files-first.ts";
+
+const E2E = "test/**/*.e2e.test.ts";
+/** Unit files that change process-wide state (process.env, Node's default metrics). */
+const STATEFUL = [
+  "test/sandbox/bubblewrap-sandbox.test.ts",
+  "test/sandbox/process-sandbox.test.ts",
+  "test/server/metrics.test.ts",
+];
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    reporters: ["default", "./test/reporters/plain-summary-reporter.ts"],
+    reporters: [
+      "default",
+      "./test/reporters/plain-summary-reporter.ts",
+      "./test/reporters/record-file-durations.ts",
+    ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // vitest's default for `run` is one worker less than the cores: a single worker on a 2-core CI
+    // machine, which then runs ~100 files one after the other. The end-to-end files spend much of
+    // their time waiting (on git, the sandbox, the job's timers), so one worker more than the cores
+    // keeps both busy. ISSUE_AGENT_TEST_WORKERS overrides it (e.g. 1 to debug a run).
+    maxWorkers: Number(process.env.ISSUE_AGENT_TEST_WORKERS ?? 3),
+    sequence: { sequencer: OrderSlowFilesFirst },
+    projects: [
+      // End-to-end files start apps, servers and sandboxes: each gets a fresh worker.
+      { extends: true, test: { name: "isolated", include: [E2E, ...STATEFUL] } },
+      // Unit files share their workers and the modules already loaded (about half a second of CPU
+      // a file saved); they keep no process-wide state, so the order they run in does not matter.
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: [E2E, ...STATEFUL],
+          isolate: false,
+        },
+      },
+    ],
   },
 });

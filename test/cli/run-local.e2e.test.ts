@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { GREETING_REPO } from "../helpers/e2e-harness.ts";
 import { createRemoteRepository, git } from "../helpers/git-fixtures.ts";
 import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
+import { processRunning } from "../helpers/process-running.ts";
 import { call, ScriptedModelServer, type ScriptedTurn } from "../helpers/scripted-model-server.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 
 const run = promisify(execFile);
 const CLI = path.resolve("src/cli/main.ts");
@@ -189,7 +191,7 @@ describe("issue-agent run (no GitHub)", () => {
     await commandStarted;
     // Mid-run: the workspace exists and the sandboxed command is running.
     expect(workspaces()).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await waitFor(() => processRunning("sleep 37.25"), 20_000, 100);
     const interruptedAt = Date.now();
     child.kill("SIGINT");
     const code = await exited;

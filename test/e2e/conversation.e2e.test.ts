@@ -25,6 +25,7 @@ import {
   runLabeledJob,
   waitFor,
 } from "../helpers/run-labeled-job.ts";
+import { processRunning } from "../helpers/process-running.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 
 closeHarnessAfterEach();
@@ -85,11 +86,10 @@ describe("/agent stop", () => {
   it("kills the running command within seconds; the check run ends cancelled and nothing is pushed", async () => {
     let stoppedAt = 0;
     const { h, record } = await runLabeledJob(
-      [call("run_command", { command: "sleep 60" }), call("give_up", { reason: "unreachable" })],
+      [call("run_command", { command: "sleep 61.75" }), call("give_up", { reason: "unreachable" })],
       {
         during: async (harness, rec) => {
-          await waitFor(() => harness.model.requests.length === 1);
-          await new Promise((resolve) => setTimeout(resolve, 300)); // the command is running
+          await waitFor(() => processRunning("sleep 61.75"), 45_000, 100); // the command is running
           // Neither a quoted command nor an edited comment is a command: no reaction, no stop.
           await harness.probot.receive({
             id: "d-quoted",

@@ -12,6 +12,7 @@ import {
   mockRepoConfig,
   newRecord,
 } from "../helpers/github-api-mock.ts";
+import { waitFor } from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 import { testTrigger } from "../helpers/test-trigger.ts";
 
@@ -72,7 +73,8 @@ describe("a restart never loses a job", () => {
         resumed: true,
       }),
     ];
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Recovery runs in the background after the app loads; wait until it has queued the job.
+    await waitFor(() => h.logs.text.includes("recovered 1 job(s) after a restart"));
     await h.agent.idle();
 
     expect(record.checkRuns.filter((c) => c.status === "in_progress")).toEqual([]);
@@ -112,7 +114,7 @@ describe("a restart never loses a job", () => {
       expectPullRequest: false,
       resumed: true,
     });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => harness!.logs.text.includes("recovered 1 job(s) after a restart"));
     await harness.agent.idle();
     const final = record.checkRunUpdates.at(-1)!;
     expect(final).toMatchObject({ status: "completed", conclusion: "failure" });
@@ -160,7 +162,7 @@ describe("a restart never loses a job", () => {
         extraComments: 1,
       }),
     ];
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => harness!.logs.text.includes("picked up 1 webhook request(s)"));
     await harness.agent.idle();
     expect(harness.model.requests).toHaveLength(1);
     expect(record.checkRunUpdates.at(-1)).toMatchObject({ status: "completed" });

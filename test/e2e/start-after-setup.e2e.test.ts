@@ -3,24 +3,10 @@ import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  freePort,
-  killGroup,
-  makeCheckout,
-  spawnIn,
-  waitFor,
-  writeProbotDotEnv,
-  type Spawned,
-} from "../helpers/app-checkout.ts";
+import { appCheckouts, freePort, waitFor, waitForOutput } from "../helpers/app-checkout.ts";
 import { PRIVATE_KEY } from "../helpers/test-probot.ts";
 
-let app: Spawned | undefined;
-let checkout: ReturnType<typeof makeCheckout> | undefined;
-afterEach(() => {
-  killGroup(app);
-  checkout?.cleanup();
-  app = undefined;
-});
+const checkoutWith = appCheckouts();
 
 const SECRET = "setup-written-secret";
 
@@ -62,11 +48,10 @@ describe("the first `npm start` after Probot's setup", () => {
     "reads the .env setup wrote and receives webhooks on its PORT, not the setup page",
     { timeout: 90_000 },
     async () => {
-      checkout = makeCheckout();
       const port = await freePort();
       const github = await fakeGitHub();
       // Exactly what the setup page leaves behind: the smee channel first, then the app's credentials.
-      writeProbotDotEnv(checkout.dir, {
+      const checkout = checkoutWith({
         WEBHOOK_PROXY_URL: "http://127.0.0.1:9/unused-channel",
         APP_ID: "4321",
         PRIVATE_KEY,
@@ -76,26 +61,15 @@ describe("the first `npm start` after Probot's setup", () => {
         PORT: String(port),
       });
       // Where GitHub is (GitHub Enterprise style) comes from the environment, as in a deployment.
-      app = spawnIn(checkout.dir, "npm", ["start"], {
-        LOG_FORMAT: "json",
-        GHE_HOST: github,
-        GHE_PROTOCOL: "http",
-      });
-      const current = app;
-      await waitFor(async () => {
-        if (current.child.exitCode !== null) throw new Error(`npm start exited:\n${current.output()}`);
-        return current.output().includes(`Listening on http://localhost:${port}`);
-      }, 60_000).catch((error: unknown) => {
-        throw new Error(`${String(error)}\n${current.output()}`);
-      });
+      const app = checkout.npm(["start"], { GHE_HOST: github, GHE_PROTOCOL: "http" });
+      await waitForOutput(app, `Listening on http://localhost:${port}`);
 
       expect(app.output()).not.toContain("setup mode");
       expect(await deliver(port, "not-the-secret")).toBe(400);
       expect(await deliver(port, SECRET)).toBe(200);
       // The start-up probe reached GitHub with the .env's credentials and said so.
       await waitFor(
-        () =>
-          current.output().includes(`GitHub at ${github} answers: this is the app \\"issue-agent-test\\"`),
+        () => app.output().includes(`GitHub at ${github} answers: this is the app \\"issue-agent-test\\"`),
         10_000,
       );
     },
@@ -104,9 +78,8 @@ describe("the first `npm start` after Probot's setup", () => {
 
 describe("`npm run worker` with the same .env", () => {
   it("takes its settings from .env too", { timeout: 90_000 }, async () => {
-    checkout = makeCheckout();
     const port = await freePort();
-    writeProbotDotEnv(checkout.dir, {
+    const checkout = checkoutWith({
       APP_ID: "4321",
       PRIVATE_KEY,
       WEBHOOK_SECRET: SECRET,
@@ -114,16 +87,8 @@ describe("`npm run worker` with the same .env", () => {
       ISSUE_AGENT_REDIS_PREFIX: `issue-agent-dotenv-${process.pid}`,
       ISSUE_AGENT_WORKER_PORT: String(port),
     });
-    app = spawnIn(checkout.dir, "npm", ["run", "worker"], {
-      LOG_FORMAT: "json",
-      GHE_HOST: "127.0.0.1:9",
-      GHE_PROTOCOL: "http",
-    });
-    const current = app;
-    await waitFor(async () => {
-      if (current.child.exitCode !== null) throw new Error(`npm run worker exited:\n${current.output()}`);
-      return current.output().includes("issue-agent worker ready");
-    }, 60_000);
+    const worker = checkout.npm(["run", "worker"], { GHE_HOST: "127.0.0.1:9", GHE_PROTOCOL: "http" });
+    await waitForOutput(worker, "issue-agent worker ready");
     // Its operations port (ISSUE_AGENT_WORKER_PORT from .env) opens just after that line.
     let health: unknown;
     await waitFor(async () => {

@@ -3,6 +3,10 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSy
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterEach } from "vitest";
+import { waitFor } from "./wait-for.ts";
+
+export { waitFor };
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -78,10 +82,46 @@ export function killGroup(spawned: Spawned | undefined, signal: NodeJS.Signals =
   }
 }
 
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Waits until a spawned command prints `text`; fails at once, with its output, if it exits first. */
+export async function waitForOutput(spawned: Spawned, text: string, timeoutMs = 60_000): Promise<void> {
+  await waitFor(
+    () => {
+      if (spawned.child.exitCode !== null) throw new Error(`exited before "${text}":\n${spawned.output()}`);
+      return spawned.output().includes(text);
+    },
+    timeoutMs,
+    100,
+  ).catch((error: unknown) => {
+    throw new Error(`${String(error)}\n${spawned.output()}`);
+  });
+}
+
+/**
+ * Fresh checkouts with the `.env` Probot's setup leaves behind, for the tests of one file: each
+ * runs npm scripts (`npm start`, `npm run worker`) with JSON logs and the given environment.
+ * After each test, everything started is killed and the checkouts are removed.
+ */
+export function appCheckouts(): (dotEnv: Record<string, string>) => {
+  dir: string;
+  npm(args: string[], env: Record<string, string>): Spawned;
+} {
+  const started: Spawned[] = [];
+  const cleanups: Array<() => void> = [];
+  afterEach(() => {
+    for (const spawned of started.splice(0)) killGroup(spawned);
+    for (const cleanup of cleanups.splice(0)) cleanup();
+  });
+  return (dotEnv) => {
+    const checkout = makeCheckout();
+    cleanups.push(checkout.cleanup);
+    writeProbotDotEnv(checkout.dir, dotEnv);
+    return {
+      dir: checkout.dir,
+      npm(args, env) {
+        const spawned = spawnIn(checkout.dir, "npm", args, { LOG_FORMAT: "json", ...env });
+        started.push(spawned);
+        return spawned;
+      },
+    };
+  };
 }

@@ -13,6 +13,8 @@ import {
 } from "./github-api-mock.ts";
 import type { RecordedRequest, ScriptedTurn } from "./scripted-model-server.ts";
 
+export { waitFor } from "./wait-for.ts";
+
 let current: Harness | undefined;
 
 /** Registers the cleanup of the harness that `runLabeledJob` starts; call once per test file. */
@@ -100,13 +102,4 @@ export function mockTestIssueJob(
 /** The tool result the model received in its `index`-th request (0-based). */
 export function toolResult(h: Harness, index: number): string {
   return String(h.model.requests[index]?.body.messages.at(-1)?.content);
-}
-
-/** Waits until `condition` holds, for events that happen while a job runs. */
-export async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not reached in time");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

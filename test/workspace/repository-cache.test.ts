@@ -1,15 +1,6 @@
-import {
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import os from "node:os";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
 import { BubblewrapSandbox } from "../../src/sandbox/bubblewrap-sandbox.ts";
@@ -18,26 +9,11 @@ import {
   agentCacheEnvironment,
   dependencyCacheEnvironment,
 } from "../../src/workspace/setup/dependency-cache.ts";
-import { createWorkspace } from "../../src/workspace/workspace.ts";
 import { createRemoteRepository, git } from "../helpers/git-fixtures.ts";
+import { workspaceFixture } from "../helpers/workspace-fixture.ts";
 
-const remote = createRemoteRepository({ "README.md": "hello\n" });
-const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), "issue-agent-cache-")));
-afterAll(() => {
-  remote.cleanup();
-  rmSync(root, { recursive: true, force: true });
-});
-
-const workspaceFor = (cache: RepositoryCache, branch: string) =>
-  createWorkspace({
-    root: path.join(root, "jobs"),
-    cloneUrl: remote.bare,
-    baseBranch: "main",
-    branch,
-    credentials: undefined,
-    redact: (text) => text,
-    cache,
-  });
+const { remote, root, workspaceFor: workspaceOf } = workspaceFixture({ "README.md": "hello\n" });
+const workspaceFor = (cache: RepositoryCache, branch: string) => workspaceOf(branch, cache);
 
 describe("RepositoryCache", () => {
   it("gives each job its own working tree that borrows the mirror's objects, fetched fresh", async () => {

@@ -1,38 +1,22 @@
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
 import { BubblewrapSandbox } from "../../src/sandbox/bubblewrap-sandbox.ts";
 import { RepositoryCache } from "../../src/workspace/repository-cache.ts";
 import { prepareGitView } from "../../src/workspace/sandbox-git-view.ts";
-import { createWorkspace } from "../../src/workspace/workspace.ts";
-import { createRemoteRepository, git } from "../helpers/git-fixtures.ts";
+import { git } from "../helpers/git-fixtures.ts";
+import { workspaceFixture } from "../helpers/workspace-fixture.ts";
 
 const SECRET = "correct-horse-battery-staple";
-const remote = createRemoteRepository({
+const { root, workspaceFor: workspaceOf } = workspaceFixture({
   ".env": `TOKEN=${SECRET}\n`,
   "config/KEY.PEM": `${SECRET}-key\n`,
   "src/a.js": "export const a = 1;\n",
 });
-const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), "ia-view-")));
-afterAll(() => {
-  remote.cleanup();
-  rmSync(root, { recursive: true, force: true });
-});
 const policy = new PathPolicy(parseAgentConfig(undefined).paths);
 const cache = new RepositoryCache(path.join(root, "cache"), 1024 ** 3);
-const workspaceFor = (branch: string) =>
-  createWorkspace({
-    root: path.join(root, "jobs"),
-    cloneUrl: remote.bare,
-    baseBranch: "main",
-    branch,
-    credentials: undefined,
-    redact: (text) => text,
-    cache,
-  });
+const workspaceFor = (branch: string) => workspaceOf(branch, cache);
 
 describe("the sandbox's git view", () => {
   it("serves no forbidden content by any git route, and ordinary git still works", async () => {

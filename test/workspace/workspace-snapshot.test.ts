@@ -1,27 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { captureWorkspace, restoreWorkspace } from "../../src/workspace/workspace-snapshot.ts";
-import { createWorkspace } from "../../src/workspace/workspace.ts";
-import { createRemoteRepository } from "../helpers/git-fixtures.ts";
+import { workspaceFixture } from "../helpers/workspace-fixture.ts";
 
-const remote = createRemoteRepository({ "README.md": "hello\n" });
-const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), "ia-snapshot-")));
-afterAll(() => {
-  remote.cleanup();
-  rmSync(root, { recursive: true, force: true });
-});
-const workspaceFor = (branch: string) =>
-  createWorkspace({
-    root: path.join(root, "jobs"),
-    cloneUrl: remote.bare,
-    baseBranch: "main",
-    branch,
-    credentials: undefined,
-    redact: (text) => text,
-  });
+const { workspaceFor } = workspaceFixture({ "README.md": "hello\n" });
 
 describe("a snapshot of a hostile working tree", () => {
   it("keeps the work and leaves out embedded repositories and .GIT directories instead of failing", async () => {
