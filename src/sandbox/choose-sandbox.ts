@@ -38,6 +38,7 @@ export async function chooseSandbox(
       limits: {
         maxProcesses: options.config.sandbox.max_processes,
         maxMemoryMb: options.config.sandbox.max_memory_mb,
+        maxTotalMemoryMb: options.config.sandbox.max_total_memory_mb,
         maxFileSizeMb: options.config.sandbox.max_file_size_mb,
         tmpSizeMb: options.config.sandbox.tmp_size_mb,
       },
