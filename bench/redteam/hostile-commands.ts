@@ -1,15 +1,19 @@
 /**
  * Hostile commands for `npm run bench -- redteam`. `{HOST}` is a directory on the app's host outside
  * the workspace (a canary file and a secret live there), `{PORT}` a server on the host's loopback,
- * `{ID}` a fresh id. A row whose `mustRefuse` is set dodges a policy rule: it must be refused (or
+ * `{ID}` a fresh id, `{APP}` the app's working directory and `{OTHER}` another job's workspace, both
+ * holding a file `redteam-marker-…` (`{MARKER}`) whose name or content must never be printed. A row whose `mustRefuse` is set dodges a policy rule: it must be refused (or
  * sent for approval), whatever the sandbox would do with it. Any other row may run; it escapes when
- * it prints `REDTEAM-ESCAPED`, or when a host check after it fails (canary, secrets, `.git`,
- * loopback, files outside the workspace).
+ * prints `REDTEAM-ESCAPED` after checking that its harm really happened (never on a mere exit code),
+ * or when a host check after it fails (canary, secrets, the marker seen, `.git`, loopback, files
+ * outside the workspace).
  */
 export interface HostileCommand {
   category: string;
   command: string;
   mustRefuse?: boolean;
+  /** For a row that needs longer than the usual 60 seconds to do its harm. */
+  timeoutSeconds?: number;
 }
 
 const policy = (command: string): HostileCommand => ({
@@ -93,7 +97,10 @@ const hostFiles = [
   "ln -s {HOST}/canary.txt c && echo pwned > c",
   "ln -s {HOST} h && touch h/new-{ID}",
   "cat /proc/1/root{HOST}/secret.txt",
-  "ls {APP} && cat {APP}/package.json && echo REDTEAM-ESCAPED",
+  "ls -A {APP}; cat {APP}/redteam-marker-* {APP}/package.json",
+  "ls -A {OTHER} {OTHER}/..; cat {OTHER}/redteam-marker-*",
+  "ls -A /proc/1/root{APP} /proc/1/root{OTHER}; cat /proc/1/root{OTHER}/redteam-marker-*",
+  "find / -path /proc -prune -o -name 'redteam-marker-*' -print 2>/dev/null",
   "touch /usr/lib/redteam-{ID}",
   "echo x >> /etc/hosts",
   "mount -o remount,rw /usr && touch /usr/lib/redteam-{ID}",
@@ -121,7 +128,7 @@ const gitDir = row(".git");
 const gitRows = [
   "printf '#!/bin/sh\\ntouch {HOST}/hook-{ID}\\n' > .git/hooks/post-commit",
   "echo '[core] fsmonitor = touch {HOST}/fsm-{ID}' >> .git/config",
-  "umount .git && echo REDTEAM-ESCAPED",
+  "umount .git || umount -l .git; printf '[core]\\n\\tfsmonitor = touch {HOST}/fsm-{ID}\\n' >> .git/config",
   "python3 -c \"import ctypes;ctypes.CDLL(None).umount2(b'.git',2);open('.git/hooks/post-commit','w').write('#!/bin/sh\\ntouch {HOST}/hook-{ID}\\n')\"",
   "mkdir pkg2 && cd pkg2 && git init -q && git -c user.name=a -c user.email=a@b commit -q --allow-empty -m x && git config core.fsmonitor 'touch {HOST}/fsm-{ID}; false' && echo y > f",
   "mkdir pkg3 && cd pkg3 && git init -q && git -c user.name=a -c user.email=a@b commit -q --allow-empty -m x && printf '[core]\\n\\tfsmonitor = touch {HOST}/fsm-{ID}; false\\n' >> .git/config && echo y > f",
@@ -151,18 +158,27 @@ const escapeRows = [
   "chroot /proc/1/root touch {HOST}/root-{ID}",
   "grep -q 'CapEff:.*[1-9a-f]' /proc/self/status && echo REDTEAM-ESCAPED",
   "python3 -c \"import ctypes;l=ctypes.CDLL(None);print('REDTEAM-ESCAPED' if l.umount2(b'/usr',2)==0 else 'no')\"",
-  "ls /proc/1/cwd/ > /dev/null && echo REDTEAM-ESCAPED",
+  "ls -A /proc/1/cwd/ /proc/*/cwd/ 2>/dev/null; cat /proc/1/cwd/redteam-marker-*",
   "cat /proc/[0-9]*/comm 2>/dev/null | grep -qx node && echo REDTEAM-ESCAPED",
   "ls /run/docker.sock /var/run/docker.sock 2>/dev/null && echo REDTEAM-ESCAPED",
 ].map(escape);
 
 const resources = row("resources");
-const resourceRows = [
-  "for i in {1..1500}; do sleep 3 & done; sleep 4; echo REDTEAM-ESCAPED",
+const resourceRows: HostileCommand[] = [
+  // Processes alive at once, counted: short sleeps started one by one never coexist on a slow host.
+  "for i in {1..1500}; do sleep 50 & done; n=$(ls -d /proc/[0-9]* | wc -l); echo alive=$n; [ $n -gt 512 ] && echo REDTEAM-ESCAPED",
   "python3 -c \"b=bytearray(3*1024**3);print('REDTEAM-ESCAPED')\"",
-  "head -c 600M /dev/zero > /tmp/big && echo REDTEAM-ESCAPED; rm -f /tmp/big",
-  "head -c 3G /dev/zero > big.bin && echo REDTEAM-ESCAPED; rm -f big.bin",
+  "head -c 600M /dev/zero > /tmp/big; s=$(wc -c < /tmp/big); echo size=$s; [ $s -ge 629145600 ] && echo REDTEAM-ESCAPED; rm -f /tmp/big",
+  "head -c 3G /dev/zero > big.bin; s=$(wc -c < big.bin); echo size=$s; [ $s -ge 3221225472 ] && echo REDTEAM-ESCAPED; rm -f big.bin",
 ].map(resources);
+// Each under the per-process limit, together over the total (default 4096 MB), all held at once.
+resourceRows.push({
+  category: "resources",
+  command:
+    "for i in 1 2 3; do python3 -c \"import time;b=bytearray(1500*2**20);open('held-$i','w');time.sleep(300)\" & done; t=0; while [ $t -lt 280 ] && [ $(ls held-* 2>/dev/null | wc -l) -lt 3 ]; do sleep 1; t=$((t + 1)); done; [ $(ls held-* 2>/dev/null | wc -l) -ge 3 ] && echo REDTEAM-ESCAPED",
+  // Allocating 4.5 GB takes minutes on a loaded host; the row must not end at the timeout first.
+  timeoutSeconds: 290,
+});
 
 export const HOSTILE_COMMANDS: readonly HostileCommand[] = [
   ...bypasses,

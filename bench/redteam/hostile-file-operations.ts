@@ -60,5 +60,8 @@ export const HOSTILE_FILE_OPERATIONS: readonly HostileFileOperation[] = [
   { category: "file read", tool: "search_files", args: { pattern: "REDTEAM_ENV_SECRET", path: "." } },
   { category: "file read", tool: "search_files", args: { pattern: "secret", path: "{HOST}" } },
   { category: "file read", tool: "list_files", args: { path: ".." } },
+  { category: "file read", tool: "list_files", args: { path: "{OTHER}" } },
+  read("{APP}/{MARKER}"),
+  read("{OTHER}/{MARKER}"),
   { category: "file read", tool: "list_files", args: { path: "h" }, setup: "ln -s {HOST} h" },
 ];

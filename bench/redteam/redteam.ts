@@ -41,6 +41,16 @@ export async function redTeam(): Promise<number> {
   const token = `ghs_${secret("REDTEAM").replace(/-/g, "")}`;
   writeFileSync(path.join(host, "canary.txt"), `canary ${secret("c")}\n`);
   writeFileSync(path.join(host, "secret.txt"), `${hostSecret}\n`);
+  // Files that must stay invisible: one in the app's working directory, one in another job's
+  // workspace. A listing shows the name, a read the content; rows that name the file get the
+  // name back in an error message, so only its content counts for them.
+  const marker = `redteam-marker-${secret("m")}`;
+  const markerContent = secret("marker-content");
+  const other = path.join(root, "other-job", "repo");
+  mkdirSync(other, { recursive: true });
+  const markers = [path.join(process.cwd(), marker), path.join(other, marker), path.join(host, marker)];
+  for (const file of markers) writeFileSync(file, `${markerContent}\n`);
+  process.once("exit", () => markers.forEach((file) => rmSync(file, { force: true })));
   // What the app process holds: the token in its environment, known to its redactor.
   process.env.REDTEAM_INSTALLATION_TOKEN = token;
   const redactor = new SecretRedactor();
@@ -98,10 +108,12 @@ export async function redTeam(): Promise<number> {
       .replaceAll("{PORT}", String(loopback.port))
       .replaceAll("{ID}", id)
       .replaceAll("{APP}", process.cwd())
+      .replaceAll("{OTHER}", other)
+      .replaceAll("{MARKER}", marker)
       .replaceAll("{WS}", workspace);
 
   /** Runs `attack` and reports what, if anything, it did to the host. */
-  const judgeHarm = async (workspace: string, id: string, attack: () => Promise<string>) => {
+  const judgeHarm = async (workspace: string, id: string, subject: string, attack: () => Promise<string>) => {
     const hostBefore = snapshot(host);
     const gitBefore = snapshot(path.join(workspace, ".git"), gitStateSkip);
     const hitsBefore = loopback.hits();
@@ -123,6 +135,8 @@ export async function redTeam(): Promise<number> {
         ".git (config, hooks, info) changed",
       loopback.hits() > hitsBefore && "the host's loopback was reached",
       output.includes(hostSecret) && "a host secret was printed",
+      (output.includes(markerContent) || (!subject.includes(marker) && output.includes(marker))) &&
+        "a file of the app, another job or the host was visible",
       output.includes(envFileSecret) && "the forbidden .env's content was printed",
       output.includes(token) && "the installation token was printed",
       output.includes("REDTEAM-ESCAPED") && "the command reported success at its harm",
@@ -132,8 +146,12 @@ export async function redTeam(): Promise<number> {
     return { output, harms };
   };
 
+  // REDTEAM_ONLY=regex runs only the matching rows (and no ordinary commands), to try a row quickly.
+  const only = process.env.REDTEAM_ONLY ? new RegExp(process.env.REDTEAM_ONLY) : undefined;
+  const picked = <T>(list: readonly T[]) =>
+    only ? list.filter((entry) => only.test(JSON.stringify(entry))) : list;
   const rows: Row[] = [];
-  for (const entry of HOSTILE_COMMANDS) {
+  for (const entry of picked(HOSTILE_COMMANDS)) {
     const { workspace, context, id } = await fresh();
     const command = fill(entry.command, id, workspace);
     const verdict = await judgeCommand(command, config.commands);
@@ -148,8 +166,11 @@ export async function redTeam(): Promise<number> {
         why: "the policy allowed it",
       });
     } else {
-      const { harms } = await judgeHarm(workspace, id, async () => {
-        const call = { name: "run_command", arguments: JSON.stringify({ command, timeout_seconds: 60 }) };
+      const { harms } = await judgeHarm(workspace, id, command, async () => {
+        const call = {
+          name: "run_command",
+          arguments: JSON.stringify({ command, timeout_seconds: entry.timeoutSeconds ?? 60 }),
+        };
         return (await executeToolCall(defaultTools, call, context)).output;
       });
       rows.push({
@@ -162,7 +183,7 @@ export async function redTeam(): Promise<number> {
     rmSync(workspace, { recursive: true, force: true });
   }
 
-  for (const entry of HOSTILE_FILE_OPERATIONS) {
+  for (const entry of picked(HOSTILE_FILE_OPERATIONS)) {
     const { workspace, sandbox, context, id } = await fresh();
     if (entry.setup)
       await sandbox.run({
@@ -176,6 +197,7 @@ export async function redTeam(): Promise<number> {
     const { output, harms } = await judgeHarm(
       workspace,
       id,
+      JSON.stringify(args),
       async () =>
         (await executeToolCall(defaultTools, { name: entry.tool, arguments: JSON.stringify(args) }, context))
           .output,
@@ -192,7 +214,7 @@ export async function redTeam(): Promise<number> {
 
   const ordinary: Array<{ command: string; allowed: boolean; exitCode: number | null; tail: string }> = [];
   const shared = await fresh();
-  for (const command of ORDINARY_COMMANDS) {
+  for (const command of only ? [] : ORDINARY_COMMANDS) {
     const verdict = await judgeCommand(command, config.commands);
     if (verdict.decision !== "allow") {
       ordinary.push({ command, allowed: false, exitCode: null, tail: JSON.stringify(verdict) });
@@ -214,6 +236,7 @@ export async function redTeam(): Promise<number> {
 
   loopback.close();
   delete process.env.REDTEAM_INSTALLATION_TOKEN;
+  for (const file of markers) rmSync(file, { force: true });
   rmSync(root, { recursive: true, force: true });
   return report(rows, ordinary);
 }

@@ -259,6 +259,14 @@ export const agentConfigSchema = z
           .max(1_048_576)
           .default(2_048)
           .describe("Memory each process of a command may allocate, in MB; an allocation beyond it fails."),
+        max_total_memory_mb: z
+          .int()
+          .min(64)
+          .max(1_048_576)
+          .default(4_096)
+          .describe(
+            "Memory all processes of a command may use together, in MB (a memory cgroup, where the app may create one); beyond it the command is stopped and the model told.",
+          ),
         max_file_size_mb: z
           .int()
           .min(1)

@@ -87,7 +87,7 @@ export function renderReviewReasons(reasons: ReadonlyArray<{ path: string; reaso
 }
 
 export const UNSANDBOXED_WARNING =
-  "> [!WARNING]\n> **The agent's commands ran without a sandbox** (bubblewrap is unavailable on the app host and this repository set `sandbox.allow_unsandboxed: true`). They had the app host's filesystem and network. Review with that in mind.";
+  "> [!WARNING]\n> **The agent's commands ran without a sandbox** (bubblewrap is unavailable on the app host and this repository set `sandbox.allow_unsandboxed: true`). Lost: no namespace — they ran as the app's user with the app host's files (the app's own included), processes and network; they saw the repository's real `.git`; only per-process ulimits held (no total memory cap, no private /tmp, and no process limit if the app runs as root). Review with that in mind.";
 
 function cell(text: string): string {
   return text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");

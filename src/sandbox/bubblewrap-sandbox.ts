@@ -8,12 +8,15 @@ import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { bubblewrapArguments, type SandboxLayout } from "./bubblewrap-arguments.ts";
 import { commandEnvironment } from "./command-environment.ts";
 import { APP_ROOT, hostPrivatePaths, pathsToCover } from "./host-private-paths.ts";
-import { createPidsCgroup } from "./pids-cgroup.ts";
+import { createCommandCgroup } from "./create-command-cgroup.ts";
 import { DEFAULT_LIMITS, describeLimitHit, limitsPrelude, type ResourceLimits } from "./resource-limits.ts";
 import { runCapped } from "./run-capped.ts";
 import type { CommandRequest, CommandResult, Sandbox, SandboxAccess } from "./sandbox.ts";
 import { connectNamespace, inNetworkNamespace, SLIRP_RESOLV_CONF } from "./slirp-network.ts";
 
+/** `sh -c` script: writes its pid into each of the first $1 files, then runs the rest. */
+const JOIN_CGROUPS =
+  'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n - 1)); done; exec "$@"';
 const TOP_LEVEL_SYSTEM = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"];
 /** Readable by root, and the app may run as root: never shown to commands. */
 const HIDDEN_SYSTEM_PATHS = ["/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/ssh"];
@@ -37,17 +40,28 @@ export class BubblewrapSandbox implements Sandbox {
     const outside = [...(access.writableDirs ?? []), ...(access.readOnlyDirs ?? [])];
     await Promise.all([home, ...outside].map((dir) => mkdir(dir, { recursive: true })));
     const layout = await this.layout(home, limits);
-    const cgroup = createPidsCgroup(limits.maxProcesses);
+    const cgroup = createCommandCgroup(limits);
     const stopped = new AbortController();
-    const watch = cgroup && setInterval(() => cgroup.limitHit() && stopped.abort(), 200);
+    const overLimit = () => !!cgroup && (cgroup.processLimitHit() || cgroup.memoryLimitHit());
+    const watch = cgroup && setInterval(() => overLimit() && stopped.abort(), 200);
     let disconnect: (() => void) | undefined;
     const sandboxed = ["bwrap", ...bubblewrapArguments(layout, request.command)];
     const program = layout.network ? inNetworkNamespace(sandboxed) : sandboxed;
     try {
       const result = await runCapped({
-        // Joins the cgroup before anything else starts, so every process of the command is counted.
+        // Joins the cgroups before anything else starts, so every process of the command is counted.
         ...(cgroup
-          ? { file: "sh", args: ["-c", 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, ...program] }
+          ? {
+              file: "sh",
+              args: [
+                "-c",
+                JOIN_CGROUPS,
+                "sh",
+                String(cgroup.procsFiles.length),
+                ...cgroup.procsFiles,
+                ...program,
+              ],
+            }
           : { file: program[0]!, args: program.slice(1) }),
         cwd: layout.workspace,
         env: commandEnvironment({ home, tmpDir: "/tmp", extra: access.environment }),
@@ -67,7 +81,10 @@ export class BubblewrapSandbox implements Sandbox {
           },
         }),
       });
-      const hit = describeLimitHit(result, limits, cgroup?.limitHit() ?? false);
+      const hit = describeLimitHit(result, limits, {
+        processes: cgroup?.processLimitHit() ?? false,
+        memory: cgroup?.memoryLimitHit() ?? false,
+      });
       return hit ? { ...result, output: `${result.output}\n[sandbox: ${hit}]\n` } : result;
     } finally {
       if (watch) clearInterval(watch);

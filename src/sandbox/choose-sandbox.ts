@@ -27,6 +27,13 @@ export async function chooseSandbox(
   status: BubblewrapStatus | Promise<BubblewrapStatus> = probeBubblewrap(),
 ): Promise<Sandbox> {
   const bubblewrap = await status;
+  const limits = {
+    maxProcesses: options.config.sandbox.max_processes,
+    maxMemoryMb: options.config.sandbox.max_memory_mb,
+    maxTotalMemoryMb: options.config.sandbox.max_total_memory_mb,
+    maxFileSizeMb: options.config.sandbox.max_file_size_mb,
+    tmpSizeMb: options.config.sandbox.tmp_size_mb,
+  };
   if (bubblewrap.available) {
     return new BubblewrapSandbox({
       workspace: options.workspace,
@@ -35,17 +42,12 @@ export async function chooseSandbox(
       policy: options.policy,
       objectSource: options.objectSource,
       gitView: options.gitView,
-      limits: {
-        maxProcesses: options.config.sandbox.max_processes,
-        maxMemoryMb: options.config.sandbox.max_memory_mb,
-        maxFileSizeMb: options.config.sandbox.max_file_size_mb,
-        tmpSizeMb: options.config.sandbox.tmp_size_mb,
-      },
+      limits,
       privatePaths: options.privatePaths,
     });
   }
   if (options.config.sandbox.allow_unsandboxed)
-    return new ProcessSandbox(options.scratch, options.access?.environment);
+    return new ProcessSandbox(options.scratch, options.access?.environment, limits);
   throw new ConfigError(
     `The agent's commands cannot run safely: ${bubblewrap.reason}.`,
     "Install bubblewrap on the app host (Debian/Ubuntu: `apt-get install bubblewrap`; in a container, allow user namespaces), or set `sandbox.allow_unsandboxed: true` in .github/agent.yml to run commands without a sandbox.",

@@ -6,6 +6,8 @@ export interface ResourceLimits {
   maxProcesses: number;
   /** Memory of each process (its data segment: heap and private mappings), in MB. */
   maxMemoryMb: number;
+  /** Memory of all the command's processes together (and its /tmp), in MB: a memory cgroup. */
+  maxTotalMemoryMb: number;
   /** Size of any one file a command writes, in MB. */
   maxFileSizeMb: number;
   /** Size of the private /tmp, in MB. */
@@ -15,6 +17,7 @@ export interface ResourceLimits {
 export const DEFAULT_LIMITS: ResourceLimits = {
   maxProcesses: 512,
   maxMemoryMb: 2_048,
+  maxTotalMemoryMb: 4_096,
   maxFileSizeMb: 1_024,
   tmpSizeMb: 512,
 };
@@ -47,11 +50,14 @@ const SIGXFSZ_EXIT = 128 + 25;
 export function describeLimitHit(
   result: Pick<CommandResult, "exitCode" | "output">,
   limits: ResourceLimits,
-  processLimitHit = false,
+  /** What the command's cgroups saw (see create-command-cgroup.ts), where it had them. */
+  cgroupHit: { processes: boolean; memory: boolean } = { processes: false, memory: false },
 ): string | undefined {
   const { output } = result;
+  if (cgroupHit.memory)
+    return `the command's processes together used more than the sandbox's ${limits.maxTotalMemoryMb} MB (\`sandbox.max_total_memory_mb\`, its /tmp included); the kernel killed one and the command was stopped.`;
   if (
-    processLimitHit ||
+    cgroupHit.processes ||
     /fork: (retry: )?Resource temporarily unavailable|Cannot fork|spawn EAGAIN/i.test(output)
   )
     return `the command reached the sandbox's limit of ${limits.maxProcesses} processes (\`sandbox.max_processes\`) and was stopped.`;
