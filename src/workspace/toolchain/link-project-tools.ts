@@ -1,0 +1,62 @@
+import { access, lstat, mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+/** Where a developer's shell finds a project's own tools: after `npm ci`, and in an activated venv. */
+const PROJECT_BIN_DIRS = ["node_modules/.bin", ".venv/bin"] as const;
+/** A venv's interpreters are meant to stand in for the system's: that is what activating it does. */
+const VENV_INTERPRETER = /^(python|pip)(\d+(\.\d+)?)?$/;
+const SAFE_NAME = /^[\w.+-]+$/;
+
+/**
+ * Makes the project's own tools (vitest, pytest, the venv's python) reachable by name, the way a
+ * developer's shell would, without letting anything the model writes stand in for a command the
+ * policy judges by its name. Called once, right after setup ran on the base tree and before the
+ * agent's first command; it writes a launcher per tool into `shimDir`, a directory outside the
+ * workspace that commands see read-only and that is on their PATH (see commandPath):
+ * - only names present now count — a `node_modules/.bin/git` the model creates later is never found;
+ * - a name a protected directory already has (`git`, `ls`, `node`) is skipped, so not even setup's
+ *   output shadows a system command — except the venv's python and pip, which activation shadows.
+ * Each launcher execs the file at its place in the workspace (a venv knows itself by that path).
+ * Returns the names linked.
+ */
+export async function linkProjectTools(options: {
+  workspace: string;
+  shimDir: string;
+  /** Directories whose commands nothing may shadow: the system's, the toolchains'. */
+  protectedDirs: readonly string[];
+}): Promise<string[]> {
+  await rm(options.shimDir, { recursive: true, force: true });
+  await mkdir(options.shimDir, { recursive: true });
+  const linked: string[] = [];
+  for (const dir of PROJECT_BIN_DIRS) {
+    const names = await readdir(path.join(options.workspace, dir)).catch(() => [] as string[]);
+    for (const name of names.sort()) {
+      if (!SAFE_NAME.test(name) || linked.includes(name)) continue;
+      const venvInterpreter = dir === ".venv/bin" && VENV_INTERPRETER.test(name);
+      if (!venvInterpreter && (await existsInAny(options.protectedDirs, name))) continue;
+      const target = path.join(options.workspace, dir, name);
+      const kind = await lstat(target);
+      if (!kind.isFile() && !kind.isSymbolicLink()) continue;
+      await writeFile(path.join(options.shimDir, name), `#!/bin/sh\nexec ${shellQuote(target)} "$@"\n`, {
+        mode: 0o755,
+      });
+      linked.push(name);
+    }
+  }
+  return linked;
+}
+
+async function existsInAny(dirs: readonly string[], name: string): Promise<boolean> {
+  for (const dir of dirs) {
+    const found = await access(path.join(dir, name)).then(
+      () => true,
+      () => false,
+    );
+    if (found) return true;
+  }
+  return false;
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
