@@ -1,4 +1,4 @@
-import { access, lstat, mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /** Where a developer's shell finds a project's own tools: after `npm ci`, and in an activated venv. */
@@ -35,8 +35,9 @@ export async function linkProjectTools(options: {
       const venvInterpreter = dir === ".venv/bin" && VENV_INTERPRETER.test(name);
       if (!venvInterpreter && (await existsInAny(options.protectedDirs, name))) continue;
       const target = path.join(options.workspace, dir, name);
-      const kind = await lstat(target);
-      if (!kind.isFile() && !kind.isSymbolicLink()) continue;
+      // Programs only (what a link points at counts): not a venv's `activate`, not a directory.
+      const kind = await stat(target).catch(() => undefined);
+      if (!kind?.isFile() || (kind.mode & 0o111) === 0) continue;
       await writeFile(path.join(options.shimDir, name), `#!/bin/sh\nexec ${shellQuote(target)} "$@"\n`, {
         mode: 0o755,
       });

@@ -70,21 +70,29 @@ export async function setUpToolchains(options: {
   };
 }
 
+/** Where the app's host keeps the certificates it trusts: file names, which npm needs behind a TLS proxy. */
+const TRUST_VARIABLES = ["NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR", "npm_config_cafile"];
+
 /**
  * npm's environment when it fetches a Node.js on the app's host: an allowlist (no token, no key of
- * the app's reaches it), the operator's HOME for their npmrc (registry, mirror), and what setup gets
- * (where the trusted CAs are, a proxy).
+ * the app's reaches it), the operator's HOME for their npmrc (registry, mirror), the host's trusted
+ * certificates, and what setup gets (a proxy the operator named).
  */
 function provisionEnvironment(
   cacheDir: string,
   setupEnvironment: Readonly<Record<string, string>> | undefined,
 ): Record<string, string> {
+  const trust = TRUST_VARIABLES.flatMap((name) => {
+    const value = process.env[name];
+    return value ? [[name, value] as const] : [];
+  });
   return {
     PATH: [APP_NODE_DIR, ...SYSTEM_PATH_DIRS].join(":"),
     HOME: os.homedir(),
     LANG: "C.UTF-8",
     npm_config_cache: path.join(cacheDir, "npm-cache"),
     npm_config_update_notifier: "false",
+    ...Object.fromEntries(trust),
     ...setupEnvironment,
   };
 }
