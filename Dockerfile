@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Two images (docs/deployment.md#docker):
 #   docker build --target slim -t issue-agent:slim .   Node.js only: JavaScript and TypeScript repositories
+#                                                      (any Node.js version they declare is fetched on demand)
 #   docker build --target full -t issue-agent:full .   adds Python, Go, Rust, C/C++ and Java toolchains
 # The agent's commands run in a bubblewrap sandbox that sees this image's /usr, so the image decides
 # which toolchains a repository's setup and tests can use.
@@ -25,13 +26,17 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     ISSUE_AGENT_WORKDIR=/home/node/workspaces \
-    ISSUE_AGENT_DB=/home/node/workspaces/state.db
+    ISSUE_AGENT_DB=/home/node/workspaces/state.db \
+    ISSUE_AGENT_TOOLCHAIN_DIR=/home/node/toolchains
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json app.yml ./
 COPY src ./src
 COPY scripts/require-node-24.js ./scripts/
-RUN mkdir -p /home/node/workspaces && chown node:node /home/node/workspaces
+# Node.js versions that repositories declare (.nvmrc, engines.node) are fetched from the npm registry
+# into the toolchain directory once per version; mount a volume there to keep them across restarts.
+RUN mkdir -p /home/node/workspaces /home/node/toolchains \
+ && chown node:node /home/node/workspaces /home/node/toolchains
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -73,6 +73,11 @@ const settingsSchema = z.object({
   ISSUE_AGENT_CACHE_DIR: z.string().optional(),
   /** Disk budget of that cache in megabytes; least recently used mirrors are evicted beyond it. */
   ISSUE_AGENT_CACHE_MAX_MB: z.coerce.number().positive().default(10_240),
+  /**
+   * Where Node.js versions the repositories declare are kept once fetched from the npm registry,
+   * one directory per version, shown read-only to commands; default: <cache dir>/toolchains.
+   */
+  ISSUE_AGENT_TOOLCHAIN_DIR: z.string().optional(),
   /** The SQLite file that keeps jobs and seen webhook deliveries across restarts. */
   ISSUE_AGENT_DB: z.string().min(1).default(".issue-agent/state.db"),
   /**

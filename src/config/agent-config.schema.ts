@@ -8,6 +8,7 @@ import {
   DEFAULT_TEST_PATTERNS,
 } from "./guardrail-defaults.ts";
 import { ruleEntry, ruleList } from "./rule-list.ts";
+import { toolchainConfigSchema } from "./toolchain-config.schema.ts";
 
 /**
  * `.github/agent.yml`: per-repository settings, read from the default branch only, merged over the
@@ -70,6 +71,7 @@ export const agentConfigSchema = z
       .describe(
         "Prepares the workspace (installs dependencies) before the agent starts: a list of commands, or a mapping with `commands`, `timeout_minutes` and `network`.",
       ),
+    toolchain: toolchainConfigSchema,
     agent: z
       .strictObject({
         model: z

@@ -38,10 +38,8 @@ export function githubJobHandler(options: {
   const { probot, settings } = options;
   const identityFor = githubAppIdentity(probot, options.env.GHE_HOST ?? "github.com");
   const workspaceRoot = settings.ISSUE_AGENT_WORKDIR ?? path.join(os.tmpdir(), "issue-agent");
-  const repositoryCache = new RepositoryCache(
-    settings.ISSUE_AGENT_CACHE_DIR ?? path.join(workspaceRoot, "cache"),
-    settings.ISSUE_AGENT_CACHE_MAX_MB * 1024 * 1024,
-  );
+  const cacheRoot = settings.ISSUE_AGENT_CACHE_DIR ?? path.join(workspaceRoot, "cache");
+  const repositoryCache = new RepositoryCache(cacheRoot, settings.ISSUE_AGENT_CACHE_MAX_MB * 1024 * 1024);
   const forSetup = setupEnvironment(settings, options.env);
   // A proxy URL may carry a password: such a URL and its credentials are redacted everywhere.
   for (const value of Object.values(forSetup)) {
@@ -57,6 +55,7 @@ export function githubJobHandler(options: {
       modelPrices: settings.ISSUE_AGENT_MODEL_PRICES,
       workspaceRoot,
       repositoryCache,
+      toolchainDir: settings.ISSUE_AGENT_TOOLCHAIN_DIR ?? path.join(cacheRoot, "toolchains"),
       redactor: options.redactor,
       inbox: options.inbox,
       ...(options.trajectories ? { trajectories: options.trajectories, logPage } : {}),

@@ -43,6 +43,7 @@ import { agentCacheEnvironment, dependencyCacheEnvironment } from "../workspace/
 import { planSetup, type SetupPlan } from "../workspace/setup/detect-setup.ts";
 import { onBaseTree } from "../workspace/setup/on-base-tree.ts";
 import { runSetup } from "../workspace/setup/run-setup.ts";
+import { defaultToolchainDir, setUpToolchains } from "../workspace/toolchain/set-up-toolchains.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
 import { branchName } from "../workspace/branch-name.ts";
 import { credentialForms } from "../workspace/git-environment.ts";
@@ -81,6 +82,8 @@ export interface JobDependencies {
   modelPrices?: Readonly<Record<string, ModelPrice>>;
   /** Per-repository mirrors that make the second job's start fast; none means a plain clone. */
   repositoryCache?: RepositoryCache;
+  /** Where provisioned toolchains (Node.js versions) are kept; default: the user's cache. */
+  toolchainDir?: string;
   redactor: SecretRedactor;
   /** The job's page, linked from the status comment and check run, or why it is off. */
   logPage?: (job: Job) => { url: string } | { off: string };
@@ -343,11 +346,24 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
         // Other jobs' workspaces (and, by default, the repository caches) live under this root.
         privatePaths: [deps.workspaceRoot],
       });
-    const sandbox = await sandboxFor({
-      network: config.sandbox.network,
-      readOnlyDirs: [workspace.dependencyCache],
-      environment: agentCacheEnvironment(workspace.dependencyCache),
+    // 2a. Toolchains the base branch declares: provisioned (Node.js) or checked, before any model call.
+    const toolchains = await setUpToolchains({
+      workspace,
+      workspaceDir,
+      config,
+      cacheDir: deps.toolchainDir ?? defaultToolchainDir(),
+      setupEnvironment: deps.setupEnvironment,
+      sandboxFor,
+      signal,
     });
+    if (toolchains.note) await reporter.note(toolchains.note);
+    const sandbox = await sandboxFor(
+      toolchains.access({
+        network: config.sandbox.network,
+        readOnlyDirs: [workspace.dependencyCache],
+        environment: agentCacheEnvironment(workspace.dependencyCache),
+      }),
+    );
     reporter.progress.unsandboxed = !sandbox.isolated;
     // A tree whose `.git` the commands could not write is safe for the app to run git in again.
     recyclable = sandbox.isolated;
@@ -363,14 +379,16 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       const report = await runSetup({
         workspace: current,
         plan,
-        sandbox: await sandboxFor({
-          network: config.setup.network,
-          writableDirs: [current.dependencyCache],
-          environment: {
-            ...deps.setupEnvironment,
-            ...dependencyCacheEnvironment(current.dependencyCache),
-          },
-        }),
+        sandbox: await sandboxFor(
+          toolchains.access({
+            network: config.setup.network,
+            writableDirs: [current.dependencyCache],
+            environment: {
+              ...deps.setupEnvironment,
+              ...dependencyCacheEnvironment(current.dependencyCache),
+            },
+          }),
+        ),
         timeoutMs: config.setup.timeout_minutes * 60_000,
         signal,
         redact: (text) => deps.redactor.redact(text),
@@ -382,6 +400,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
     const setup = await onBaseTree(workspace, async () => {
       const plan = planSetup(config.setup.commands, await readdir(workspaceDir));
       if (plan.commands.length > 0) await runSetupStep(plan);
+      await toolchains.linkProjectTools();
       return plan;
     });
     if (paused) {
@@ -635,6 +654,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
           log,
           model: model.name,
           unsandboxed: !sandbox.isolated,
+          toolchains: toolchains.note,
         },
       });
       const urls = published.map((p) => p.pull.url);

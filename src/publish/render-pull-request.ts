@@ -25,6 +25,8 @@ export interface PullRequestContent {
   log: RunLog;
   model: string;
   unsandboxed: boolean;
+  /** The toolchains setup and the tests ran with (see renderToolchains). */
+  toolchains?: string | undefined;
 }
 
 /** The PR description: what, why, the plan, the gates, what changed, what was run, and what it cost. */
@@ -87,6 +89,7 @@ export function renderPullRequestBody(content: PullRequestContent): string {
     ...files,
     "",
     "## Commands and tests run",
+    ...(content.toolchains ? [content.toolchains, ""] : []),
     ...(log.commands.length
       ? ["| Command | Result | Time |", "| --- | --- | --- |", ...log.commands.map(commandRow)]
       : ["_The agent ran no commands._"]),

@@ -48,7 +48,7 @@ describe("parseAgentConfig", () => {
     [{ trigger: { label: "" } }, '`trigger.label` — got `""`'],
     [
       { agnet: {} },
-      "unknown key `agnet`; allowed: `trigger`, `instructions`, `setup`, `agent`, `commands`, `paths`, `gates`, `sandbox`, `ci`, `merge`",
+      "unknown key `agnet`; allowed: `trigger`, `instructions`, `setup`, `toolchain`, `agent`, `commands`, `paths`, `gates`, `sandbox`, `ci`, `merge`",
     ],
     [{ gates: { max_diff_lines: 5 } }, "`gates.max_diff_lines` — got `5`: Too small"],
     [{ paths: { write: "src/**" } }, '`paths.write` — got `"src/**"`: Invalid input: expected array'],

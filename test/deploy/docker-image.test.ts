@@ -64,6 +64,17 @@ describe("the Dockerfile", () => {
     expect(installs).toMatch(/\bdefault-jdk(-headless)?\b/);
   });
 
+  it("keeps provisioned Node.js versions in a directory of their own that the node user owns", () => {
+    const env = args(stage("slim"), "ENV").join("\n");
+    const dir = /ISSUE_AGENT_TOOLCHAIN_DIR=(\S+)/.exec(env)?.[1];
+    expect(dir).toBe("/home/node/toolchains");
+    // Not inside the workspaces, where a job's files live.
+    expect(dir!.startsWith(/ISSUE_AGENT_WORKDIR=(\S+)/.exec(env)![1]!)).toBe(false);
+    const runs = args(stage("slim"), "RUN").join("\n");
+    expect(runs).toMatch(new RegExp(`mkdir -p [^\\n]*${dir}`));
+    expect(runs).toMatch(new RegExp(`chown node:node [^\\n]*${dir}`));
+  });
+
   it("keeps secrets out of the build context", () => {
     const ignored = readFileSync(new URL(".dockerignore", root), "utf8").split("\n");
     expect(ignored).toEqual(expect.arrayContaining([".env", "*.pem"]));

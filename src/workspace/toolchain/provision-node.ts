@@ -1,0 +1,151 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import semver from "semver";
+import { runCapped } from "../../sandbox/run-capped.ts";
+import { pickNodeVersion, type NodeRange } from "./node-version-range.ts";
+
+/** A Node.js kept in the toolchain cache: its `bin` holds `node` and `corepack`. */
+export interface NodeToolchain {
+  version: string;
+  /** The version's directory; shown read-only to commands. */
+  root: string;
+  /** Put first on commands' PATH. */
+  binDir: string;
+}
+
+const COMPLETE = ".issue-agent-complete";
+const OUTPUT_BYTES = 256 * 1024;
+const inFlight = new Map<string, Promise<NodeToolchain>>();
+
+/**
+ * The Node.js for `range`, from the cache when a cached version satisfies it, otherwise the newest
+ * published one, installed into the cache from the npm registry's platform package (what the
+ * `node` package's install script would fetch) — with `--ignore-scripts`, so provisioning runs no
+ * package's code at all, and in a directory of the app's, so no repository file (`.npmrc`,
+ * `package.json`) takes part. The version is an exact one the registry listed, never the
+ * repository's text. Each version is installed once (per process) and moved into place whole.
+ */
+export async function provisionNode(options: {
+  cacheDir: string;
+  range: Exclude<NodeRange, { kind: "invalid" }>;
+  /** npm's environment: PATH, HOME and the operator's registry/CA/proxy settings; no secrets. */
+  environment: Record<string, string>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  now?: Date;
+}): Promise<NodeToolchain | undefined> {
+  const nodeDir = path.join(options.cacheDir, "node");
+  await mkdir(nodeDir, { recursive: true });
+  const cached = await cachedVersions(nodeDir);
+  if (options.range.kind === "range") {
+    const hit = semver.maxSatisfying(cached, options.range.range);
+    if (hit) return toolchainAt(nodeDir, hit);
+  }
+  const npm = (args: string[], cwd: string) => runNpm(args, cwd, options);
+  const released = await publishedVersions(nodeDir, npm);
+  const version = pickNodeVersion(options.range, released, options.now ?? new Date());
+  if (!version) return undefined;
+  if (cached.includes(version)) return toolchainAt(nodeDir, version);
+  const pending = inFlight.get(version) ?? install(nodeDir, version, npm);
+  inFlight.set(version, pending);
+  try {
+    return await pending;
+  } finally {
+    inFlight.delete(version);
+  }
+}
+
+type Npm = (args: string[], cwd: string) => Promise<string>;
+
+async function install(nodeDir: string, version: string, npm: Npm): Promise<NodeToolchain> {
+  const staging = path.join(nodeDir, `.staging-${version}-${randomBytes(4).toString("hex")}`);
+  await mkdir(staging, { recursive: true });
+  try {
+    await writeFile(path.join(staging, "package.json"), '{ "name": "issue-agent-node", "private": true }\n');
+    await npm(
+      [
+        "install",
+        "--ignore-scripts",
+        "--no-audit",
+        "--no-fund",
+        `${platformPackage()}@${version}`,
+        "corepack",
+      ],
+      staging,
+    );
+    await writeFile(path.join(staging, COMPLETE), `${version}\n`);
+    await rename(staging, path.join(nodeDir, version)).catch(async (error: NodeJS.ErrnoException) => {
+      // Another process installed the same version meanwhile: theirs is as good.
+      if (!(await isComplete(path.join(nodeDir, version)))) throw error;
+    });
+    return toolchainAt(nodeDir, version);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** The registry's package holding just the binary, as the `node` package's install script names it. */
+function platformPackage(): string {
+  const prefix = process.platform === "darwin" && process.arch === "arm64" ? "node-bin" : "node";
+  return `${prefix}-${process.platform}-${process.arch}`;
+}
+
+async function publishedVersions(nodeDir: string, npm: Npm): Promise<Map<string, Date>> {
+  const output = await npm(["view", "--json", platformPackage(), "time"], nodeDir);
+  const times = JSON.parse(output) as Record<string, string>;
+  return new Map(
+    Object.entries(times)
+      .filter(([version]) => semver.valid(version))
+      .map(([version, when]) => [version, new Date(when)]),
+  );
+}
+
+async function cachedVersions(nodeDir: string): Promise<string[]> {
+  const names = await readdir(nodeDir).catch(() => [] as string[]);
+  const complete = await Promise.all(
+    names.map(async (name) =>
+      semver.valid(name) && (await isComplete(path.join(nodeDir, name))) ? name : "",
+    ),
+  );
+  return complete.filter(Boolean);
+}
+
+async function isComplete(dir: string): Promise<boolean> {
+  return stat(path.join(dir, COMPLETE)).then(
+    () => true,
+    () => false,
+  );
+}
+
+function toolchainAt(nodeDir: string, version: string): NodeToolchain {
+  const root = path.join(nodeDir, version);
+  return { version, root, binDir: path.join(root, "node_modules", ".bin") };
+}
+
+async function runNpm(
+  args: string[],
+  cwd: string,
+  options: { environment: Record<string, string>; timeoutMs: number; signal?: AbortSignal },
+): Promise<string> {
+  // stdout to a file of its own: npm's notices on stderr must not end up in the JSON.
+  const out = path.join(cwd, `.npm-out-${randomBytes(4).toString("hex")}`);
+  try {
+    const result = await runCapped({
+      file: "sh",
+      args: ["-c", 'out="$1"; shift; exec npm "$@" > "$out"', "sh", out, ...args, "--loglevel=error"],
+      cwd,
+      env: options.environment,
+      timeoutMs: options.timeoutMs,
+      maxOutputBytes: OUTPUT_BYTES,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (result.exitCode !== 0 || result.timedOut) {
+      const why = result.timedOut ? "timed out" : `exited ${result.exitCode ?? "on a signal"}`;
+      throw new Error(`\`npm ${args.join(" ")}\` ${why}: ${result.output.trim().slice(-2_000)}`);
+    }
+    return await readFile(out, "utf8");
+  } finally {
+    await rm(out, { force: true });
+  }
+}
