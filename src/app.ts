@@ -1,12 +1,13 @@
+import type { Octokit } from "./forge/octokit.ts";
 import { connectRedis, redisSecrets } from "./jobs/distributed/redis-connection.ts";
-import type { ApplicationFunction, ProbotOctokit } from "probot";
+import type { ApplicationFunction } from "probot";
 import { fetchRepoConfig } from "./config/fetch-repo-config.ts";
 import { BullJobQueue } from "./jobs/distributed/bullmq-queue.ts";
-import { githubJobHandler } from "./jobs/github-job-handler.ts";
+import { githubJobHandler } from "./server/github-job-handler.ts";
 import { InProcessQueue, type JobQueue } from "./jobs/job-queue.ts";
 import type { JobStore } from "./jobs/job-store.ts";
 import { recoverJobs } from "./jobs/recover-jobs.ts";
-import type { JobHooks } from "./jobs/run-job.ts";
+import type { JobHooks } from "./pipeline/run-job.ts";
 import { wakeExpiredWaits } from "./jobs/waiting-jobs.ts";
 import { RedisState } from "./jobs/stores/redis-state.ts";
 import { SqliteState } from "./jobs/stores/sqlite-state.ts";
@@ -136,9 +137,7 @@ export function createIssueAgent(options: {
       deliveries,
       log: probot.log,
       handle: async (request) => {
-        const octokit = (await probot.auth(request.trigger.installationId)) as InstanceType<
-          typeof ProbotOctokit
-        >;
+        const octokit = (await probot.auth(request.trigger.installationId)) as Octokit;
         const repo = { owner: request.trigger.owner, repo: request.trigger.repo };
         const github = { octokit, loadConfig: () => fetchRepoConfig(octokit, repo) };
         await handleTrigger(

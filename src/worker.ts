@@ -1,11 +1,12 @@
+import type { Octokit } from "./forge/octokit.ts";
 import http from "node:http";
 import { pino } from "pino";
-import { createProbot, type ProbotOctokit } from "probot";
+import { createProbot } from "probot";
 import { UserFacingError, ConfigError } from "./errors.ts";
 import { connectRedis, redisSecrets } from "./jobs/distributed/redis-connection.ts";
 import { loadDotEnv } from "./load-env.ts";
 import { startBullWorker } from "./jobs/distributed/bullmq-queue.ts";
-import { githubJobHandler } from "./jobs/github-job-handler.ts";
+import { githubJobHandler } from "./server/github-job-handler.ts";
 import { RedisState } from "./jobs/stores/redis-state.ts";
 import { redactorFromEnv } from "./security/secret-redactor.ts";
 import { operationsHandler } from "./server/health-handler.ts";
@@ -64,7 +65,7 @@ try {
     onFirstDelay: async (jobId, reason, retryAt) => {
       const job = await store.get(jobId);
       if (!job) return;
-      const octokit = (await probot.auth(job.trigger.installationId)) as InstanceType<typeof ProbotOctokit>;
+      const octokit = (await probot.auth(job.trigger.installationId)) as Octokit;
       await octokit.rest.issues.createComment({
         owner: job.trigger.owner,
         repo: job.trigger.repo,

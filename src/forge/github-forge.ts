@@ -1,4 +1,4 @@
-import type { ProbotOctokit } from "probot";
+import type { Octokit } from "./octokit.ts";
 import type {
   CheckConclusion,
   CheckRunOutput,
@@ -14,8 +14,6 @@ import type {
 import { CHECK_NAME } from "./forge.ts";
 import { checkRunExternalId, RETRY_ACTION, STOP_ACTION } from "./check-run-actions.ts";
 import { fitGitHubText } from "./github-limits.ts";
-
-type Octokit = InstanceType<typeof ProbotOctokit>;
 
 /** Most comments of an issue passed to the agent; the newest are kept. */
 const MAX_ISSUE_COMMENTS = 100;

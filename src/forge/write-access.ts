@@ -1,7 +1,5 @@
-import type { ProbotOctokit } from "probot";
+import type { Octokit } from "./octokit.ts";
 import { mayStartWork } from "../triggers/may-start-work.ts";
-
-type Octokit = InstanceType<typeof ProbotOctokit>;
 
 /**
  * Whether `login` has write access to the repository, asked of the collaborator-permission API.

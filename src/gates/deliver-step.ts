@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { DeliveredStep, GateResult, RunLog } from "../agent/run-log.ts";
+import type { DeliveredStep, GateResult, RunLog } from "../jobs/run-log.ts";
 import type { AgentConfig } from "../config/agent-config.schema.ts";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import type { Sandbox } from "../sandbox/sandbox.ts";

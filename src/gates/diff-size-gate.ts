@@ -1,4 +1,4 @@
-import type { GateResult } from "../agent/run-log.ts";
+import type { GateResult } from "../jobs/run-log.ts";
 
 export function diffLines(files: ReadonlyArray<{ added: number; removed: number }>): number {
   return files.reduce((sum, file) => sum + file.added + file.removed, 0);

@@ -1,5 +1,5 @@
 import type { SimpleGit } from "simple-git";
-import type { GateResult } from "../agent/run-log.ts";
+import type { GateResult } from "../jobs/run-log.ts";
 import { BEHAVIOUR_UNCHANGED, behaviourUnchanged, type FileVersions } from "./behaviour-unchanged.ts";
 import { classifyTestFiles } from "./classify-test-files.ts";
 import { TEST_OUTPUT_BYTES, testFirstGate } from "./test-first-gate.ts";

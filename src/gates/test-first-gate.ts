@@ -1,5 +1,5 @@
 import type { SimpleGit } from "simple-git";
-import type { GateResult } from "../agent/run-log.ts";
+import type { GateResult } from "../jobs/run-log.ts";
 import type { AgentConfig } from "../config/agent-config.schema.ts";
 import type { Sandbox } from "../sandbox/sandbox.ts";
 import { classifyTestFiles } from "./classify-test-files.ts";

@@ -1,11 +1,9 @@
-import type { ProbotOctokit } from "probot";
+import type { Octokit } from "../forge/octokit.ts";
 import type { AgentConfig } from "../config/agent-config.schema.ts";
 import { CHECK_NAME } from "../forge/forge.ts";
 import type { JobStore } from "../jobs/job-store.ts";
 import { hasWriteAccess } from "../forge/write-access.ts";
 import { mergeReadiness } from "./merge-readiness.ts";
-
-type Octokit = InstanceType<typeof ProbotOctokit>;
 
 interface Log {
   info(obj: object, msg: string): void;

@@ -1,4 +1,4 @@
-import type { GateResult, Refusal } from "../agent/run-log.ts";
+import type { GateResult, Refusal } from "../jobs/run-log.ts";
 import { BEHAVIOUR_UNCHANGED } from "../gates/behaviour-unchanged.ts";
 
 const STATUS: Record<GateResult["status"], string> = {

@@ -1,7 +1,5 @@
-import type { ProbotOctokit } from "probot";
+import type { Octokit } from "../forge/octokit.ts";
 import { CHECK_NAME } from "../forge/forge.ts";
-
-type Octokit = InstanceType<typeof ProbotOctokit>;
 
 export interface FailingCheck {
   name: string;

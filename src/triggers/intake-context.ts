@@ -1,4 +1,4 @@
-import type { ProbotOctokit } from "probot";
+import type { Octokit } from "../forge/octokit.ts";
 import type { JobInbox } from "../jobs/job-inbox.ts";
 import type { JobQueue } from "../jobs/job-queue.ts";
 import type { JobStore } from "../jobs/job-store.ts";
@@ -12,7 +12,7 @@ export interface TriggerDependencies {
 
 /** The installation's view of GitHub this stage needs: its Octokit and the repository's config. */
 export interface InstallationGitHub {
-  octokit: InstanceType<typeof ProbotOctokit>;
+  octokit: Octokit;
   /** The raw `.github/agent.yml` from the default branch; null when there is none. */
   loadConfig(): Promise<unknown>;
 }

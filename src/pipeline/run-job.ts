@@ -8,7 +8,7 @@ import { JobClock } from "../agent/job-clock.ts";
 import type { Model } from "../agent/model.ts";
 import { buildInitialMessages } from "../agent/prompt/build-messages.ts";
 import type { ApprovalAnswer, ApprovalSource } from "../agent/approval.ts";
-import { RunLog, type RunLogData } from "../agent/run-log.ts";
+import { RunLog, type RunLogData } from "../jobs/run-log.ts";
 import { executeToolCall } from "../agent/tools/execute-tool-call.ts";
 import { priceFor, type ModelPrice } from "../agent/pricing.ts";
 import { defaultTools } from "../agent/tools/default-tools.ts";
@@ -21,6 +21,7 @@ import {
   LimitsExceeded,
   UserFacingError,
 } from "../errors.ts";
+import type { Logger } from "../log.ts";
 import type { CheckConclusion, Forge, ReviewComment } from "../forge/forge.ts";
 import { StepDelivery } from "../gates/deliver-step.ts";
 import { PathPolicy } from "../guardrails/paths/path-policy.ts";
@@ -50,20 +51,14 @@ import { prepareGitView } from "../workspace/sandbox-git-view.ts";
 import type { RepositoryCache } from "../workspace/repository-cache.ts";
 import { createWorkspace, type Workspace } from "../workspace/workspace.ts";
 import { captureWorkspace, restoreWorkspace } from "../workspace/workspace-snapshot.ts";
-import { readRepositoryContext } from "../workspace/read-repository-context.ts";
+import { readRepositoryContext } from "../agent/prompt/read-repository-context.ts";
 import { renderRepositoryContext } from "../agent/prompt/repository-context.ts";
-import type { InboxItem, JobInbox } from "./job-inbox.ts";
-import { answerKinds, commitPause, takeAnswer } from "./pause-window.ts";
-import { transition, withEvent, type Job, type WaitingForHuman } from "./job.ts";
-import type { JobStore } from "./job-store.ts";
+import type { InboxItem, JobInbox } from "../jobs/job-inbox.ts";
+import { answerKinds, commitPause, takeAnswer } from "../jobs/pause-window.ts";
+import { MAX_ATTEMPTS, transition, withEvent, type Job, type WaitingForHuman } from "../jobs/job.ts";
+import type { JobStore } from "../jobs/job-store.ts";
 import { TrajectoryRecorder } from "../trajectory/trajectory-recorder.ts";
 import type { TrajectoryStore } from "../trajectory/trajectory-store.ts";
-
-export interface Logger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
 
 export interface JobDependencies {
   store: JobStore;
@@ -110,8 +105,6 @@ interface Verdict {
 const MAX_COMMAND_IN_COMMENT = 2_000;
 /** How often a running job looks for `/agent stop` and steering messages. */
 const INBOX_POLL_MS = 1_000;
-/** A job whose process died this many times is not started again. */
-export const MAX_ATTEMPTS = 3;
 
 /**
  * One job, start to end: 1. read the issue, 2. prepare a workspace and its sandbox, 3. run the
