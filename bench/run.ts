@@ -14,7 +14,7 @@ import { runAgentLoop } from "../src/agent/agent-loop.ts";
 import { conversationTokens } from "../src/agent/context-budget.ts";
 import { JobClock } from "../src/agent/job-clock.ts";
 import type { Model } from "../src/agent/model.ts";
-import { RunLog } from "../src/agent/run-log.ts";
+import { RunLog } from "../src/jobs/run-log.ts";
 import { defaultTools } from "../src/agent/tools/default-tools.ts";
 import { createIssueAgent } from "../src/app.ts";
 import { parseAgentConfig } from "../src/config/parse-agent-config.ts";

@@ -3,7 +3,7 @@
 // `npm test`: it needs Chromium (`apt-get install chromium`; CHROMIUM_PATH to use another).
 import { writeFile } from "node:fs/promises";
 import { chromium } from "playwright-core";
-import { renderPullRequestBody } from "../src/publish/render-pull-request.ts";
+import { renderPullRequestBody } from "../src/report/render-pull-request.ts";
 import { renderCheckOutput, renderStatusComment } from "../src/report/render-status.ts";
 import { exampleProgress, examplePullRequest } from "./docs-screenshots/example-job.ts";
 import { githubPage } from "./docs-screenshots/github-page.ts";

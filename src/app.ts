@@ -2,7 +2,7 @@ import type { ApplicationFunction } from "probot";
 import { githubRepositories } from "./forge/github-repository-forge.ts";
 import type { JobQueue } from "./jobs/job-queue.ts";
 import type { JobStore } from "./jobs/job-store.ts";
-import type { JobHooks } from "./jobs/run-job.ts";
+import type { JobHooks } from "./pipeline/run-job.ts";
 import { redactorFromEnv, type SecretRedactor } from "./security/secret-redactor.ts";
 import { loadSettings, type Settings } from "./settings.ts";
 import type { Intake } from "./triggers/intake.ts";

@@ -1,3 +1,4 @@
+import type { Octokit } from "./forge/octokit.ts";
 import http from "node:http";
 import { pino } from "pino";
 import { createProbot } from "probot";
@@ -6,7 +7,7 @@ import { githubRepositories } from "./forge/github-repository-forge.ts";
 import { connectRedis, redisSecrets } from "./jobs/distributed/redis-connection.ts";
 import { loadDotEnv } from "./load-env.ts";
 import { startBullWorker } from "./jobs/distributed/bullmq-queue.ts";
-import { githubJobHandler } from "./jobs/github-job-handler.ts";
+import { githubJobHandler } from "./server/github-job-handler.ts";
 import { RedisState } from "./jobs/stores/redis-state.ts";
 import { redactorFromEnv } from "./security/secret-redactor.ts";
 import { operationsHandler } from "./server/health-handler.ts";

@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } fro
 import os from "node:os";
 import path from "node:path";
 import { JobClock } from "../../src/agent/job-clock.ts";
-import { RunLog } from "../../src/agent/run-log.ts";
+import { RunLog } from "../../src/jobs/run-log.ts";
 import { defaultTools } from "../../src/agent/tools/default-tools.ts";
 import { executeToolCall } from "../../src/agent/tools/execute-tool-call.ts";
 import type { ToolContext } from "../../src/agent/tools/tool.ts";

@@ -1,11 +1,11 @@
 // One finished job, as the pipeline records it, for the README's screenshots: issue #42 of a small
 // date library, fixed in one step with a test that failed before the change. The gate details
 // follow the texts src/gates/ writes; the renderers that turn this into Markdown are the app's own.
-import { RunLog } from "../../src/agent/run-log.ts";
+import { RunLog } from "../../src/jobs/run-log.ts";
 import { renderSetupNote } from "../../src/report/render-setup.ts";
 import { planSetup } from "../../src/workspace/setup/detect-setup.ts";
 import type { JobProgress } from "../../src/report/job-progress.ts";
-import type { PullRequestContent } from "../../src/publish/render-pull-request.ts";
+import type { PullRequestContent } from "../../src/report/render-pull-request.ts";
 
 const PULL_REQUEST = "https://github.com/acme/calendar-kit/pull/57";
 

@@ -1,4 +1,8 @@
-import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
+import type {
+  ChatCompletionMessage,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+} from "openai/resources/chat/completions";
 import { z } from "zod";
 import { JobCancelled, LimitsExceeded, ModelMisbehaved } from "../errors.ts";
 import type { Model } from "./model.ts";
@@ -60,33 +64,7 @@ export async function runAgentLoop(options: {
   try {
     for (;;) {
       recordTime();
-      if (context.signal?.aborted) throw new JobCancelled("The job was stopped.");
-      if (log.turns >= limits.maxSteps) {
-        throw new LimitsExceeded(
-          `The agent used all ${limits.maxSteps} turns without finishing.`,
-          "Raise `agent.max_steps` in .github/agent.yml, or split the issue into smaller ones.",
-        );
-      }
-      if (context.clock.elapsedMs() >= limits.maxMs) {
-        throw new LimitsExceeded(
-          `The agent ran out of time (${Math.round(limits.maxMs / 60_000)} minutes) without finishing.`,
-          "Raise `agent.max_minutes` in .github/agent.yml, or split the issue into smaller ones.",
-        );
-      }
-      const spent = log.usage.costUsd ?? 0;
-      if (limits.maxCostUsd !== undefined && spent >= limits.maxCostUsd) {
-        throw new LimitsExceeded(
-          `The agent used its money budget ($${spent.toFixed(4)} of $${limits.maxCostUsd}) without finishing.`,
-          "Raise `agent.max_cost_usd` in .github/agent.yml, or split the issue into smaller ones.",
-        );
-      }
-      if (log.totalTokens >= limits.maxTokens) {
-        throw new LimitsExceeded(
-          `The agent used its token budget (${log.totalTokens} of ${limits.maxTokens}) without finishing.`,
-          "Raise `agent.max_tokens` in .github/agent.yml, or split the issue into smaller ones.",
-        );
-      }
-
+      checkLimits(limits, context);
       for (const message of options.steering?.() ?? []) {
         log.maintainerMessages.push({ ...message, turn: log.turns + 1 });
         messages.push({ role: "user", content: steeringMessage(message) });
@@ -97,46 +75,14 @@ export async function runAgentLoop(options: {
       }
       log.turns += 1;
       options.onStep?.(log.turns);
-      const turn = await model.complete({
-        messages,
-        tools: toolDefinitions,
-        ...(context.signal ? { signal: context.signal } : {}),
-      });
-      log.usage.modelCalls += 1;
-      log.usage.promptTokens += turn.usage.promptTokens;
-      log.usage.completionTokens += turn.usage.completionTokens;
-      log.usage.cachedPromptTokens += turn.usage.cachedPromptTokens;
-      if (options.price) log.usage.costUsd = (log.usage.costUsd ?? 0) + costOf(turn.usage, options.price);
-
-      const calls = (turn.message.tool_calls ?? []).filter((call) => call.type === "function");
-      messages.push({
-        role: "assistant",
-        content: turn.message.content ?? null,
-        ...(calls.length ? { tool_calls: calls } : {}),
-      });
-
+      const calls = await askModel(model, messages, toolDefinitions, context, options.price);
       if (calls.length === 0) {
         formatErrors += 1;
         if (formatErrors >= limits.maxConsecutiveFormatErrors) throw misbehaved(formatErrors);
         messages.push({ role: "user", content: NUDGE });
         continue;
       }
-
-      let outcome: AgentOutcome | undefined;
-      let anyWellFormed = false;
-      for (const call of calls) {
-        // Once finished, later calls in the same turn are answered but not run.
-        const result = outcome
-          ? { wellFormed: true, output: "skipped: the run already finished" }
-          : await executeToolCall(
-              tools,
-              { name: call.function.name, arguments: call.function.arguments },
-              context,
-            );
-        anyWellFormed ||= result.wellFormed;
-        outcome ??= "outcome" in result ? result.outcome : undefined;
-        messages.push({ role: "tool", tool_call_id: call.id, content: result.output });
-      }
+      const { outcome, anyWellFormed } = await runCalls(calls, tools, messages, context);
       if (outcome) return outcome;
       formatErrors = anyWellFormed ? 0 : formatErrors + 1;
       if (formatErrors >= limits.maxConsecutiveFormatErrors) throw misbehaved(formatErrors);
@@ -144,6 +90,93 @@ export async function runAgentLoop(options: {
   } finally {
     recordTime();
   }
+}
+
+/** Every limit, checked before each model call, so none is overshot by more than one call. */
+function checkLimits(limits: AgentLimits, context: ToolContext): void {
+  const { log, clock } = context;
+  if (context.signal?.aborted) throw new JobCancelled("The job was stopped.");
+  if (log.turns >= limits.maxSteps) {
+    throw new LimitsExceeded(
+      `The agent used all ${limits.maxSteps} turns without finishing.`,
+      "Raise `agent.max_steps` in .github/agent.yml, or split the issue into smaller ones.",
+    );
+  }
+  if (clock.elapsedMs() >= limits.maxMs) {
+    throw new LimitsExceeded(
+      `The agent ran out of time (${Math.round(limits.maxMs / 60_000)} minutes) without finishing.`,
+      "Raise `agent.max_minutes` in .github/agent.yml, or split the issue into smaller ones.",
+    );
+  }
+  const spent = log.usage.costUsd ?? 0;
+  if (limits.maxCostUsd !== undefined && spent >= limits.maxCostUsd) {
+    throw new LimitsExceeded(
+      `The agent used its money budget ($${spent.toFixed(4)} of $${limits.maxCostUsd}) without finishing.`,
+      "Raise `agent.max_cost_usd` in .github/agent.yml, or split the issue into smaller ones.",
+    );
+  }
+  if (log.totalTokens >= limits.maxTokens) {
+    throw new LimitsExceeded(
+      `The agent used its token budget (${log.totalTokens} of ${limits.maxTokens}) without finishing.`,
+      "Raise `agent.max_tokens` in .github/agent.yml, or split the issue into smaller ones.",
+    );
+  }
+}
+
+type FunctionCall = Extract<NonNullable<ChatCompletionMessage["tool_calls"]>[number], { type: "function" }>;
+
+/** One model call: its usage counted, its answer added to the conversation, its tool calls returned. */
+async function askModel(
+  model: Model,
+  messages: ChatCompletionMessageParam[],
+  tools: ChatCompletionTool[],
+  context: ToolContext,
+  price: ModelPrice | undefined,
+): Promise<FunctionCall[]> {
+  const { log } = context;
+  const turn = await model.complete({
+    messages,
+    tools,
+    ...(context.signal ? { signal: context.signal } : {}),
+  });
+  log.usage.modelCalls += 1;
+  log.usage.promptTokens += turn.usage.promptTokens;
+  log.usage.completionTokens += turn.usage.completionTokens;
+  log.usage.cachedPromptTokens += turn.usage.cachedPromptTokens;
+  if (price) log.usage.costUsd = (log.usage.costUsd ?? 0) + costOf(turn.usage, price);
+  const calls = (turn.message.tool_calls ?? []).filter(
+    (call): call is FunctionCall => call.type === "function",
+  );
+  messages.push({
+    role: "assistant",
+    content: turn.message.content ?? null,
+    ...(calls.length ? { tool_calls: calls } : {}),
+  });
+  return calls;
+}
+
+/** Runs a turn's tool calls in order; once one finishes the run, the rest are answered, not run. */
+async function runCalls(
+  calls: FunctionCall[],
+  tools: readonly Tool[],
+  messages: ChatCompletionMessageParam[],
+  context: ToolContext,
+): Promise<{ outcome: AgentOutcome | undefined; anyWellFormed: boolean }> {
+  let outcome: AgentOutcome | undefined;
+  let anyWellFormed = false;
+  for (const call of calls) {
+    const result = outcome
+      ? { wellFormed: true, output: "skipped: the run already finished" }
+      : await executeToolCall(
+          tools,
+          { name: call.function.name, arguments: call.function.arguments },
+          context,
+        );
+    anyWellFormed ||= result.wellFormed;
+    outcome ??= "outcome" in result ? result.outcome : undefined;
+    messages.push({ role: "tool", tool_call_id: call.id, content: result.output });
+  }
+  return { outcome, anyWellFormed };
 }
 
 function misbehaved(count: number): ModelMisbehaved {

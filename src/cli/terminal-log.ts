@@ -1,5 +1,5 @@
 import { describeError } from "../errors.ts";
-import type { Logger } from "../jobs/run-job.ts";
+import type { Logger } from "../log.ts";
 
 /** The job's log lines for a person at a terminal: warnings and errors, one line each, no stacks. */
 export function terminalLog(print: (line: string) => void): Logger {

@@ -1,5 +1,5 @@
+import type { Octokit } from "../forge/octokit.ts";
 import merge from "deepmerge";
-import type { ProbotOctokit } from "probot";
 import { CONFIG_PATH } from "./agent-config.schema.ts";
 
 /**
@@ -8,7 +8,7 @@ import { CONFIG_PATH } from "./agent-config.schema.ts";
  * exists. Used outside a webhook's context, by the intake stage.
  */
 export async function fetchRepoConfig(
-  octokit: InstanceType<typeof ProbotOctokit>,
+  octokit: Octokit,
   repo: { owner: string; repo: string },
 ): Promise<unknown> {
   const { config, files } = await octokit.config.get({

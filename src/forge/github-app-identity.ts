@@ -1,6 +1,5 @@
-import type { Probot, ProbotOctokit } from "probot";
-
-type Octokit = InstanceType<typeof ProbotOctokit>;
+import type { Octokit } from "./octokit.ts";
+import type { Probot } from "probot";
 
 /**
  * The app's bot account as a git identity, so commits show the app as their author:

@@ -9,9 +9,6 @@ export interface FileVersions {
 
 export type BehaviourVerdict = { unchanged: true } | { unchanged: false; because: string };
 
-/** The headline shown for a step that passes test-first this way, in the check run and the PR body. */
-export const BEHAVIOUR_UNCHANGED = "behaviour unchanged (comments/formatting only)";
-
 /**
  * Whether a step provably cannot change what the code does: every changed file is one whose
  * comments, whitespace or formatting alone differ, proved by parsing both versions with a real

@@ -1,4 +1,4 @@
-import type { GateResult } from "../agent/run-log.ts";
+import type { GateResult } from "../jobs/run-log.ts";
 import type { Sandbox } from "../sandbox/sandbox.ts";
 
 const LINT_TIMEOUT_MS = 5 * 60_000;

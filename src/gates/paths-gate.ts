@@ -1,4 +1,4 @@
-import type { GateResult } from "../agent/run-log.ts";
+import type { GateResult } from "../jobs/run-log.ts";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { GateResult } from "../agent/run-log.ts";
+import type { GateResult } from "../jobs/run-log.ts";
 import { judgePendingEntries, type PendingEntry } from "../guardrails/paths/judge-pending-entries.ts";
 
 /**

@@ -1,8 +1,9 @@
 import type { SimpleGit } from "simple-git";
-import type { GateResult } from "../agent/run-log.ts";
-import { BEHAVIOUR_UNCHANGED, behaviourUnchanged, type FileVersions } from "./behaviour-unchanged.ts";
+import { BEHAVIOUR_UNCHANGED, type GateResult } from "../jobs/run-log.ts";
+import { behaviourUnchanged, type FileVersions } from "./behaviour-unchanged.ts";
 import { classifyTestFiles } from "./classify-test-files.ts";
-import { TEST_OUTPUT_BYTES, testFirstGate } from "./test-first-gate.ts";
+import { describeExit, runSuite } from "./run-suite.ts";
+import { testFirstGate } from "./test-first-gate.ts";
 
 type TestFirstOptions = Parameters<typeof testFirstGate>[0];
 
@@ -72,20 +73,15 @@ async function suiteAtHead(
       status,
       detail: `${headline}; the existing tests were not run: no test command (${options.tests.source})`,
     };
-  const result = await options.sandbox
-    .run({
-      command,
-      cwd: options.cwd,
-      timeoutMs: options.timeoutMs,
-      maxOutputBytes: TEST_OUTPUT_BYTES,
-      ...(options.signal ? { signal: options.signal } : {}),
-    })
-    .finally(async () => {
-      // Files the tests created are removed; ignored ones (dependencies, caches) are kept.
-      await options.git.raw(["reset", "-q", "--hard"]);
-      await options.git.raw(["clean", "-fdq"]);
-    });
-  const exit = result.timedOut ? "timed out" : String(result.exitCode);
+  const result = await runSuite({
+    git: options.git,
+    sandbox: options.sandbox,
+    command,
+    cwd: options.cwd,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+  });
+  const exit = describeExit(result);
   const excerpts = [{ title: `\`${command}\` with the whole change (exit ${exit})`, text: result.output }];
   if (result.exitCode !== 0)
     return {

@@ -1,24 +1,15 @@
 import type { SimpleGit } from "simple-git";
-import type { GateResult } from "../agent/run-log.ts";
+import type { GateResult } from "../jobs/run-log.ts";
 import type { AgentConfig } from "../config/agent-config.schema.ts";
-import type { Sandbox } from "../sandbox/sandbox.ts";
+import type { CommandResult, Sandbox } from "../sandbox/sandbox.ts";
 import { classifyTestFiles } from "./classify-test-files.ts";
 import type { TestCommandPlan } from "./detect-test-command.ts";
-
-/** How much of a test run's output is kept as evidence. */
-export const TEST_OUTPUT_BYTES = 12 * 1024;
+import { describeExit, resetTree, runSuite } from "./run-suite.ts";
 
 /** Shells' exit codes for a command that was not found or could not be executed. */
 const NOT_RUNNABLE: Record<number, string> = { 126: "not executable", 127: "command not found" };
 
-/**
- * Test-first, verified by running things: the step must add or modify tests; with only its test
- * changes applied to its base commit the test command must fail, and with the whole step it must
- * pass. Runs in the workspace (so ignored files such as installed dependencies stay available) on
- * a clean tree, and always returns the workspace to the branch tip. Without a command that runs,
- * the verdict is `not_verified`, never `passed`: changed test files alone prove nothing.
- */
-export async function testFirstGate(options: {
+type TestFirstOptions = {
   git: SimpleGit;
   cwd: string;
   branch: string;
@@ -30,8 +21,17 @@ export async function testFirstGate(options: {
   timeoutMs: number;
   sandbox: Sandbox;
   signal?: AbortSignal;
-}): Promise<GateResult> {
-  const { gates, git } = options;
+};
+
+/**
+ * Test-first, verified by running things: the step must add or modify tests; with only its test
+ * changes applied to its base commit the test command must fail, and with the whole step it must
+ * pass. Runs in the workspace (so ignored files such as installed dependencies stay available) on
+ * a clean tree, and always returns the workspace to the branch tip. Without a command that runs,
+ * the verdict is `not_verified`, never `passed`: changed test files alone prove nothing.
+ */
+export async function testFirstGate(options: TestFirstOptions): Promise<GateResult> {
+  const { gates } = options;
   if (!gates.test_first)
     return { gate: "test-first", status: "skipped", detail: "`gates.test_first` is off" };
   const { tests, onlyExempt } = classifyTestFiles(options.paths, gates.tests);
@@ -54,15 +54,21 @@ export async function testFirstGate(options: {
         : "Set `gates.tests.command` in `.github/agent.yml` (e.g. `npm test`, `python3 -m pytest`) so the tests run.",
     };
   }
+  const { before, after } = await runBeforeAndAfter(options, command, tests);
+  return judgeRuns(options.tests.source, command, before, after);
+}
 
-  const runTests = () =>
-    options.sandbox.run({
-      command,
-      cwd: options.cwd,
-      timeoutMs: options.timeoutMs,
-      maxOutputBytes: TEST_OUTPUT_BYTES,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+/** The suite on the base commit with only the step's tests, then on the whole step. */
+async function runBeforeAndAfter(options: TestFirstOptions, command: string, tests: readonly string[]) {
+  const { git } = options;
+  const suite = {
+    git,
+    sandbox: options.sandbox,
+    command,
+    cwd: options.cwd,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+  };
   const testsAtHead: string[] = [];
   for (const test of tests) {
     if (
@@ -73,20 +79,21 @@ export async function testFirstGate(options: {
     )
       testsAtHead.push(test);
   }
-  let before;
-  let after;
   try {
     await git.raw(["checkout", "-q", "--detach", options.baseSha]);
     if (testsAtHead.length > 0) await git.raw(["checkout", options.headSha, "--", ...testsAtHead]);
-    before = await runTests();
-    await resetTree(git);
+    const before = await runSuite(suite);
     await git.raw(["checkout", "-q", "--detach", options.headSha]);
-    after = await runTests();
+    const after = await runSuite(suite);
+    return { before, after };
   } finally {
     await resetTree(git);
     await git.raw(["checkout", "-q", options.branch]);
   }
+}
 
+/** Test-first's verdict on the two runs: fails before the change, passes with it. */
+function judgeRuns(source: string, command: string, before: CommandResult, after: CommandResult): GateResult {
   const excerpts = [
     {
       title: `\`${command}\` on the base commit with only the test changes (exit ${describeExit(before)})`,
@@ -99,7 +106,7 @@ export async function testFirstGate(options: {
     return {
       gate: "test-first",
       status: "not_verified",
-      detail: `\`${command}\` (${options.tests.source}) could not be run (exit ${after.exitCode}: ${unrunnable})`,
+      detail: `\`${command}\` (${source}) could not be run (exit ${after.exitCode}: ${unrunnable})`,
       fix: "Install the test runner in `setup.commands`, or set `gates.tests.command` to a command the sandbox has.",
       excerpts,
     };
@@ -124,17 +131,7 @@ export async function testFirstGate(options: {
   return {
     gate: "test-first",
     status: "passed",
-    detail: `\`${command}\` (${options.tests.source}) failed before the change (exit ${describeExit(before)}) and passes with it`,
+    detail: `\`${command}\` (${source}) failed before the change (exit ${describeExit(before)}) and passes with it`,
     excerpts,
   };
-}
-
-async function resetTree(git: SimpleGit): Promise<void> {
-  await git.raw(["reset", "-q", "--hard"]);
-  // Files the tests created are removed; ignored ones (dependencies, caches) are kept.
-  await git.raw(["clean", "-fdq"]);
-}
-
-function describeExit(result: { exitCode: number | null; timedOut: boolean }): string {
-  return result.timedOut ? "timed out" : String(result.exitCode);
 }

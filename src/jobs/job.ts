@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { GateStatus, PlanStep, TokenUsage } from "../agent/run-log.ts";
+import type { GateStatus, PlanStep, TokenUsage } from "./run-log.ts";
 import type { AgentConfig } from "../config/agent-config.schema.ts";
-import type { Trigger } from "../triggers/trigger.ts";
+import type { Trigger } from "./trigger.ts";
 import type { InboxItem } from "./job-inbox.ts";
 
 export type JobState = "queued" | "running" | "waiting_for_human" | "succeeded" | "failed" | "cancelled";
@@ -15,6 +15,9 @@ const NEXT_STATES: Record<JobState, readonly JobState[]> = {
   failed: [],
   cancelled: [],
 };
+
+/** A job whose process died this many times is not started again. */
+export const MAX_ATTEMPTS = 3;
 
 export interface JobEvent {
   at: string;

@@ -4,7 +4,7 @@ import type { JobStore } from "./job-store.ts";
 
 /**
  * After a restart, nothing is lost silently: queued jobs are queued again, and jobs that were
- * running when the process died are run again from their safe point (see runJob).
+ * running when the process died are run again from their safe point (see src/pipeline/open-job.ts).
  */
 export async function recoverJobs(
   store: JobStore,

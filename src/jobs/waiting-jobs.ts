@@ -12,7 +12,7 @@ export async function wake(job: Job, why: string, deps: { store: JobStore; queue
 
 /**
  * Wakes the jobs whose wait for an answer has run out; each then ends with a note saying what it
- * asked (see runJob). Run periodically by the webhook receivers.
+ * asked (see src/pipeline/resume.ts). Run periodically by the webhook receivers.
  */
 export async function wakeExpiredWaits(
   deps: { store: JobStore; queue: JobQueue },

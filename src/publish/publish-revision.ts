@@ -1,4 +1,4 @@
-import type { RunLog } from "../agent/run-log.ts";
+import type { RunLog } from "../jobs/run-log.ts";
 import type { Forge, ReviewComment } from "../forge/forge.ts";
 import { renderGateTable, testFirstException } from "../report/render-guardrails.ts";
 import { pushBranches } from "../workspace/commit-and-push.ts";

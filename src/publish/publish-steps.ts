@@ -1,10 +1,10 @@
-import type { DeliveredStep, RunLog } from "../agent/run-log.ts";
+import type { DeliveredStep, RunLog } from "../jobs/run-log.ts";
 import { describeError, PublishError } from "../errors.ts";
 import type { CheckConclusion, Forge, PullRequestRef } from "../forge/forge.ts";
 import { renderGateTable, unverifiedGates } from "../report/render-guardrails.ts";
 import { pushBranches } from "../workspace/commit-and-push.ts";
 import type { Workspace } from "../workspace/workspace.ts";
-import { renderPullRequestBody, type PullRequestContent } from "./render-pull-request.ts";
+import { renderPullRequestBody, type PullRequestContent } from "../report/render-pull-request.ts";
 
 export const REVIEW_LABEL = "needs-human-review";
 

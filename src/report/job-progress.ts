@@ -1,4 +1,4 @@
-import type { PlanStep, RunLog } from "../agent/run-log.ts";
+import type { PlanStep, RunLog } from "../jobs/run-log.ts";
 
 /** Everything the status comment and check run show; one value, rendered two ways. */
 export interface JobProgress {

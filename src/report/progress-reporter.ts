@@ -1,11 +1,10 @@
 import type { CheckConclusion, Forge } from "../forge/forge.ts";
 import type { RepositoryForge } from "../forge/repository-forge.ts";
+import type { Logger as FullLogger } from "../log.ts";
 import type { JobProgress } from "./job-progress.ts";
 import { renderCheckOutput, renderStatusComment } from "./render-status.ts";
 
-interface Logger {
-  warn(obj: object, msg: string): void;
-}
+type Logger = Pick<FullLogger, "warn">;
 
 /**
  * Owns the job's two progress surfaces: one status comment on the issue (created once, then

@@ -1,4 +1,4 @@
-import type { DeliveredStep } from "../agent/run-log.ts";
+import type { DeliveredStep } from "../jobs/run-log.ts";
 import type { CheckConclusion } from "../forge/forge.ts";
 import { unverifiedGates } from "./render-guardrails.ts";
 

@@ -1,4 +1,4 @@
-import type { GateResult, RunLog } from "../agent/run-log.ts";
+import type { GateResult, RunLog } from "../jobs/run-log.ts";
 import type { FailureConclusion } from "../errors.ts";
 
 const HEADLINE_CHARS = 160;

@@ -1,5 +1,4 @@
-import type { GateResult, Refusal } from "../agent/run-log.ts";
-import { BEHAVIOUR_UNCHANGED } from "../gates/behaviour-unchanged.ts";
+import { BEHAVIOUR_UNCHANGED, type GateResult, type Refusal } from "../jobs/run-log.ts";
 
 const STATUS: Record<GateResult["status"], string> = {
   passed: "✅ passed",

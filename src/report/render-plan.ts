@@ -1,4 +1,4 @@
-import type { PlanStep } from "../agent/run-log.ts";
+import type { PlanStep } from "../jobs/run-log.ts";
 
 /** The agent's plan as a Markdown task list; the step in progress is marked. */
 export function renderPlan(plan: readonly PlanStep[]): string {

@@ -1,5 +1,5 @@
-import { formatDuration } from "./format-duration.ts";
-import { formatCost } from "../agent/pricing.ts";
+import { formatDuration } from "../format-duration.ts";
+import { formatCost } from "./format-cost.ts";
 import type { CheckRunOutput } from "../forge/forge.ts";
 import type { JobProgress } from "./job-progress.ts";
 import {

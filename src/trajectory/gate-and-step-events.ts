@@ -1,4 +1,4 @@
-import type { DeliveredStep, GateResult } from "../agent/run-log.ts";
+import type { DeliveredStep, GateResult } from "../jobs/run-log.ts";
 import { MAX_DIFF_CHARS, type TrajectoryEvent } from "./trajectory.ts";
 
 /** Redacts, then clips a text for the record (see TrajectoryRecorder). */

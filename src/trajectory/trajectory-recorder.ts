@@ -1,16 +1,17 @@
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { Model } from "../agent/model.ts";
 import { costOf, type ModelPrice } from "../agent/pricing.ts";
-import type { DeliveredStep, GateResult, RunLog } from "../agent/run-log.ts";
+import type { DeliveredStep, GateResult, RunLog } from "../jobs/run-log.ts";
 import type { Tool } from "../agent/tools/tool.ts";
 import type { Job } from "../jobs/job.ts";
+import type { Logger as FullLogger } from "../log.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
 import { readStepDiff } from "./read-step-diff.ts";
 import { gateEvent, stepEvent } from "./gate-and-step-events.ts";
 import { bound, clip, continued, type Trajectory, type TrajectoryEvent } from "./trajectory.ts";
 import type { TrajectoryStore } from "./trajectory-store.ts";
 
-type Logger = { warn(obj: object, msg: string): void };
+type Logger = Pick<FullLogger, "warn">;
 
 interface RecorderOptions {
   store: TrajectoryStore | undefined;

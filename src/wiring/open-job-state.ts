@@ -1,12 +1,12 @@
 import type { Probot } from "probot";
 import { connectRedis, redisSecrets } from "../jobs/distributed/redis-connection.ts";
 import { BullJobQueue } from "../jobs/distributed/bullmq-queue.ts";
-import { githubJobHandler } from "../jobs/github-job-handler.ts";
+import { githubJobHandler } from "../server/github-job-handler.ts";
 import type { JobInbox } from "../jobs/job-inbox.ts";
 import { InProcessQueue, type JobQueue } from "../jobs/job-queue.ts";
 import type { JobStore } from "../jobs/job-store.ts";
 import { recoverJobs } from "../jobs/recover-jobs.ts";
-import type { JobHooks } from "../jobs/run-job.ts";
+import type { JobHooks } from "../pipeline/run-job.ts";
 import { RedisState } from "../jobs/stores/redis-state.ts";
 import { SqliteState } from "../jobs/stores/sqlite-state.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";

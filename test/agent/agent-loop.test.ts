@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runAgentLoop, type AgentLimits } from "../../src/agent/agent-loop.ts";
 import type { Model, ModelTurn } from "../../src/agent/model.ts";
 import type { ModelPrice } from "../../src/agent/pricing.ts";
-import { RunLog } from "../../src/agent/run-log.ts";
+import { RunLog } from "../../src/jobs/run-log.ts";
 import { defaultTools } from "../../src/agent/tools/default-tools.ts";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { LimitsExceeded } from "../../src/errors.ts";

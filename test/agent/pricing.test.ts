@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { costOf, formatCost, priceFor } from "../../src/agent/pricing.ts";
+import { costOf, priceFor } from "../../src/agent/pricing.ts";
+import { formatCost } from "../../src/report/format-cost.ts";
 import { loadSettings } from "../../src/settings.ts";
 
 describe("model prices", () => {

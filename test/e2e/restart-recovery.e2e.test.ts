@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { newJob, transition, withEvent } from "../../src/jobs/job.ts";
-import { MAX_ATTEMPTS } from "../../src/jobs/run-job.ts";
+import { MAX_ATTEMPTS } from "../../src/jobs/job.ts";
 import { SqliteState } from "../../src/jobs/stores/sqlite-state.ts";
 import { INSTALLATION_ID, OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
 import { branchLog, headOf } from "../helpers/git-fixtures.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { GateResult } from "../../src/agent/run-log.ts";
+import type { GateResult } from "../../src/jobs/run-log.ts";
 import { behaviourUnchanged } from "../../src/gates/behaviour-unchanged.ts";
 import { testFirstException } from "../../src/report/render-guardrails.ts";
 

@@ -1,37 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { classifyTestFiles } from "../../src/gates/classify-test-files.ts";
-import { diffSizeGate } from "../../src/gates/diff-size-gate.ts";
 import { lintCommandFor } from "../../src/gates/lint-gate.ts";
 import { pathsGate } from "../../src/gates/paths-gate.ts";
 import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
 
 const rules = parseAgentConfig(undefined).gates.tests;
-
-describe("diffSizeGate", () => {
-  it("counts added plus removed lines against the limit, inclusive", () => {
-    expect(diffSizeGate([{ path: "a.js", added: 300, removed: 200 }], 500)).toMatchObject({
-      status: "passed",
-      detail: "500 of at most 500 lines",
-    });
-    expect(
-      diffSizeGate(
-        [
-          { path: "a.js", added: 300, removed: 150 },
-          { path: "b.js", added: 51, removed: 0 },
-        ],
-        500,
-      ),
-    ).toMatchObject({
-      status: "failed",
-      detail: "the change is 501 lines; the limit is 500 (`gates.max_diff_lines`) — deliver it as steps",
-      files: [
-        { path: "a.js", message: "+300 −150" },
-        { path: "b.js", message: "+51 −0" },
-      ],
-    });
-  });
-});
 
 describe("pathsGate", () => {
   it("fails on any changed path outside the rules, naming each with its reason", () => {

@@ -6,7 +6,7 @@ import type { ApplicationFunctionOptions, Probot } from "probot";
 
 type Handler = Parameters<ApplicationFunctionOptions["addHandler"]>[0];
 import { createIssueAgent, type IssueAgent } from "../../src/app.ts";
-import type { JobHooks } from "../../src/jobs/run-job.ts";
+import type { JobHooks } from "../../src/pipeline/run-job.ts";
 import { SecretRedactor } from "../../src/security/secret-redactor.ts";
 import { loadSettings, type Settings } from "../../src/settings.ts";
 import { createRemoteRepository } from "./git-fixtures.ts";

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { RunLog } from "../../src/agent/run-log.ts";
+import { RunLog } from "../../src/jobs/run-log.ts";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { type DeliveryResult, StepDelivery } from "../../src/gates/deliver-step.ts";
 import { planTestCommand, type TestCommandPlan } from "../../src/gates/detect-test-command.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RunLog } from "../../src/agent/run-log.ts";
+import { RunLog } from "../../src/jobs/run-log.ts";
 import type { Job } from "../../src/jobs/job.ts";
 import { MemoryJobStore } from "../../src/jobs/stores/memory-job-store.ts";
 import { SecretRedactor } from "../../src/security/secret-redactor.ts";

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { RunLog } from "../../src/agent/run-log.ts";
+import { RunLog } from "../../src/jobs/run-log.ts";
 import type { Tool, ToolContext } from "../../src/agent/tools/tool.ts";
 import type { Job } from "../../src/jobs/job.ts";
 import { MemoryJobStore } from "../../src/jobs/stores/memory-job-store.ts";

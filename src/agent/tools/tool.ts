@@ -5,7 +5,7 @@ import type { PathPolicy } from "../../guardrails/paths/path-policy.ts";
 import type { ApprovalSource } from "../approval.ts";
 import type { Sandbox } from "../../sandbox/sandbox.ts";
 import type { JobClock } from "../job-clock.ts";
-import type { RunLog } from "../run-log.ts";
+import type { RunLog } from "../../jobs/run-log.ts";
 
 /** What every tool may use. One per job. */
 export interface ToolContext {

@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import { withEvent } from "../job.ts";
 import type { JobQueue } from "../job-queue.ts";
 import type { JobStore } from "../job-store.ts";
-import { MAX_ATTEMPTS } from "../run-job.ts";
+import { MAX_ATTEMPTS } from "../job.ts";
 import { admit, type AdmissionLimits } from "./admission.ts";
 import { loggableRedisError } from "./redis-connection.ts";
 

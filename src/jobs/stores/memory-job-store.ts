@@ -1,4 +1,4 @@
-import { issueKey } from "../../triggers/trigger.ts";
+import { issueKey } from "../trigger.ts";
 import { isActive, type Job } from "../job.ts";
 import { answersPause, type InboxItem, type JobInbox } from "../job-inbox.ts";
 import type { JobStore } from "../job-store.ts";

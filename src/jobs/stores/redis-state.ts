@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import type { DeliveryLog } from "../../triggers/delivery-log.ts";
-import { issueKey, type TriggerRequest } from "../../triggers/trigger.ts";
+import type { DeliveryLog } from "../delivery-log.ts";
+import { issueKey, type TriggerRequest } from "../trigger.ts";
 import { isActive, type Job } from "../job.ts";
 import type { InboxItem, JobInbox } from "../job-inbox.ts";
 import type { JobStore } from "../job-store.ts";

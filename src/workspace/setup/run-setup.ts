@@ -1,7 +1,7 @@
 import { appendFile } from "node:fs/promises";
 import path from "node:path";
 import { SetupFailed } from "../../errors.ts";
-import { formatDuration } from "../../report/format-duration.ts";
+import { formatDuration } from "../../format-duration.ts";
 import type { Sandbox } from "../../sandbox/sandbox.ts";
 import type { Workspace } from "../workspace.ts";
 import type { SetupPlan } from "./detect-setup.ts";

@@ -1,6 +1,6 @@
-import { formatDuration } from "../report/format-duration.ts";
-import { formatCost } from "../agent/pricing.ts";
-import type { DeliveredStep, RunLog } from "../agent/run-log.ts";
+import { formatDuration } from "../format-duration.ts";
+import { formatCost } from "./format-cost.ts";
+import type { DeliveredStep, RunLog } from "../jobs/run-log.ts";
 import {
   renderGateTable,
   renderRefusals,
@@ -8,10 +8,10 @@ import {
   renderTestEvidence,
   unverifiedGates,
   UNSANDBOXED_WARNING,
-} from "../report/render-guardrails.ts";
-import { renderPlan } from "../report/render-plan.ts";
-import { quoteMarkdown } from "../report/quote-markdown.ts";
-import { commandRow } from "../report/render-status.ts";
+} from "./render-guardrails.ts";
+import { renderPlan } from "./render-plan.ts";
+import { quoteMarkdown } from "./quote-markdown.ts";
+import { commandRow } from "./render-status.ts";
 
 export interface PullRequestContent {
   issueNumber: number;

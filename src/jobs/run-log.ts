@@ -44,6 +44,12 @@ export interface GateResult {
   files?: Array<{ path: string; message: string }>;
 }
 
+/**
+ * The headline of a step that passes test-first because it provably cannot change behaviour, in
+ * the check run and the PR body (the verdict's detail starts with it).
+ */
+export const BEHAVIOUR_UNCHANGED = "behaviour unchanged (comments/formatting only)";
+
 /** One atomic, gated unit of work; each becomes its own pull request. */
 export interface DeliveredStep {
   title: string;

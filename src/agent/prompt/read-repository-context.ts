@@ -1,7 +1,7 @@
-import type { RepositoryContext } from "../agent/prompt/repository-context.ts";
-import { isInstructionFile } from "../agent/prompt/repository-context.ts";
-import type { AgentConfig } from "../config/agent-config.schema.ts";
-import type { Workspace } from "./workspace.ts";
+import type { RepositoryContext } from "./repository-context.ts";
+import { isInstructionFile } from "./repository-context.ts";
+import type { AgentConfig } from "../../config/agent-config.schema.ts";
+import type { Workspace } from "../../workspace/workspace.ts";
 
 const MAX_INSTRUCTION_FILE_BYTES = 64 * 1024;
 

@@ -1,17 +1,18 @@
+import type { Octokit } from "../forge/octokit.ts";
 import os from "node:os";
 import path from "node:path";
-import type { Probot, ProbotOctokit } from "probot";
+import type { Probot } from "probot";
 import { modelForConfig } from "../agent/create-model.ts";
 import type { Model } from "../agent/model.ts";
 import { githubAppIdentity } from "../forge/github-app-identity.ts";
 import { GitHubForge } from "../forge/github-forge.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
 import { setupEnvironment, type Settings } from "../settings.ts";
-import type { JobInbox } from "./job-inbox.ts";
-import type { Job } from "./job.ts";
-import type { JobStore } from "./job-store.ts";
+import type { JobInbox } from "../jobs/job-inbox.ts";
+import type { Job } from "../jobs/job.ts";
+import type { JobStore } from "../jobs/job-store.ts";
 import { RepositoryCache } from "../workspace/repository-cache.ts";
-import { runJob, type JobHooks } from "./run-job.ts";
+import { runJob, type JobHooks } from "../pipeline/run-job.ts";
 import type { TrajectoryStore } from "../trajectory/trajectory-store.ts";
 import { jobPageConfig, jobPageUrl } from "../web/job-page-handler.ts";
 
@@ -63,7 +64,7 @@ export function githubJobHandler(options: {
       ...(options.hooks ? { hooks: options.hooks } : {}),
       ...(signal ? { signal } : {}),
       forgeFor: async (job) => {
-        const octokit = (await probot.auth(job.trigger.installationId)) as InstanceType<typeof ProbotOctokit>;
+        const octokit = (await probot.auth(job.trigger.installationId)) as Octokit;
         return new GitHubForge({
           octokit,
           owner: job.trigger.owner,
