@@ -12,6 +12,14 @@ export default tseslint.config(
     },
   },
   {
+    // One responsibility per file, and functions a reader can hold in their head (issue #14).
+    files: ["src/**/*.ts"],
+    rules: {
+      "max-lines": ["error", { max: 300 }],
+      "max-lines-per-function": ["error", { max: 80 }],
+    },
+  },
+  {
     // Webhook payloads and recorded request bodies in tests are loose JSON by nature.
     files: ["test/**"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },

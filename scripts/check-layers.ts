@@ -6,9 +6,9 @@ import path from "node:path";
 
 /** Top to bottom; a room not listed is not judged. */
 const LAYERS: string[][] = [
-  ["main", "worker", "app", "cli", "server", "web"],
+  ["main", "worker", "app", "wiring", "cli", "server", "web"],
   ["triggers"],
-  ["pipeline"],
+  ["pipeline", "merge"],
   ["agent"],
   ["gates"],
   ["publish"],

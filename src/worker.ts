@@ -1,4 +1,3 @@
-import type { Octokit } from "./forge/octokit.ts";
 import http from "node:http";
 import { pino } from "pino";
 import { createProbot } from "probot";

@@ -5,6 +5,7 @@ import { readRepositoryRoot } from "../gates/read-repository-root.ts";
 import { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { renderSetupNote } from "../report/render-setup.ts";
 import { renderTestCommandNote } from "../report/render-test-command-note.ts";
+import { renderToolchains } from "../report/render-toolchains.ts";
 import { chooseSandbox } from "../sandbox/choose-sandbox.ts";
 import type { Sandbox, SandboxAccess } from "../sandbox/sandbox.ts";
 import { branchName } from "../workspace/branch-name.ts";
@@ -80,7 +81,8 @@ export async function prepareWorkspace(
     sandboxFor: baseSandboxFor,
     signal: control.signal,
   });
-  if (toolchains.note) await run.reporter.note(toolchains.note);
+  const toolchainNote = renderToolchains(toolchains.prepared.used);
+  if (toolchainNote) await run.reporter.note(toolchainNote);
   const sandboxFor: SandboxFor = (access) => baseSandboxFor(toolchains.access(access));
   const sandbox = await sandboxFor({
     network: config.sandbox.network,
@@ -109,7 +111,7 @@ export async function prepareWorkspace(
 
   const tests = planTestCommand(config.gates.tests.command, await readRepositoryRoot(dir));
   await run.reporter.note(renderTestCommandNote(tests, config.gates.test_first));
-  return { workspace, dir, paths, sandbox, setup, tests, toolchains: toolchains.note };
+  return { workspace, dir, paths, sandbox, setup, tests, toolchains: toolchainNote };
 }
 
 type SandboxFor = (access: SandboxAccess) => Promise<Sandbox>;

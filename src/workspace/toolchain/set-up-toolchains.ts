@@ -1,7 +1,6 @@
 import os from "node:os";
 import path from "node:path";
 import type { AgentConfig } from "../../config/agent-config.schema.ts";
-import { renderToolchains } from "../../report/render-toolchains.ts";
 import { APP_NODE_DIR, SYSTEM_PATH_DIRS } from "../../sandbox/command-environment.ts";
 import type { Sandbox, SandboxAccess } from "../../sandbox/sandbox.ts";
 import type { Workspace } from "../workspace.ts";
@@ -24,8 +23,6 @@ export interface JobToolchains {
   access<T extends SandboxAccess>(access: T): T;
   /** After setup, on the base tree: the project's own tools become reachable by name. */
   linkProjectTools(): Promise<string[]>;
-  /** The check run's and the PR body's line; none when no toolchain is in use. */
-  note: string | undefined;
 }
 
 /**
@@ -66,7 +63,6 @@ export async function setUpToolchains(options: {
         shimDir,
         protectedDirs: protectedDirs(prepared.node),
       }),
-    note: renderToolchains(prepared.used),
   };
 }
 
