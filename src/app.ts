@@ -16,6 +16,7 @@ import type { DeliveryLog } from "./triggers/delivery-log.ts";
 import { handleTrigger, type TriggerDependencies } from "./triggers/handle-trigger.ts";
 import { Intake } from "./triggers/intake.ts";
 import { receiveWebhook } from "./triggers/receive-webhook.ts";
+import { AnswerFirst } from "./server/answer-first.ts";
 import { operationsHandler } from "./server/health-handler.ts";
 import type { TrajectoryStore } from "./trajectory/trajectory-store.ts";
 import { jobPageConfig, jobPageHandler } from "./web/job-page-handler.ts";
@@ -132,10 +133,13 @@ export function createIssueAgent(options: {
       pruneLogs();
     }
     const triggerDeps = deps;
+    // The intake's GitHub calls wait while webhooks are arriving, so they do not delay the answers.
+    const answerFirst = new AnswerFirst();
     const stage = new Intake({
       deliveries,
       log: probot.log,
       handle: async (request) => {
+        await answerFirst.turn();
         const octokit = (await probot.auth(request.trigger.installationId)) as InstanceType<
           typeof ProbotOctokit
         >;
@@ -187,13 +191,14 @@ export function createIssueAgent(options: {
       "check_suite.completed",
     ] as const) {
       probot.on(event, (context) =>
-        timed(event, () =>
-          receiveWebhook(
+        timed(event, () => {
+          answerFirst.arrived();
+          return receiveWebhook(
             context,
             { deliveries, intake: stage },
             context.log.child({ delivery: context.id, event: context.name }),
-          ),
-        ),
+          );
+        }),
       );
     }
     if (settings.ISSUE_AGENT_METRICS_PORT !== undefined) {
