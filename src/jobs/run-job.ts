@@ -316,6 +316,7 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
 
     // 2. A fresh clone on a new branch (or the paused job's work restored on its base), and the
     //    sandbox its commands run in.
+    const paths = new PathPolicy(config.paths);
     workspace = await createWorkspace({
       root: deps.workspaceRoot,
       cloneUrl: repository.cloneUrl,
@@ -325,12 +326,13 @@ export async function runJob(jobId: string, deps: JobDependencies): Promise<Job>
       credentials,
       redact: (text) => deps.redactor.redact(text),
       cache: deps.repositoryCache,
+      // Commands see a repository without the forbidden files' history (see prepareGitView),
+      // prepared alongside the working tree.
+      viewPolicy: paths,
     });
-    const paths = new PathPolicy(config.paths);
     const workspaceDir = await realpath(workspace.dir);
     const { scratch, objectSource } = workspace;
-    // Commands see a repository without the forbidden files' history (see prepareGitView).
-    const gitView = await prepareGitView(workspace, paths);
+    const gitView = workspace.gitView ?? (await prepareGitView(workspace, paths));
     const sandboxFor = (access: SandboxAccess) =>
       chooseSandbox({
         workspace: workspaceDir,
