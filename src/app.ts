@@ -67,6 +67,9 @@ export function createIssueAgent(options: {
   const app: ApplicationFunction = (probot, { addHandler }) => {
     const settings = options.settings ?? loadSettings(env);
     const redactor = options.redactor ?? redactorFromEnv(env);
+    // The intake's GitHub calls, and jobs starting in this process, wait while webhooks are
+    // arriving, so they do not delay the answers.
+    const answerFirst = new AnswerFirst();
     let deps: TriggerDependencies;
     let deliveries: DeliveryLog;
     let metrics: Metrics;
@@ -118,6 +121,7 @@ export function createIssueAgent(options: {
         onError: (jobId, error) => probot.log.error({ err: error, jobId }, "job runner crashed"),
         handler: async (jobId) => {
           if (shuttingDown) return; // left queued; it runs after the restart
+          await answerFirst.turn();
           jobMetrics.observeJob(await handler(jobId));
         },
       });
@@ -133,8 +137,6 @@ export function createIssueAgent(options: {
       pruneLogs();
     }
     const triggerDeps = deps;
-    // The intake's GitHub calls wait while webhooks are arriving, so they do not delay the answers.
-    const answerFirst = new AnswerFirst();
     const stage = new Intake({
       deliveries,
       log: probot.log,

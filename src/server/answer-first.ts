@@ -15,7 +15,7 @@ export class AnswerFirst {
   private lastArrivalAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: { quietMs?: number; maxWaitMs?: number } = {}) {
-    this.quietMs = options.quietMs ?? 50;
+    this.quietMs = options.quietMs ?? 20;
     this.maxWaitMs = options.maxWaitMs ?? 5_000;
   }
 

@@ -17,7 +17,7 @@ import {
   renewLease,
   type Owner,
 } from "./sqlite-owner-lease.ts";
-import { GroupCommit } from "./sqlite-group-commit.ts";
+import { DEFAULT_SYNCHRONOUS, GroupCommit } from "./sqlite-group-commit.ts";
 import type { Trajectory } from "../../trajectory/trajectory.ts";
 import { summaryOf, type TrajectoryStore } from "../../trajectory/trajectory-store.ts";
 
@@ -46,6 +46,7 @@ export class SqliteState implements JobStore, DeliveryLog, JobInbox, TrajectoryS
     this.db = new DatabaseSync(file);
     this.db.exec(`
       PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = ${DEFAULT_SYNCHRONOUS};
       PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS jobs (
         id TEXT PRIMARY KEY,
@@ -93,6 +94,8 @@ export class SqliteState implements JobStore, DeliveryLog, JobInbox, TrajectoryS
           request.receivedAt,
           JSON.stringify(request),
         ).changes === 1,
+      // The record behind an acknowledgement: on disk before GitHub hears "received".
+      { durable: true },
     );
     this.settles = new GroupCommit(this.db, (deliveryId) => {
       this.sql("UPDATE deliveries SET request = NULL WHERE id = ?").run(deliveryId);
