@@ -28,6 +28,9 @@ const WARM_UP = 100;
 const EMBEDDED_ISSUES = 50;
 
 async function listen(server: http.Server): Promise<string> {
+  // The load generator keeps its connections across the pause after the warm-up, as a proxy in
+  // front of a receiver would; node's default of 5 s would close some of them under it.
+  server.keepAliveTimeout = 120_000;
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
