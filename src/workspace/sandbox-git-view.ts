@@ -56,11 +56,8 @@ export async function prepareGitView(
     storedViewCommit(workspace, policy, objectStore),
     initView(gitDir, workspace, objectStore),
   ]);
-  const viewGit = openGit(workspace.dir, {
-    ...workspace.gitEnv,
-    GIT_DIR: gitDir,
-    GIT_WORK_TREE: workspace.dir,
-  });
+  // Neither command below touches a work tree, which may still be being checked out.
+  const viewGit = openGit(workspace.scratch, { ...workspace.gitEnv, GIT_DIR: gitDir });
   // What the app's own git ignores (generated files) stays out of the view's status, and so do
   // the forbidden files, which the sandbox shows as empty devices that `git add` cannot store.
   const excluded =

@@ -48,10 +48,7 @@ export interface WorkspaceOptions {
   credentials: GitCredentials | undefined;
   redact: (text: string) => string;
   cache?: RepositoryCache | undefined;
-  /**
-   * Continue this existing branch from its current head (a follow-up job on a pull request)
-   * instead of starting a new branch from the base; its head becomes the workspace's base.
-   */
+  /** Continue this branch from its head (a follow-up job on a pull request), which becomes the base. */
   continueBranch?: string | undefined;
   /** Also prepare the sandbox's git view under this policy (see prepareGitView), alongside the clone. */
   viewPolicy?: PathPolicy | undefined;
@@ -152,10 +149,9 @@ async function scaffoldWorkspace(options: WorkspaceOptions): Promise<Scaffold> {
 }
 
 /**
- * A new branch from the mirror's base, everything at once: the base's commit is resolved first,
- * then the free branch name is looked up, the working tree made (a kept tree moved to the base, or
- * a local clone that borrows the mirror's objects: no copy, no network) and the sandbox's view
- * prepared, side by side.
+ * A new branch from the mirror's base: once the base's commit is resolved, the free branch name,
+ * the working tree (a kept one, or a local clone borrowing the mirror's objects: no copy, no
+ * network) and the sandbox's view are made side by side.
  */
 async function fromMirror(
   options: WorkspaceOptions,
@@ -179,15 +175,19 @@ async function fromMirror(
         ).catch((error: unknown) => Promise.reject(new ViewError(error)))
       : undefined,
   );
-  // Awaited together, so that no failure goes unhandled while another is awaited.
-  const [name, , gitView] = await Promise.all([branch, tree, view]);
-  const git = openGit(dir, env);
-  // The job's branch and the base's refs, all at the commit the view was made from.
-  await Promise.all([
-    git.raw(["checkout", "--quiet", "--force", "-B", name, baseSha]),
-    git.raw(["update-ref", `refs/heads/${options.baseBranch}`, baseSha]),
-    git.raw(["update-ref", `refs/remotes/origin/${options.baseBranch}`, baseSha]),
-  ]);
+  // The job's branch and the base's refs at the view's commit, checked out while the view is made.
+  const checkout = Promise.all([branch, tree]).then(([name], git = openGit(dir, env)) =>
+    Promise.all([
+      git.raw(["checkout", "--quiet", "--force", "-B", name, baseSha]),
+      git.raw(["update-ref", `refs/heads/${options.baseBranch}`, baseSha]),
+      git.raw(["update-ref", `refs/remotes/origin/${options.baseBranch}`, baseSha]),
+    ]),
+  );
+  // All settled before a failure is thrown, so clean-up never races work still writing.
+  const settled = await Promise.allSettled([branch, tree, checkout, view]);
+  const failure = settled.find((result) => result.status === "rejected");
+  if (failure) throw failure.reason;
+  const [name, gitView] = [await branch, await view];
   return { branch: name, baseSha, gitView };
 }
 
