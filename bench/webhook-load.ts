@@ -6,13 +6,15 @@
 // proxy or load balancer that fronts a receiver in production, and neither the client's start-up
 // nor the receiver's work on the warm-up is in the figures. (Without it, the first 50 requests of
 // the burst wait for their connections to be accepted one per busy event-loop turn.)
-// Usage: node bench/webhook-load.ts <url> <secret> <first issue> <warm-up> <count> <in flight> <prefix>
+// Delivery ids are <prefix>-<first>, <prefix>-<first + 1>, …; so are the issues, unless <cycle> > 0:
+// then the deliveries label issues 1 to <cycle> over and over.
+// Usage: node bench/webhook-load.ts <url> <secret> <first> <warm-up> <count> <in flight> <prefix> [cycle]
 import { createHmac } from "node:crypto";
 import http from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { issuesLabeled } from "../test/fixtures/events.ts";
 
-const [url, secret, firstArg, warmUpArg, countArg, inFlightArg, prefix] = process.argv.slice(2);
+const [url, secret, firstArg, warmUpArg, countArg, inFlightArg, prefix, cycleArg] = process.argv.slice(2);
 if (!url || !secret || !prefix) {
   throw new Error("usage: webhook-load.ts url secret first warmUp count inFlight prefix");
 }
@@ -20,10 +22,12 @@ const first = Number(firstArg);
 const warmUp = Number(warmUpArg);
 const count = warmUp + Number(countArg);
 const inFlight = Number(inFlightArg);
+const cycle = Number(cycleArg ?? 0);
 
 // Bodies and signatures are made before the clock starts: only the round trip is measured.
 const deliveries = Array.from({ length: count }, (_, index) => {
-  const issue = first + index;
+  const sequence = first + index;
+  const issue = cycle > 0 ? 1 + (sequence % cycle) : sequence;
   const body = JSON.stringify(
     issuesLabeled({ owner: "octo-org", repo: "hello-world", issueNumber: issue }).payload,
   );
@@ -32,7 +36,7 @@ const deliveries = Array.from({ length: count }, (_, index) => {
     headers: {
       "content-type": "application/json",
       "x-github-event": "issues",
-      "x-github-delivery": `${prefix}-${issue}`,
+      "x-github-delivery": `${prefix}-${sequence}`,
       "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
     },
   };

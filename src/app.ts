@@ -7,6 +7,7 @@ import { redactorFromEnv, type SecretRedactor } from "./security/secret-redactor
 import { loadSettings, type Settings } from "./settings.ts";
 import type { Intake } from "./triggers/intake.ts";
 import { openRedisState, openSqliteState } from "./wiring/open-job-state.ts";
+import { AnswerFirst } from "./server/answer-first.ts";
 import { routeWebhooks } from "./wiring/route-webhooks.ts";
 import { serveOperations } from "./wiring/serve-operations.ts";
 import { startIntake } from "./wiring/start-intake.ts";
@@ -47,6 +48,9 @@ export function createIssueAgent(options: {
   const app: ApplicationFunction = (probot, { addHandler }) => {
     const settings = options.settings ?? loadSettings(env);
     const redactor = options.redactor ?? redactorFromEnv(env);
+    // The intake's GitHub calls, and jobs starting in this process, wait while webhooks are
+    // arriving, so they do not delay the answers.
+    const answerFirst = new AnswerFirst();
     const state = settings.REDIS_URL
       ? openRedisState(settings.REDIS_URL, settings, probot, redactor)
       : openSqliteState({
@@ -56,6 +60,7 @@ export function createIssueAgent(options: {
           env,
           hooks: options.hooks,
           shuttingDown: () => shuttingDown,
+          answerFirst,
         });
     ({ store, queue } = state);
     releaseStore = () => state.release();
@@ -64,9 +69,15 @@ export function createIssueAgent(options: {
       repositoryFor: githubRepositories(probot, redactor),
       scaleOut: settings.REDIS_URL !== undefined,
       log: probot.log,
+      answerFirst,
     });
     ({ intake, housekeeping: housekeepingTimer } = started);
-    routeWebhooks(probot, { deliveries: state.deliveries, intake: started.intake, metrics: state.metrics });
+    routeWebhooks(probot, {
+      deliveries: state.deliveries,
+      intake: started.intake,
+      metrics: state.metrics,
+      answerFirst,
+    });
     metricsServer = serveOperations({
       addHandler,
       probot,
@@ -77,14 +88,7 @@ export function createIssueAgent(options: {
     });
   };
 
-  async function idle(): Promise<void> {
-    // A handled request may enqueue a job, and a job's end never submits a request: one round
-    // settles it; the loop only guards against a webhook arriving in between.
-    do {
-      await intake?.idle();
-      await queue?.idle();
-    } while (intake?.busy);
-  }
+  const idle = () => settle(intake, queue);
 
   return {
     app,
@@ -103,4 +107,13 @@ export function createIssueAgent(options: {
       releaseStore?.();
     },
   };
+}
+
+async function settle(intake: Intake | undefined, queue: JobQueue | undefined): Promise<void> {
+  // A handled request may enqueue a job, and a job's end never submits a request: one round
+  // settles it; the loop only guards against a webhook arriving in between.
+  do {
+    await intake?.idle();
+    await queue?.idle();
+  } while (intake?.busy);
 }

@@ -57,6 +57,7 @@ export async function prepareWorkspace(
 ): Promise<PreparedWorkspace> {
   const { deps, paused } = run;
   const { config } = run.job;
+  const paths = new PathPolicy(config.paths);
   let workspace = await createWorkspace({
     root: deps.workspaceRoot,
     cloneUrl: at.repository.cloneUrl,
@@ -66,9 +67,10 @@ export async function prepareWorkspace(
     credentials: at.credentials,
     redact: (text) => deps.redactor.redact(text),
     cache: deps.repositoryCache,
+    // The sandbox's git view is made while the tree is checked out (see prepareGitView).
+    viewPolicy: paths,
   });
   hold.workspace = workspace;
-  const paths = new PathPolicy(config.paths);
   const dir = await realpath(workspace.dir);
   const baseSandboxFor = await sandboxesFor(run, workspace, dir, paths);
   // Toolchains the base branch declares: provisioned (Node.js) or checked, before any model call.
@@ -124,7 +126,7 @@ async function sandboxesFor(
 ): Promise<SandboxFor> {
   const { scratch, objectSource } = workspace;
   // Commands see a repository without the forbidden files' history (see prepareGitView).
-  const gitView = await prepareGitView(workspace, paths);
+  const gitView = workspace.gitView ?? (await prepareGitView(workspace, paths));
   return (access) =>
     chooseSandbox({
       workspace: dir,

@@ -1,5 +1,5 @@
 import type { DeliveryLog } from "./delivery-log.ts";
-import type { Intake } from "./intake.ts";
+import type { TriggerRequest } from "./trigger.ts";
 import { readWebhook } from "./read-webhook.ts";
 
 interface Log {
@@ -11,11 +11,11 @@ interface Log {
 /**
  * The webhook handler for everything that may start work. It validates, records the request
  * durably and hands it to the intake stage, then returns so GitHub gets its answer at once: no
- * GitHub API call happens on this path.
+ * GitHub API call happens on this path (the intake's calls wait for their turn, see AnswerFirst).
  */
 export async function receiveWebhook(
   delivery: { id: string; name: string; payload: unknown },
-  deps: { deliveries: DeliveryLog; intake: Intake },
+  deps: { deliveries: DeliveryLog; intake: { submit(request: TriggerRequest): void } },
   log: Log,
 ): Promise<void> {
   const reading = readWebhook(delivery);

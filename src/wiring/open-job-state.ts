@@ -1,3 +1,4 @@
+import type { AnswerFirst } from "../server/answer-first.ts";
 import type { Probot } from "probot";
 import { connectRedis, redisSecrets } from "../jobs/distributed/redis-connection.ts";
 import { BullJobQueue } from "../jobs/distributed/bullmq-queue.ts";
@@ -69,6 +70,8 @@ export function openSqliteState(options: {
   env: NodeJS.ProcessEnv;
   hooks: JobHooks | undefined;
   shuttingDown: () => boolean;
+  /** Jobs start only while no webhook is arriving, so they do not delay the answers. */
+  answerFirst: AnswerFirst;
 }): JobState {
   const { settings, probot } = options;
   const jobs = new SqliteState(settings.ISSUE_AGENT_DB);
@@ -93,6 +96,7 @@ export function openSqliteState(options: {
     onError: (jobId, error) => probot.log.error({ err: error, jobId }, "job runner crashed"),
     handler: async (jobId) => {
       if (options.shuttingDown()) return; // left queued; it runs after the restart
+      await options.answerFirst.turn();
       metrics.observeJob(await handler(jobId));
     },
   });

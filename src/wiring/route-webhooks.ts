@@ -1,3 +1,4 @@
+import type { AnswerFirst } from "../server/answer-first.ts";
 import type { Probot } from "probot";
 import type { Metrics } from "../server/metrics.ts";
 import type { DeliveryLog } from "../triggers/delivery-log.ts";
@@ -17,7 +18,7 @@ const EVENTS = [
 
 export function routeWebhooks(
   probot: Probot,
-  deps: { deliveries: DeliveryLog; intake: Intake; metrics: Metrics },
+  deps: { deliveries: DeliveryLog; intake: Intake; metrics: Metrics; answerFirst: AnswerFirst },
 ): void {
   const timed = async (event: string, handle: () => Promise<void>) => {
     const started = performance.now();
@@ -29,13 +30,14 @@ export function routeWebhooks(
   };
   for (const event of EVENTS) {
     probot.on(event, (context) =>
-      timed(event, () =>
-        receiveWebhook(
+      timed(event, () => {
+        deps.answerFirst.arrived();
+        return receiveWebhook(
           context,
           { deliveries: deps.deliveries, intake: deps.intake },
           context.log.child({ delivery: context.id, event: context.name }),
-        ),
-      ),
+        );
+      }),
     );
   }
 }

@@ -1,3 +1,4 @@
+import type { AnswerFirst } from "../server/answer-first.ts";
 import type { RepositoryForge } from "../forge/repository-forge.ts";
 import { wakeExpiredWaits } from "../jobs/waiting-jobs.ts";
 import { handleTrigger } from "../triggers/handle-trigger.ts";
@@ -29,19 +30,23 @@ export function startIntake(options: {
   repositoryFor: (trigger: TriggerRequest["trigger"]) => Promise<RepositoryForge>;
   scaleOut: boolean;
   log: Log;
+  /** The intake's GitHub calls wait while webhooks are arriving, so they do not delay the answers. */
+  answerFirst: AnswerFirst;
 }): { intake: Intake; housekeeping: NodeJS.Timeout } {
   const { state, log } = options;
   const deps = { store: state.store, queue: state.queue, inbox: state.inbox };
   const intake = new Intake({
     deliveries: state.deliveries,
     log,
-    handle: async (request) =>
-      handleTrigger(
+    handle: async (request) => {
+      await options.answerFirst.turn();
+      await handleTrigger(
         request,
         await options.repositoryFor(request.trigger),
         deps,
         log.child({ delivery: request.trigger.deliveryId }),
-      ),
+      );
+    },
   });
   // Jobs whose question went unanswered too long are woken to end with a note.
   const wakeExpired = () =>

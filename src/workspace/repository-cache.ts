@@ -24,7 +24,7 @@ const viewStoreOf = (mirror: string) => mirror.replace(/\.git$/, ".view");
  * installs from disk after the first job. Working trees of finished jobs can be kept beside
  * the mirror, so the next job resets one instead of checking out every file again. The cache stays
  * within a disk budget by evicting the least recently used mirrors (with their trees) that no
- * running job uses.
+ * running job uses, checked whenever a job releases its mirror.
  */
 export class RepositoryCache {
   private readonly root: string;
@@ -45,6 +45,10 @@ export class RepositoryCache {
       if (released) return;
       released = true;
       this.inUse.set(mirror, (this.inUse.get(mirror) ?? 1) - 1);
+      // The budget is checked when a job is done with the cache (its mirror fetched, its tree
+      // kept, its packages cached), off the next job's clock: measuring the cache walks every
+      // file in it, which on a busy machine delayed the job that had just acquired it.
+      void this.evict().catch(() => undefined);
     };
     try {
       // One update per mirror at a time; concurrent jobs on a repository share it.
@@ -53,7 +57,6 @@ export class RepositoryCache {
       this.updates.set(mirror, update);
       await update;
       await touch(path.join(mirror, "issue-agent-last-used"));
-      void this.evict().catch(() => undefined);
       return { path: mirror, release };
     } catch (error) {
       release();

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { splitNul } from "./change-list.ts";
@@ -44,67 +44,136 @@ const viewStoreOf = (mirror: string) => mirror.replace(/\.git$/, ".view");
 export async function prepareGitView(
   workspace: Pick<Workspace, "dir" | "scratch" | "gitEnv" | "baseSha" | "branch" | "objectSource">,
   policy: PathPolicy,
+  /** What the app's own git excludes (generated files); read from the workspace when not given. */
+  generated?: string,
 ): Promise<GitView> {
   const objectStore = workspace.objectSource
     ? viewStoreOf(workspace.objectSource)
     : path.join(workspace.scratch, "view-store");
-  // Made in the mirror when there is one: it keeps earlier view commits, so the copy into the
-  // store sends only what changed since them.
-  const sources = [...(workspace.objectSource ? [workspace.objectSource] : []), workspace.dir];
-  let commit: { sha: string; forbidden: string[] } | undefined;
-  let source = workspace.dir;
-  for (const candidate of sources) {
-    commit = await sanitizedCommit(candidate, workspace, policy).catch(() => undefined);
-    source = candidate;
-    if (commit) break;
-  }
-  if (!commit) throw new Error(`could not make the sandbox's view of ${workspace.baseSha}`);
-  await storeCommit(source, workspace, objectStore, commit.sha);
-
   const gitDir = path.join(workspace.scratch, "git-view");
-  await rm(gitDir, { recursive: true, force: true });
-  const view = openGit(workspace.scratch, workspace.gitEnv);
-  await view.raw(["init", "--quiet", "--bare", gitDir]);
-  const viewGit = openGit(workspace.dir, {
-    ...workspace.gitEnv,
-    GIT_DIR: gitDir,
-    GIT_WORK_TREE: workspace.dir,
-  });
-  await viewGit.raw(["config", "core.bare", "false"]);
-  await writeFile(path.join(gitDir, "objects", "info", "alternates"), `${objectStore}/objects\n`);
-  await viewGit.raw(["update-ref", `refs/heads/${workspace.branch}`, commit.sha]);
-  await viewGit.raw(["symbolic-ref", "HEAD", `refs/heads/${workspace.branch}`]);
-  await viewGit.raw(["read-tree", commit.sha]);
+  // The view's repository is made while its commit is looked up or made: they share nothing.
+  const [commit] = await Promise.all([
+    storedViewCommit(workspace, policy, objectStore),
+    initView(gitDir, workspace, objectStore),
+  ]);
+  // Neither command below touches a work tree, which may still be being checked out.
+  const viewGit = openGit(workspace.scratch, { ...workspace.gitEnv, GIT_DIR: gitDir });
   // What the app's own git ignores (generated files) stays out of the view's status, and so do
   // the forbidden files, which the sandbox shows as empty devices that `git add` cannot store.
-  await mkdir(path.join(gitDir, "info"), { recursive: true });
-  const generated = await readFile(path.join(workspace.dir, ".git", "info", "exclude"), "utf8").catch(
-    () => "",
-  );
+  const excluded =
+    generated ??
+    (await readFile(path.join(workspace.dir, ".git", "info", "exclude"), "utf8").catch(() => ""));
   const hidden = commit.forbidden.map((file) => `/${file.replace(/([*?[\]\\!#])/g, "\\$1")}`);
-  await writeFile(path.join(gitDir, "info", "exclude"), `${generated}\n${hidden.join("\n")}\n`);
+  await Promise.all([
+    writeFile(path.join(gitDir, "info", "exclude"), `${excluded}\n${hidden.join("\n")}\n`),
+    viewGit.raw(["update-ref", `refs/heads/${workspace.branch}`, commit.sha]),
+    viewGit.raw(["read-tree", commit.sha]),
+  ]);
   // The index has no file stats yet: the first `git status` in the sandbox hashes the tree once
   // (and saves them, the view being writable), rather than every job paying for it up front.
   return { gitDir, objectStore };
 }
+
+/** An empty repository on the job's branch that borrows the store's objects, for the work tree. */
+async function initView(
+  gitDir: string,
+  workspace: Pick<Workspace, "scratch" | "gitEnv" | "branch">,
+  objectStore: string,
+): Promise<void> {
+  await rm(gitDir, { recursive: true, force: true });
+  await openGit(workspace.scratch, workspace.gitEnv).raw([
+    "init",
+    "--quiet",
+    "--bare",
+    `--initial-branch=${workspace.branch}`,
+    gitDir,
+  ]);
+  // Not bare after all: it has a work tree (the workspace, given as GIT_WORK_TREE in the sandbox).
+  const config = path.join(gitDir, "config");
+  await writeFile(config, (await readFile(config, "utf8")).replace(/\bbare = true\b/, "bare = false"));
+  await mkdir(path.join(gitDir, "info"), { recursive: true });
+  await writeFile(path.join(gitDir, "objects", "info", "alternates"), `${objectStore}/objects\n`);
+}
+
+/**
+ * The view commit of this base under this policy, in the store. A job on a base and policy seen
+ * before in this process only checks that the store still holds it; otherwise it is made (in the
+ * mirror when there is one: it keeps earlier view commits, so the copy sends only what changed).
+ */
+async function storedViewCommit(
+  workspace: Pick<Workspace, "dir" | "scratch" | "gitEnv" | "baseSha" | "objectSource">,
+  policy: PathPolicy,
+  objectStore: string,
+): Promise<ViewCommit> {
+  const known = rememberedCommit(objectStore, workspace.baseSha, policy);
+  if (known && (await storeHas(objectStore, workspace.gitEnv, known.sha))) return known;
+  const sources = [...(workspace.objectSource ? [workspace.objectSource] : []), workspace.dir];
+  for (const source of sources) {
+    const commit = await sanitizedCommit(source, workspace, policy).catch(() => undefined);
+    if (!commit) continue;
+    await storeCommit(source, workspace, objectStore, commit.sha);
+    remember(objectStore, workspace.baseSha, commit);
+    return commit;
+  }
+  throw new Error(`could not make the sandbox's view of ${workspace.baseSha}`);
+}
+
+interface ViewCommit {
+  sha: string;
+  forbidden: string[];
+  /** Every file of the base, from which the forbidden ones are picked for another policy. */
+  files: string[];
+}
+
+/** View commits made by this process, by store and base; the newest few are kept. */
+const madeCommits = new Map<string, ViewCommit[]>();
+const REMEMBERED_BASES = 16;
+
+function rememberedCommit(store: string, baseSha: string, policy: PathPolicy): ViewCommit | undefined {
+  const made = madeCommits.get(`${store}\0${baseSha}`);
+  if (!made?.[0]) return undefined;
+  // The view commit depends only on the base and which of its files are forbidden.
+  const forbidden = made[0].files.filter((file) => policy.isForbidden(file));
+  return made.find((commit) => sameList(commit.forbidden, forbidden));
+}
+
+function remember(store: string, baseSha: string, commit: ViewCommit): void {
+  const key = `${store}\0${baseSha}`;
+  const made = [commit, ...(madeCommits.get(key) ?? []).filter((known) => known.sha !== commit.sha)];
+  madeCommits.delete(key);
+  madeCommits.set(key, made.slice(0, 4));
+  if (madeCommits.size > REMEMBERED_BASES) madeCommits.delete(madeCommits.keys().next().value!);
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((item, index) => item === b[index]);
+
+const storeHas = (objectStore: string, env: Record<string, string>, commit: string) =>
+  openGit(objectStore, env)
+    .raw(["cat-file", "-e", `${commit}^{commit}`])
+    .then(
+      () => true,
+      () => false,
+    );
 
 /** The base commit's tree without the forbidden paths, committed with no parent. */
 async function sanitizedCommit(
   repository: string,
   workspace: Pick<Workspace, "scratch" | "gitEnv" | "baseSha">,
   policy: PathPolicy,
-): Promise<{ sha: string; forbidden: string[] }> {
+): Promise<ViewCommit> {
   const index = path.join(workspace.scratch, "view-index");
   const git = openGit(repository, { ...workspace.gitEnv, ...VIEW_IDENTITY, GIT_INDEX_FILE: index });
   try {
     await git.raw(["read-tree", workspace.baseSha]);
-    const forbidden = splitNul(await git.raw(["ls-files", "-z"])).filter((file) => policy.isForbidden(file));
+    const files = splitNul(await git.raw(["ls-files", "-z"]));
+    const forbidden = files.filter((file) => policy.isForbidden(file));
     // Batches keep each argument list well under the system's limit.
     for (let start = 0; start < forbidden.length; start += 500)
       await git.raw(["update-index", "--force-remove", "--", ...forbidden.slice(start, start + 500)]);
     const tree = (await git.raw(["write-tree"])).trim();
     const message = "The base of this job (forbidden files left out)";
-    return { sha: (await git.raw(["commit-tree", tree, "-m", message])).trim(), forbidden };
+    return { sha: (await git.raw(["commit-tree", tree, "-m", message])).trim(), forbidden, files };
   } finally {
     await rm(index, { force: true });
   }
@@ -117,16 +186,13 @@ async function storeCommit(
   objectStore: string,
   commit: string,
 ): Promise<void> {
-  const store = openGit(workspace.scratch, workspace.gitEnv);
-  await store.raw(["init", "--quiet", "--bare", objectStore]);
-  const has = () =>
-    openGit(objectStore, workspace.gitEnv)
-      .raw(["cat-file", "-e", `${commit}^{commit}`])
-      .then(
-        () => true,
-        () => false,
-      );
-  if (await has()) return;
+  const exists = await stat(path.join(objectStore, "HEAD")).then(
+    () => true,
+    () => false,
+  );
+  if (!exists)
+    await openGit(workspace.scratch, workspace.gitEnv).raw(["init", "--quiet", "--bare", objectStore]);
+  else if (await storeHas(objectStore, workspace.gitEnv, commit)) return;
   const push = () =>
     openGit(source, workspace.gitEnv).raw([
       "push",
@@ -136,6 +202,6 @@ async function storeCommit(
       `${commit}:refs/views/${commit}`,
     ]);
   await push().catch(async (error: unknown) => {
-    if (!(await has())) throw error;
+    if (!(await storeHas(objectStore, workspace.gitEnv, commit))) throw error;
   });
 }

@@ -5,7 +5,9 @@ import { openGit } from "./open-git.ts";
 import type { GitCredentials } from "../forge/forge.ts";
 import { WorkspaceError, describeError } from "../errors.ts";
 import { gitEnvironment } from "./git-environment.ts";
-import { dependencyCacheOf, type RepositoryCache } from "./repository-cache.ts";
+import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
+import { dependencyCacheOf, type CachedRepository, type RepositoryCache } from "./repository-cache.ts";
+import { prepareGitView, type GitView } from "./sandbox-git-view.ts";
 
 /**
  * A fresh clone for one job. `dir` is the working tree the agent edits; `scratch` (outside it)
@@ -29,6 +31,8 @@ export interface Workspace {
    * mirror, or in the job's scratch (removed with it) when there is no repository cache.
    */
   dependencyCache: string;
+  /** The sandbox's git view, when it was asked for (see WorkspaceOptions.viewPolicy). */
+  gitView?: GitView | undefined;
   /**
    * Removes the workspace. With `recycle` (only when the job's commands could not write `.git`),
    * the working tree may instead be kept in the repository cache for the next job.
@@ -36,7 +40,7 @@ export interface Workspace {
   dispose(options?: { recycle?: boolean }): Promise<void>;
 }
 
-export async function createWorkspace(options: {
+export interface WorkspaceOptions {
   root: string;
   cloneUrl: string;
   baseBranch: string;
@@ -44,12 +48,78 @@ export async function createWorkspace(options: {
   credentials: GitCredentials | undefined;
   redact: (text: string) => string;
   cache?: RepositoryCache | undefined;
-  /**
-   * Continue this existing branch from its current head (a follow-up job on a pull request)
-   * instead of starting a new branch from the base; its head becomes the workspace's base.
-   */
+  /** Continue this branch from its head (a follow-up job on a pull request), which becomes the base. */
   continueBranch?: string | undefined;
-}): Promise<Workspace> {
+  /** Also prepare the sandbox's git view under this policy (see prepareGitView), alongside the clone. */
+  viewPolicy?: PathPolicy | undefined;
+}
+
+/** A job's directories, git environments and clean-up; no working tree yet. */
+interface Scaffold {
+  jobDir: string;
+  dir: string;
+  scratch: string;
+  env: Record<string, string>;
+  remoteEnv: Record<string, string>;
+  cached: CachedRepository | undefined;
+  dispose: Workspace["dispose"];
+}
+
+export async function createWorkspace(options: WorkspaceOptions): Promise<Workspace> {
+  const scaffold = await scaffoldWorkspace(options);
+  try {
+    const made =
+      scaffold.cached && options.cache && !options.continueBranch
+        ? await fromMirror(options, scaffold, scaffold.cached, options.cache)
+        : await cloneSequentially(options, scaffold);
+    await mkdir(path.join(scaffold.dir, ".git", "info"), { recursive: true });
+    await writeFile(path.join(scaffold.dir, ".git", "info", "exclude"), GENERATED_EXCLUDES);
+    const gitView =
+      made.gitView ??
+      (options.viewPolicy &&
+        (await prepareGitView(workspaceOf(options, scaffold, made), options.viewPolicy).catch(
+          (error: unknown) => Promise.reject(new ViewError(error)),
+        )));
+    return { ...workspaceOf(options, scaffold, made), gitView };
+  } catch (error) {
+    await scaffold.dispose();
+    // The view's own failure is not a clone's: it keeps its message.
+    if (error instanceof ViewError) throw error.cause;
+    throw new WorkspaceError(
+      `Could not clone ${options.cloneUrl} (branch ${options.baseBranch}): ${options.redact(describeError(error))}`,
+      "Check that the app is installed on this repository with the contents permission.",
+    );
+  }
+}
+
+class ViewError extends Error {
+  constructor(cause: unknown) {
+    super("could not prepare the sandbox's git view", { cause });
+  }
+}
+
+function workspaceOf(
+  options: WorkspaceOptions,
+  { dir, scratch, env, remoteEnv, cached, dispose }: Scaffold,
+  made: { branch: string; baseSha: string },
+): Workspace {
+  return {
+    dir,
+    scratch,
+    branch: made.branch,
+    baseBranch: options.baseBranch,
+    baseSha: made.baseSha,
+    gitEnv: env,
+    git: openGit(dir, env),
+    remoteGit: openGit(dir, remoteEnv),
+    objectSource: cached?.path,
+    dependencyCache: cached ? dependencyCacheOf(cached.path) : path.join(scratch, "dependency-cache"),
+    dispose,
+  };
+}
+
+/** The job's directories, and the repository cache's mirror brought up to date. */
+async function scaffoldWorkspace(options: WorkspaceOptions): Promise<Scaffold> {
   await mkdir(options.root, { recursive: true });
   const jobDir = await mkdtemp(path.join(options.root, "job-"));
   const dir = path.join(jobDir, "repo");
@@ -75,86 +145,104 @@ export async function createWorkspace(options: {
     await rm(jobDir, { recursive: true, force: true });
     cached?.release();
   };
+  return { jobDir, dir, scratch, env, remoteEnv, cached, dispose };
+}
 
-  try {
-    // Which branch names are taken: the mirror was fetched (with --prune) a moment ago, so its
-    // branches are the remote's. Looked up while the working tree is prepared; a job continuing a
-    // branch needs no new name.
-    const branchName = options.continueBranch
-      ? Promise.resolve(options.continueBranch)
-      : unusedBranchName(options.branch, () =>
-          cached
-            ? openGit(cached.path, env).raw([
-                "for-each-ref",
-                "--format=%(refname)",
-                `refs/heads/${options.branch}*`,
-              ])
-            : openGit(jobDir, remoteEnv).listRemote(["--heads", options.cloneUrl, `${options.branch}*`]),
-        );
-    branchName.catch(() => undefined); // awaited below; an early failure must not go unhandled
-    const reused =
-      cached && options.cache && (await options.cache.takeTree(cached.path, dir))
-        ? await resetTree(dir, cached.path, options.baseBranch, env).then(
-            () => true,
-            async () => {
-              await rm(dir, { recursive: true, force: true });
-              return false;
-            },
-          )
-        : false;
-    if (cached && !reused) {
-      // A local clone that borrows the mirror's objects: no copy, no network.
-      await openGit(jobDir, env).clone(cached.path, dir, {
-        "--shared": null,
-        "--branch": options.baseBranch,
-        "--single-branch": null,
-        "--no-tags": null,
-      });
-      await openGit(dir, env).raw(["remote", "set-url", "origin", options.cloneUrl]);
-    } else if (!cached) {
-      await openGit(jobDir, remoteEnv).clone(options.cloneUrl, dir, {
-        "--branch": options.baseBranch,
-        "--single-branch": null,
-        "--no-tags": null,
-      });
-    }
-    const git = openGit(dir, env);
-    const branch = await branchName;
-    if (options.continueBranch) {
-      // Whatever is on the branch now, human commits included, is where the job starts.
-      await openGit(dir, cached ? env : remoteEnv).raw([
-        "fetch",
-        "--quiet",
-        cached?.path ?? "origin",
-        `refs/heads/${branch}`,
-      ]);
-      await git.raw(["checkout", "--quiet", "-B", branch, "FETCH_HEAD"]);
-    } else {
-      await git.checkoutLocalBranch(branch);
-    }
-    const baseSha = (await git.revparse(["HEAD"])).trim();
-    await mkdir(path.join(dir, ".git", "info"), { recursive: true });
-    await writeFile(path.join(dir, ".git", "info", "exclude"), `${GENERATED_FILES.join("\n")}\n`);
-    return {
-      dir,
-      scratch,
-      branch,
-      baseBranch: options.baseBranch,
-      baseSha,
-      gitEnv: env,
-      git,
-      remoteGit: openGit(dir, remoteEnv),
-      objectSource: cached?.path,
-      dependencyCache: cached ? dependencyCacheOf(cached.path) : path.join(scratch, "dependency-cache"),
-      dispose,
-    };
-  } catch (error) {
-    await dispose();
-    throw new WorkspaceError(
-      `Could not clone ${options.cloneUrl} (branch ${options.baseBranch}): ${options.redact(describeError(error))}`,
-      "Check that the app is installed on this repository with the contents permission.",
-    );
+/**
+ * A new branch from the mirror's base: once the base's commit is resolved, the free branch name,
+ * the working tree (a kept one, or a local clone borrowing the mirror's objects: no copy, no
+ * network) and the sandbox's view are made side by side.
+ */
+async function fromMirror(
+  options: WorkspaceOptions,
+  { jobDir, dir, scratch, env }: Scaffold,
+  cached: CachedRepository,
+  cache: RepositoryCache,
+): Promise<{ branch: string; baseSha: string; gitView: GitView | undefined }> {
+  const mirror = openGit(cached.path, env);
+  const baseSha = (await mirror.revparse([`refs/heads/${options.baseBranch}`])).trim();
+  // The mirror was fetched (with --prune) a moment ago, so its branches are the remote's.
+  const branch = unusedBranchName(options.branch, () =>
+    mirror.raw(["for-each-ref", "--format=%(refname)", `refs/heads/${options.branch}*`]),
+  );
+  const tree = placeTree(options, { jobDir, dir, env }, cached.path, cache);
+  const view = branch.then((name) =>
+    options.viewPolicy
+      ? prepareGitView(
+          { dir, scratch, gitEnv: env, baseSha, branch: name, objectSource: cached.path },
+          options.viewPolicy,
+          GENERATED_EXCLUDES,
+        ).catch((error: unknown) => Promise.reject(new ViewError(error)))
+      : undefined,
+  );
+  // The job's branch and the base's refs at the view's commit, checked out while the view is made.
+  const checkout = Promise.all([branch, tree]).then(([name], git = openGit(dir, env)) =>
+    Promise.all([
+      git.raw(["checkout", "--quiet", "--force", "-B", name, baseSha]),
+      git.raw(["update-ref", `refs/heads/${options.baseBranch}`, baseSha]),
+      git.raw(["update-ref", `refs/remotes/origin/${options.baseBranch}`, baseSha]),
+    ]),
+  );
+  // All settled before a failure is thrown, so clean-up never races work still writing.
+  const settled = await Promise.allSettled([branch, tree, checkout, view]);
+  const failure = settled.find((result) => result.status === "rejected");
+  if (failure) throw failure.reason;
+  const [name, gitView] = [await branch, await view];
+  return { branch: name, baseSha, gitView };
+}
+
+/** A working tree of the mirror at `dir`: a kept one (see keepTree), or a `--shared` clone, unchecked-out. */
+async function placeTree(
+  options: WorkspaceOptions,
+  { jobDir, dir, env }: Pick<Scaffold, "jobDir" | "dir" | "env">,
+  mirror: string,
+  cache: RepositoryCache,
+): Promise<void> {
+  if (await cache.takeTree(mirror, dir)) return;
+  await openGit(jobDir, env).clone(mirror, dir, {
+    "--shared": null,
+    "--no-checkout": null,
+    "--branch": options.baseBranch,
+    "--single-branch": null,
+    "--no-tags": null,
+  });
+  await openGit(dir, env).raw(["remote", "set-url", "origin", options.cloneUrl]);
+}
+
+/** Without a repository cache, or continuing a branch: a clone, then the branch, one after the other. */
+async function cloneSequentially(
+  options: WorkspaceOptions,
+  { jobDir, dir, env, remoteEnv, cached }: Scaffold,
+): Promise<{ branch: string; baseSha: string; gitView: undefined }> {
+  const branchName = options.continueBranch
+    ? Promise.resolve(options.continueBranch)
+    : unusedBranchName(options.branch, () =>
+        openGit(jobDir, remoteEnv).listRemote(["--heads", options.cloneUrl, `${options.branch}*`]),
+      );
+  branchName.catch(() => undefined); // awaited below; an early failure must not go unhandled
+  const source = cached?.path ?? options.cloneUrl;
+  await openGit(jobDir, cached ? env : remoteEnv).clone(source, dir, {
+    ...(cached ? { "--shared": null } : {}),
+    "--branch": options.baseBranch,
+    "--single-branch": null,
+    "--no-tags": null,
+  });
+  if (cached) await openGit(dir, env).raw(["remote", "set-url", "origin", options.cloneUrl]);
+  const git = openGit(dir, env);
+  const branch = await branchName;
+  if (options.continueBranch) {
+    // Whatever is on the branch now, human commits included, is where the job starts.
+    await openGit(dir, cached ? env : remoteEnv).raw([
+      "fetch",
+      "--quiet",
+      cached?.path ?? "origin",
+      `refs/heads/${branch}`,
+    ]);
+    await git.raw(["checkout", "--quiet", "-B", branch, "FETCH_HEAD"]);
+  } else {
+    await git.checkoutLocalBranch(branch);
   }
+  return { branch, baseSha: (await git.revparse(["HEAD"])).trim(), gitView: undefined };
 }
 
 /**
@@ -180,6 +268,7 @@ const GENERATED_FILES = [
   // Cargo's and Maven's build output, at the root only: a directory named target elsewhere may be source.
   "/target/",
 ];
+const GENERATED_EXCLUDES = `${GENERATED_FILES.join("\n")}\n`;
 
 /** A re-run on the same issue must not push over an earlier attempt's branch. */
 async function unusedBranchName(wanted: string, listRemoteBranches: () => Promise<string>): Promise<string> {
@@ -207,21 +296,4 @@ async function cleanTree(dir: string, env: Record<string, string>): Promise<void
     .split("\n")
     .filter(Boolean);
   for (const ref of branches) await git.raw(["update-ref", "-d", ref]);
-}
-
-/**
- * Turns a kept (cleaned) working tree into what a fresh `--shared` clone of the base branch would
- * be: the base checked out on its branch. Only the files that differ from the earlier job's base
- * are written; cleaning happened when the tree was kept, off this job's clock.
- */
-async function resetTree(
-  dir: string,
-  mirror: string,
-  baseBranch: string,
-  env: Record<string, string>,
-): Promise<void> {
-  const sha = (await openGit(mirror, env).revparse([`refs/heads/${baseBranch}`])).trim();
-  const git = openGit(dir, env);
-  await git.raw(["checkout", "--quiet", "--force", "-B", baseBranch, sha]);
-  await git.raw(["update-ref", `refs/remotes/origin/${baseBranch}`, sha]);
 }

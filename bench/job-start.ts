@@ -1,0 +1,106 @@
+// How soon a job starts, against a plain `git clone` of the same repository over the same
+// transport, measured in the same rounds. See docs/benchmarks.md.
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { createIssueAgent } from "../src/app.ts";
+import { loadSettings } from "../src/settings.ts";
+import { issuesLabeled } from "../test/fixtures/events.ts";
+import { call, ScriptedModelServer } from "../test/helpers/scripted-model-server.ts";
+import { INSTALLATION_TOKEN, median, ms, remoteGitHub, reportRatio, type RatioResult } from "./measure.ts";
+import { productionProbot } from "./production-probot.ts";
+
+const execFileAsync = promisify(execFile);
+const FILES = 5_000;
+
+/** What `git clone` of the base branch costs over the same transport with the same token. */
+async function plainClone(cloneUrl: string, target: string): Promise<number> {
+  const auth = `Authorization: Basic ${Buffer.from(`x-access-token:${INSTALLATION_TOKEN}`).toString("base64")}`;
+  const started = performance.now();
+  await execFileAsync("git", [
+    "-c",
+    `http.extraHeader=${auth}`,
+    "clone",
+    "--quiet",
+    "--branch",
+    "main",
+    "--single-branch",
+    cloneUrl,
+    target,
+  ]);
+  const took = performance.now() - started;
+  rmSync(target, { recursive: true, force: true });
+  return took;
+}
+
+/** A fresh app (empty repository cache) that runs two jobs on the repository, one after the other. */
+async function twoJobs(baseUrl: string, modelUrl: string, firstRequest: () => number, issue: number) {
+  const workdir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-bench-work-"));
+  const probot = productionProbot(baseUrl);
+  const agent = createIssueAgent({
+    settings: loadSettings({
+      OPENAI_BASE_URL: modelUrl,
+      ISSUE_AGENT_WORKDIR: workdir,
+      ISSUE_AGENT_DB: path.join(workdir, "state.db"),
+    }),
+    env: {},
+  });
+  await probot.load(agent.app, { cwd: process.cwd(), addHandler: () => undefined });
+  const starts: number[] = [];
+  for (const issueNumber of [issue, issue + 1]) {
+    const started = performance.now();
+    await probot.receive({
+      id: `bench-start-${issueNumber}`,
+      ...issuesLabeled({ owner: "octo-org", repo: "hello-world", issueNumber }),
+    });
+    await agent.idle();
+    starts.push(firstRequest() - started);
+  }
+  await agent.shutdown(1_000);
+  rmSync(workdir, { recursive: true, force: true });
+  return { first: starts[0]!, second: starts[1]! };
+}
+
+export async function jobStart(rounds: number): Promise<RatioResult[]> {
+  const remote = await remoteGitHub(FILES);
+  let firstRequestAt = 0;
+  const model = new ScriptedModelServer(() => {
+    firstRequestAt = performance.now();
+    return call("give_up", { reason: "benchmark" });
+  });
+  const modelUrl = await model.start();
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "issue-agent-bench-clone-"));
+  const clones: number[] = [];
+  const firsts: number[] = [];
+  const seconds: number[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    // Clone and jobs alternate, so that each ratio compares runs under the same load.
+    clones.push(await plainClone(remote.cloneUrl, path.join(scratch, `plain-${round}`)));
+    const { first, second } = await twoJobs(remote.baseUrl, modelUrl, () => firstRequestAt, 2 * round + 1);
+    firsts.push(first);
+    seconds.push(second);
+  }
+  const ratios = (jobs: number[]) => median(jobs.map((job, round) => job / clones[round]!));
+  console.log(
+    `job start — from the issues.labeled webhook entering the app to the agent's first model request (issue read, check run and status comment made, workspace and its sandbox git view ready, setup planned, prompt built); ${rounds} rounds, a repository of ${FILES.toLocaleString("en-US")} files over authenticated smart-HTTP (fake GitHub in another process):`,
+  );
+  console.log(
+    `  plain git clone of the base branch: median ${ms(median(clones))}  (${clones.map(ms).join(", ")})`,
+  );
+  console.log(
+    `  first job on the repository (empty cache): median ${ms(median(firsts))}  (${firsts.map(ms).join(", ")})`,
+  );
+  console.log(
+    `  second job on the repository: median ${ms(median(seconds))}  (${seconds.map(ms).join(", ")})`,
+  );
+  const results = [
+    reportRatio("first job's start over a plain clone (median of the rounds' ratios)", ratios(firsts), 1.15),
+    reportRatio("second job's start over a plain clone (median of the rounds' ratios)", ratios(seconds), 0.1),
+  ];
+  await model.stop();
+  await remote.stop();
+  rmSync(scratch, { recursive: true, force: true });
+  return results;
+}

@@ -1,0 +1,24 @@
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { Probot, ProbotOctokit } from "probot";
+import { PRIVATE_KEY, TEST_APP_ID } from "../test/helpers/test-probot.ts";
+
+/**
+ * Probot as deployed: logging at `info` (here into nothing, the cost of formatting kept), not the
+ * test suite's trace-level capture, which would charge the app for the tests' bookkeeping.
+ * Retries are off so that a failure shows at once.
+ */
+export function productionProbot(baseUrl: string, secret = "bench-secret"): Probot {
+  return new Probot({
+    appId: TEST_APP_ID,
+    privateKey: PRIVATE_KEY,
+    secret,
+    baseUrl,
+    log: pino({ level: "info" }, new Writable({ write: (_chunk, _encoding, done) => done() })),
+    Octokit: ProbotOctokit.defaults((options: object) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    })),
+  });
+}

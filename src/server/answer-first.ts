@@ -1,0 +1,39 @@
+/**
+ * Webhooks are answered first. Work without a deadline (the intake stage's: config, permission,
+ * queueing; each of them GitHub API calls) waits for its `turn()` while webhooks keep arriving, so
+ * it does not compete with their acknowledgements for the event loop. A turn comes once no webhook
+ * has arrived for `quietMs`, and never later than `maxWaitMs` after it was asked for, so a steady
+ * stream of webhooks cannot starve the work.
+ *
+ * Nothing waiting here can be lost: the receiver records each request durably before it answers,
+ * and a request never handled (the process stopped while it waited) is picked up by the intake's
+ * recovery after a restart.
+ */
+export class AnswerFirst {
+  private readonly quietMs: number;
+  private readonly maxWaitMs: number;
+  private lastArrivalAt = Number.NEGATIVE_INFINITY;
+
+  constructor(options: { quietMs?: number; maxWaitMs?: number } = {}) {
+    this.quietMs = options.quietMs ?? 20;
+    this.maxWaitMs = options.maxWaitMs ?? 5_000;
+  }
+
+  /** A webhook has arrived and is being answered. */
+  arrived(): void {
+    this.lastArrivalAt = performance.now();
+  }
+
+  /** Resolves once webhooks have paused (see the class); at once when none is arriving. */
+  async turn(): Promise<void> {
+    const askedAt = performance.now();
+    for (;;) {
+      const now = performance.now();
+      const quietFor = now - this.lastArrivalAt;
+      const waitedFor = now - askedAt;
+      if (quietFor >= this.quietMs || waitedFor >= this.maxWaitMs) return;
+      const wait = Math.min(this.quietMs - quietFor, this.maxWaitMs - waitedFor);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(wait))));
+    }
+  }
+}
