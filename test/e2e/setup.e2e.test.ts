@@ -1,33 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { GREETING_REPO } from "../helpers/e2e-harness.ts";
 import { git } from "../helpers/git-fixtures.ts";
 import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
 import { closeHarnessAfterEach, runLabeledJob, toolResult } from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
+import { GREETING_WITH_LOCKFILE } from "../fixtures/greeting-with-lockfile.ts";
 
 closeHarnessAfterEach();
-
-/** GREETING_REPO with one dependency, installed from the repository itself so no registry is needed. */
-const WITH_LOCKFILE: Record<string, string> = {
-  ...GREETING_REPO,
-  "package.json": `${JSON.stringify({ name: "hello", type: "module", scripts: { test: "node --test" }, dependencies: { pad: "file:vendor/pad" } }, null, 2)}\n`,
-  "package-lock.json": `${JSON.stringify(
-    {
-      name: "hello",
-      lockfileVersion: 3,
-      requires: true,
-      packages: {
-        "": { name: "hello", dependencies: { pad: "file:vendor/pad" } },
-        "node_modules/pad": { resolved: "vendor/pad", link: true },
-        "vendor/pad": { version: "1.0.0" },
-      },
-    },
-    null,
-    2,
-  )}\n`,
-  "vendor/pad/package.json": '{ "name": "pad", "version": "1.0.0", "main": "index.js" }\n',
-  "vendor/pad/index.js": 'module.exports = (s) => s + "!";\n',
-};
 
 const finish = call("finish", {
   title: "Punctuate the greeting",
@@ -47,7 +25,7 @@ describe("setting up the workspace before the agent starts", () => {
         finish,
       ],
       {
-        files: WITH_LOCKFILE,
+        files: GREETING_WITH_LOCKFILE,
         config: "gates:\n  tests:\n    command: node --test\n",
         pullRequests: 1,
       },

@@ -6,6 +6,7 @@ import { closeHarnessAfterEach, runLabeledJob, toolResult } from "../helpers/run
 import { call } from "../helpers/scripted-model-server.ts";
 import { defaultToolchainDir } from "../../src/workspace/toolchain/set-up-toolchains.ts";
 import { RUST_TESTS_DIR } from "../fixtures/test-layouts.ts";
+import { GREETING_WITH_LOCKFILE } from "../fixtures/greeting-with-lockfile.ts";
 
 closeHarnessAfterEach();
 
@@ -33,29 +34,12 @@ function expectTestFirstPassed(record: { pulls: Array<Record<string, unknown>> }
 }
 
 /**
- * GREETING_REPO pinned to Node 22, with a dependency installed by `npm ci` and a setup step that
+ * GREETING_WITH_LOCKFILE pinned to Node 22, its dependency installed by `npm ci`, and a setup step that
  * creates two project tools: `tsc` (on the default allow list) and one named like a system command.
  */
 const NODE_22_REPO: Record<string, string> = {
-  ...GREETING_REPO,
+  ...GREETING_WITH_LOCKFILE,
   ".nvmrc": "22\n",
-  "package.json": `${JSON.stringify({ name: "hello", type: "module", scripts: { test: "node --test" }, dependencies: { pad: "file:vendor/pad" } }, null, 2)}\n`,
-  "package-lock.json": `${JSON.stringify(
-    {
-      name: "hello",
-      lockfileVersion: 3,
-      requires: true,
-      packages: {
-        "": { name: "hello", dependencies: { pad: "file:vendor/pad" } },
-        "node_modules/pad": { resolved: "vendor/pad", link: true },
-        "vendor/pad": { version: "1.0.0" },
-      },
-    },
-    null,
-    2,
-  )}\n`,
-  "vendor/pad/package.json": '{ "name": "pad", "version": "1.0.0", "main": "index.js" }\n',
-  "vendor/pad/index.js": 'module.exports = (s) => s + "!";\n',
   "scripts/tools.js": [
     'import { mkdirSync, writeFileSync } from "node:fs";',
     'mkdirSync("node_modules/.bin", { recursive: true });',
