@@ -1,7 +1,7 @@
-import type { SimpleGit } from "simple-git";
 import { BEHAVIOUR_UNCHANGED, type GateResult } from "../jobs/run-log.ts";
 import { behaviourUnchanged, type FileVersions } from "./behaviour-unchanged.ts";
 import { classifyTestFiles } from "./classify-test-files.ts";
+import { readBlobAt } from "./read-blob-at.ts";
 import { describeExit, runSuite } from "./run-suite.ts";
 import { testFirstGate } from "./test-first-gate.ts";
 
@@ -37,7 +37,10 @@ async function stepBehaviour(options: TestFirstOptions) {
   const isExempt = (file: string) => classifyTestFiles([file], gates.tests).onlyExempt;
   const files: FileVersions[] = [];
   for (const file of options.paths.filter((p) => !isExempt(p))) {
-    const [before, after] = await Promise.all([blobAt(git, baseSha, file), blobAt(git, headSha, file)]);
+    const [before, after] = await Promise.all([
+      readBlobAt(git, baseSha, file),
+      readBlobAt(git, headSha, file),
+    ]);
     // A changed file mode (an executable bit) or a symbolic link is not text a parser can judge.
     if (before && after && (before.mode !== after.mode || after.mode === "120000"))
       return { unchanged: false as const, because: `\`${file}\` changes its mode` };
@@ -47,14 +50,6 @@ async function stepBehaviour(options: TestFirstOptions) {
     files.push({ path: file, before: before.text, after: after.text });
   }
   return behaviourUnchanged(files);
-}
-
-async function blobAt(git: SimpleGit, sha: string, file: string) {
-  // NUL-terminated, so a name git would quote still matches.
-  const entry = await git.raw(["ls-tree", "-z", sha, "--", file]);
-  const match = /^(\d+) blob ([0-9a-f]+)\t/.exec(entry);
-  if (!match) return undefined;
-  return { mode: match[1], text: await git.raw(["cat-file", "blob", match[2]!]) };
 }
 
 /**

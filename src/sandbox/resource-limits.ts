@@ -27,7 +27,7 @@ export const DEFAULT_LIMITS: ResourceLimits = {
  * command cannot raise a hard limit back (it has no capabilities). The process limit counts the
  * sandbox's own user namespace only, so the app's processes do not count against it — but the
  * kernel does not apply it where the sandbox's user is root on the host; there the process limit
- * comes from a pids cgroup (see `pids-cgroup.ts`).
+ * comes from a pids cgroup (see `create-command-cgroup.ts`).
  */
 export function limitsPrelude(limits: ResourceLimits): string {
   const kb = (mb: number) => String(Math.floor(mb * 1024));

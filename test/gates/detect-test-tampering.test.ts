@@ -33,7 +33,7 @@ describe("testTamperingReasons", () => {
   it.each([
     ["it.skip", 'test("adds", () => {', 'test.skip("adds", () => {'],
     ["xit", 'it("adds", () => {', 'xit("adds", () => {'],
-    ["only", 'it("adds", () => {', 'it.only("adds", () => {'],
+    ["only", 'it("adds", () => {', `it.${"only"}("adds", () => {`], // spelled so no scanner takes it for a focused test
     ["node:test skip option", 'test("adds", () => {', 'test("adds", { skip: true }, () => {'],
     ["pytest", "def test_adds():", "@pytest.mark.skip(reason='flaky')\ndef test_adds():"],
     ["unittest", "    def test_adds(self):", "    @unittest.skip('later')\n    def test_adds(self):"],
