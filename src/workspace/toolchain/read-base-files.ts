@@ -1,22 +1,32 @@
 import type { Workspace } from "../workspace.ts";
 
+/** A file a repository's toolchain files could plausibly be; anything larger is not one. */
+const MAX_TOOLCHAIN_FILE = 1_000_000;
+
 /**
  * The root file names of the base branch and the text of the named ones, read from git without a
  * checkout: the declared toolchains come from the default branch, never from what an agent
- * committed on a follow-up job's branch.
+ * committed on a follow-up job's branch. Only files are read (a directory named `.nvmrc` declares
+ * nothing); a file git fails to read is an error, never a silently missing declaration.
  */
 export async function readBaseFiles(
   workspace: Pick<Workspace, "git" | "baseBranch">,
   names: readonly string[],
 ): Promise<{ files: Set<string>; read: (name: string) => string | undefined }> {
   const ref = `refs/heads/${workspace.baseBranch}`;
-  const listing = await workspace.git.raw(["ls-tree", "--name-only", "-z", ref]);
-  const files = new Set(listing.split("\0").filter(Boolean));
+  // `<mode> <type> <object>\t<name>`, NUL-terminated so a name git would quote still matches.
+  const entries = (await workspace.git.raw(["ls-tree", "-z", ref]))
+    .split("\0")
+    .filter(Boolean)
+    .map((entry) => {
+      const tab = entry.indexOf("\t");
+      return { type: entry.slice(0, tab).split(" ")[1], name: entry.slice(tab + 1) };
+    });
+  const files = new Set(entries.map((entry) => entry.name));
   const texts = new Map<string, string>();
-  for (const name of names.filter((file) => files.has(file))) {
-    const text = await workspace.git.raw(["cat-file", "blob", `${ref}:${name}`]).catch(() => undefined);
-    // A toolchain file is a few lines; anything huge is not one.
-    if (text !== undefined && text.length <= 1_000_000) texts.set(name, text);
+  for (const { name } of entries.filter((entry) => entry.type === "blob" && names.includes(entry.name))) {
+    const text = await workspace.git.raw(["cat-file", "blob", `${ref}:${name}`]);
+    if (text.length <= MAX_TOOLCHAIN_FILE) texts.set(name, text);
   }
   return { files, read: (name) => texts.get(name) };
 }
