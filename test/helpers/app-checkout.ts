@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach } from "vitest";
+import { freePort } from "./free-port.ts";
 import { waitFor } from "./wait-for.ts";
 
-export { waitFor };
+export { freePort, waitFor };
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -35,15 +35,6 @@ export function writeProbotDotEnv(dir: string, values: Record<string, string>): 
     return `${key}=${written.replace(/\n/g, "\\n")}`;
   });
   writeFileSync(path.join(dir, ".env"), lines.join("\n"));
-}
-
-/** A TCP port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export interface Spawned {

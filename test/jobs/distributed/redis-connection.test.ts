@@ -11,6 +11,7 @@ import { BullJobQueue } from "../../../src/jobs/distributed/bullmq-queue.ts";
 import { connectRedis, redisSecrets } from "../../../src/jobs/distributed/redis-connection.ts";
 import { newJob } from "../../../src/jobs/job.ts";
 import { RedisState } from "../../../src/jobs/stores/redis-state.ts";
+import { freePort } from "../../helpers/free-port.ts";
 import { testTrigger } from "../../helpers/test-trigger.ts";
 
 // A second, password-protected redis-server (and one that speaks only TLS), started by the test.
@@ -19,14 +20,6 @@ const password = `pw-${randomBytes(8).toString("hex")}`;
 const servers: ChildProcess[] = [];
 let port: number;
 let tlsPort: number;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port: free } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return free;
-}
 
 async function startRedis(args: string[], readyPort: number): Promise<void> {
   const server = spawn("redis-server", ["--save", "", "--appendonly", "no", "--dir", dir, ...args], {
