@@ -1,6 +1,5 @@
-import { createRequire } from "node:module";
 import path from "node:path";
-import { Language, Parser, type Node } from "web-tree-sitter";
+import { loadGrammar, Parser, type Node } from "../parsing/tree-sitter.ts";
 
 /** The grammar (a WebAssembly file shipped in its npm package) for each supported file extension. */
 const GRAMMARS: Record<string, string> = {
@@ -22,21 +21,12 @@ const GRAMMARS: Record<string, string> = {
  */
 const VERBATIM = /string|template|regex|heredoc/;
 
-const languages = new Map<string, Promise<Language>>();
-let init: Promise<void> | undefined;
-
 async function parserFor(file: string): Promise<Parser | undefined> {
   const grammar = GRAMMARS[path.extname(file).toLowerCase()];
   if (!grammar) return undefined;
-  init ??= Parser.init();
-  await init;
-  let language = languages.get(grammar);
-  if (!language) {
-    language = Language.load(createRequire(import.meta.url).resolve(grammar));
-    languages.set(grammar, language);
-  }
+  const language = await loadGrammar(grammar);
   const parser = new Parser();
-  parser.setLanguage(await language);
+  parser.setLanguage(language);
   return parser;
 }
 

@@ -1,15 +1,13 @@
-import { createRequire } from "node:module";
-import { Language, Parser, type Node } from "web-tree-sitter";
+import { loadGrammar, Parser, type Node } from "../../parsing/tree-sitter.ts";
 
 let parserPromise: Promise<Parser> | undefined;
 
 /** tree-sitter's bash grammar, compiled to WebAssembly: a complete bash parser with no native build. */
 function loadParser(): Promise<Parser> {
   parserPromise ??= (async () => {
-    await Parser.init();
-    const wasm = createRequire(import.meta.url).resolve("tree-sitter-bash/tree-sitter-bash.wasm");
+    const language = await loadGrammar("tree-sitter-bash/tree-sitter-bash.wasm");
     const parser = new Parser();
-    parser.setLanguage(await Language.load(wasm));
+    parser.setLanguage(language);
     return parser;
   })();
   return parserPromise;
