@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { once } from "node:events";
 import {
   mkdirSync,
@@ -13,6 +12,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { expectProcessGone } from "../helpers/process-gone.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
@@ -128,8 +128,7 @@ describe("BubblewrapSandbox", () => {
       { timeoutMs: 700 },
     );
     expect(result.timedOut).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(() => execFileSync("pgrep", ["-f", marker])).toThrow();
+    await expectProcessGone(marker);
   });
 
   it("caps a command that prints 100 MB", async () => {

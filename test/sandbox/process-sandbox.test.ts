@@ -1,7 +1,7 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { expectProcessGone } from "../helpers/process-gone.ts";
 import { afterAll, describe, expect, it } from "vitest";
 import { ProcessSandbox } from "../../src/sandbox/process-sandbox.ts";
 
@@ -57,8 +57,7 @@ describe("ProcessSandbox", () => {
     expect(result.timedOut).toBe(true);
     expect(result.exitCode).toBeNull();
     expect(Date.now() - started).toBeLessThan(5_000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(() => execFileSync("pgrep", ["-f", marker])).toThrow();
+    await expectProcessGone(marker);
   });
 
   it("does not wait for a background process that keeps the output open, and kills it", async () => {
@@ -66,8 +65,7 @@ describe("ProcessSandbox", () => {
     const result = await run(`(exec -a ${marker} sleep 60) & echo started`, 10_000);
     expect(result).toMatchObject({ exitCode: 0, timedOut: false });
     expect(result.output).toBe("started\n");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(() => execFileSync("pgrep", ["-f", marker])).toThrow();
+    await expectProcessGone(marker);
   });
 
   it("caps a flood of output to head and tail without holding it in memory", async () => {

@@ -13,6 +13,7 @@ import { newJob } from "../../../src/jobs/job.ts";
 import { RedisState } from "../../../src/jobs/stores/redis-state.ts";
 import { freePort } from "../../helpers/free-port.ts";
 import { testTrigger } from "../../helpers/test-trigger.ts";
+import { waitFor } from "../../helpers/wait-for.ts";
 
 // A second, password-protected redis-server (and one that speaks only TLS), started by the test.
 const dir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-redis-auth-"));
@@ -126,7 +127,8 @@ describe("Redis with a password", () => {
     const redis = connectRedis(url, { warn: (obj) => logged.push(obj) });
     redis.on("error", (error: unknown) => raw.push(error));
     await expect(redis.ping()).rejects.toThrow(/WRONGPASS/);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // ioredis emits the failed AUTH as an error event, and logs it, after the command rejects.
+    await waitFor(() => raw.length > 0 && logged.length > 0, 5_000);
     redis.disconnect();
     expect(JSON.stringify((raw[0] as { command?: unknown }).command)).toContain(wrong);
     expect(logged.length).toBeGreaterThan(0);
