@@ -1,5 +1,5 @@
 import semver from "semver";
-import { servesDeclared } from "./match-version.ts";
+import { namesPythonVersion, servesDeclared } from "./match-version.ts";
 import { nodeRange } from "./node-version-range.ts";
 import type { Probed } from "./probe-toolchains.ts";
 import type { DeclaredToolchains, Language } from "./read-declared-toolchains.ts";
@@ -43,17 +43,28 @@ export function checkDeclared(
       );
       continue;
     }
-    used.push({
-      name,
-      version: found,
-      reason: wanted ? `${wanted.source} says \`${wanted.version}\`` : "none declared",
-    });
+    used.push({ name, version: found, reason: reasonFor(language, wanted) });
   }
-  if (declared.packageManager) {
-    const { name, version, source } = declared.packageManager;
-    used.push({ name, version, reason: `${source}, through corepack` });
-  }
+  if (declared.packageManager) used.push(packageManagerUse(declared.packageManager));
   return { used, problems };
+}
+
+function reasonFor(language: Language, wanted: DeclaredToolchains[Language]): string {
+  if (!wanted) return "none declared";
+  if (language === "python" && !namesPythonVersion(wanted.version) && wanted.version !== "system")
+    return `${wanted.source} names the virtualenv \`${wanted.version}\`, not a version: not checked`;
+  return `${wanted.source} says \`${wanted.version}\``;
+}
+
+/** corepack provides pnpm and yarn at the declared version; npm is the one installed with the app. */
+function packageManagerUse({ name, version, source }: NonNullable<DeclaredToolchains["packageManager"]>) {
+  return name === "npm"
+    ? {
+        name,
+        version: "as installed with the app",
+        reason: `${source} asks for \`${version}\`, which is not switched`,
+      }
+    : { name, version, reason: `${source}, through corepack` };
 }
 
 function serves(language: Language, wanted: string, found: string): boolean {

@@ -55,12 +55,24 @@ export function readDeclaredToolchains(read: Read, configured: ToolchainConfig =
     fromRustToolchainToml(read("rust-toolchain.toml")) ??
     fromVersionFile(read("rust-toolchain"), "`rust-toolchain`");
   const packageManager = fromPackageManager(packageJson);
+  // Each value is shown in the check run, the PR body and the status comment, inside a code span.
+  for (const entry of [node, python, go, rust, packageManager])
+    if (entry) entry.version = inertVersion(entry.version);
   if (node) declared.node = node;
   if (python) declared.python = python;
   if (go) declared.go = go;
   if (rust) declared.rust = rust;
   if (packageManager) declared.packageManager = packageManager;
   return declared;
+}
+
+/**
+ * A declared version as plain text: the characters version specs use (`>=20 <23`, `lts/*`,
+ * `^9.1.0`, `1.70.0-beta`), anything else (a backtick that would close the code span it is shown
+ * in, brackets, `@`) as `?`, at most 64 of them. The repository wrote it; the app's voice says it.
+ */
+function inertVersion(version: string): string {
+  return version.replace(/[^\w.+\-^~<>=|*/ ]/g, "?").slice(0, 64);
 }
 
 /** `.nvmrc`, `.node-version`, `.python-version`, `rust-toolchain`: the first word of the first line that says something. */

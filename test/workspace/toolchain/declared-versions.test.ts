@@ -43,6 +43,21 @@ describe("the versions a repository declares", () => {
     expect(readDeclaredToolchains(files({ "rust-toolchain": "stable\n" })).rust?.version).toBe("stable");
   });
 
+  it("keeps a declared version plain text: nothing in it can close the code span it is shown in", () => {
+    const declared = readDeclaredToolchains(
+      files({
+        "package.json": JSON.stringify({
+          packageManager: "pnpm@9`![x](https://tracker.example/p.png)`",
+          engines: { node: ">=20 <23 || ^24.1" },
+        }),
+        "rust-toolchain.toml": '[toolchain]\nchannel = "1.70`@org/team`"\n',
+      }),
+    );
+    expect(declared.packageManager?.version).toBe("9???x??https?//tracker.example/p.png??");
+    expect(declared.rust?.version).toBe("1.70??org/team?");
+    expect(declared.node?.version).toBe(">=20 <23 || ^24.1");
+  });
+
   it("lets `toolchain:` in .github/agent.yml win over the files", () => {
     const declared = readDeclaredToolchains(files({ ".nvmrc": "18", ".python-version": "3.9" }), {
       node: "22",
@@ -99,6 +114,12 @@ describe("whether the sandbox's toolchain serves the declared version", () => {
     ["python", "3.12", "3.11.2", false],
     ["python", "3.1", "3.11.2", false],
     ["python", "pypy3.9", "3.11.2", false],
+    // pyenv writes the patch release it installed; any 3.11 serves it.
+    ["python", "3.11.4", "3.11.2", true],
+    ["python", "3", "3.11.2", true],
+    ["python", "3.12-dev", "3.11.2", false],
+    // A pyenv virtualenv's name says nothing about the version inside it.
+    ["python", "myproject", "3.11.2", true],
     ["python", "system", "3.11.2", true],
     ["go", "1.19", "1.19.8", true],
     ["go", "1.18", "1.19.8", true],
@@ -136,6 +157,29 @@ describe("whether the sandbox's toolchain serves the declared version", () => {
     expect(result.used).toEqual([
       { name: "Node.js", version: "24.1.0", reason: "none declared" },
       { name: "Python", version: "3.11.2", reason: "`.python-version` says `3.11`" },
+    ]);
+  });
+
+  it("says what it did not check or switch: a virtualenv's name, and npm", () => {
+    const result = checkDeclared(
+      {
+        python: { version: "myproject", source: "`.python-version`" },
+        packageManager: { name: "npm", version: "10.2.0", source: "`packageManager` in `package.json`" },
+      },
+      { python: "3.11.2" },
+    );
+    expect(result.problems).toEqual([]);
+    expect(result.used).toEqual([
+      {
+        name: "Python",
+        version: "3.11.2",
+        reason: "`.python-version` names the virtualenv `myproject`, not a version: not checked",
+      },
+      {
+        name: "npm",
+        version: "as installed with the app",
+        reason: "`packageManager` in `package.json` asks for `10.2.0`, which is not switched",
+      },
     ]);
   });
 });
