@@ -97,6 +97,8 @@ export function openSqliteState(options: {
     handler: async (jobId) => {
       if (options.shuttingDown()) return; // left queued; it runs after the restart
       await options.answerFirst.turn();
+      // The turn may come seconds later, after a shutdown began: the job still waits for the restart.
+      if (options.shuttingDown()) return;
       metrics.observeJob(await handler(jobId));
     },
   });
