@@ -37,6 +37,7 @@ export async function provisionNode(options: {
 }): Promise<NodeToolchain | undefined> {
   const nodeDir = path.join(options.cacheDir, "node");
   await mkdir(nodeDir, { recursive: true });
+  await removeAbandonedStaging(nodeDir, options.now ?? new Date());
   const cached = await cachedVersions(nodeDir);
   if (options.range.kind === "range") {
     const hit = semver.maxSatisfying(cached, options.range.range);
@@ -82,6 +83,21 @@ async function install(nodeDir: string, version: string, npm: Npm): Promise<Node
     return toolchainAt(nodeDir, version);
   } finally {
     await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** An install ends at its timeout: a staging directory this old was left by a process that died. */
+const ABANDONED_AFTER_MS = 6 * 60 * 60_000;
+
+async function removeAbandonedStaging(nodeDir: string, now: Date): Promise<void> {
+  for (const name of await readdir(nodeDir).catch(() => [] as string[])) {
+    if (!name.startsWith(".staging-")) continue;
+    const dir = path.join(nodeDir, name);
+    const changed = await stat(dir).then(
+      (info) => info.mtimeMs,
+      () => now.getTime(),
+    );
+    if (now.getTime() - changed > ABANDONED_AFTER_MS) await rm(dir, { recursive: true, force: true });
   }
 }
 

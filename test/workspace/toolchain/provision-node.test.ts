@@ -1,0 +1,38 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { nodeRange } from "../../../src/workspace/toolchain/node-version-range.ts";
+import { provisionNode } from "../../../src/workspace/toolchain/provision-node.ts";
+
+const cacheDir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-toolchains-"));
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+describe("the Node.js toolchain cache", () => {
+  it("serves a cached version without the registry, and removes staging an earlier process abandoned", async () => {
+    const nodeDir = path.join(cacheDir, "node");
+    mkdirSync(path.join(nodeDir, "22.1.0"), { recursive: true });
+    writeFileSync(path.join(nodeDir, "22.1.0", ".issue-agent-complete"), "22.1.0\n");
+    // A process killed mid-install leaves its staging directory; one installing now is young.
+    const abandoned = path.join(nodeDir, ".staging-22.2.0-dead");
+    const installing = path.join(nodeDir, ".staging-22.3.0-live");
+    mkdirSync(abandoned);
+    mkdirSync(installing);
+    const yesterday = new Date(Date.now() - 24 * 3_600_000);
+    utimesSync(abandoned, yesterday, yesterday);
+
+    const range = nodeRange(">=22");
+    if (range.kind === "invalid") throw new Error("a valid range");
+    // No npm on PATH: a registry call would fail the test.
+    const node = await provisionNode({
+      cacheDir,
+      range,
+      environment: { PATH: "/nonexistent" },
+      timeoutMs: 5_000,
+    });
+
+    expect(node?.version).toBe("22.1.0");
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(installing)).toBe(true);
+  });
+});
