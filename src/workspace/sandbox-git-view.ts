@@ -112,7 +112,8 @@ async function storedViewCommit(
     const commit = await sanitizedCommit(source, workspace, policy).catch(() => undefined);
     if (!commit) continue;
     await storeCommit(source, workspace, objectStore, commit.sha);
-    remember(objectStore, workspace.baseSha, commit);
+    // Only a repository cache's store outlives the job; a job's own is gone with its scratch.
+    if (workspace.objectSource) remember(objectStore, workspace.baseSha, commit);
     return commit;
   }
   throw new Error(`could not make the sandbox's view of ${workspace.baseSha}`);
