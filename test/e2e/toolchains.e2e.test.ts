@@ -63,7 +63,7 @@ describe("toolchains the repository declares, through the real setup, sandbox an
     async () => {
       const { h, record } = await runLabeledJob(
         [
-          call("run_command", { command: "node --version; tsc" }),
+          call("run_command", { command: "node --version; tsc; command -v npm" }),
           call("run_command", { command: PLANT }),
           call("run_command", { command: "git --version; ls -d src; cat .nvmrc; tsc" }),
           testGreeting,
@@ -75,6 +75,8 @@ describe("toolchains the repository declares, through the real setup, sandbox an
       // The agent's commands: Node 22, and the project's tool by name, run by it.
       expect(toolResult(h, 1)).toMatch(/^v22\.\d+\.\d+$/m);
       expect(toolResult(h, 1)).toMatch(/project tool on node v22\./);
+      // npm is the one installed beside that Node.js, not the app's (which may not run on it).
+      expect(toolResult(h, 1)).toMatch(/\/node\/22\.\d+\.\d+\/node_modules\/\.bin\/npm$/m);
       // Files the model wrote after setup are never found by name; nor is setup's own `ls`.
       const after = toolResult(h, 3);
       expect(after).toMatch(/git version \d/);

@@ -56,12 +56,12 @@ function reasonFor(language: Language, wanted: DeclaredToolchains[Language]): st
   return `${wanted.source} says \`${wanted.version}\``;
 }
 
-/** corepack provides pnpm and yarn at the declared version; npm is the one installed with the app. */
+/** corepack provides pnpm and yarn at the declared version; npm is the one beside the Node.js in use. */
 function packageManagerUse({ name, version, source }: NonNullable<DeclaredToolchains["packageManager"]>) {
   return name === "npm"
     ? {
         name,
-        version: "as installed with the app",
+        version: "beside Node.js",
         reason: `${source} asks for \`${version}\`, which is not switched`,
       }
     : { name, version, reason: `${source}, through corepack` };

@@ -5,7 +5,7 @@ import semver from "semver";
 import { runCapped } from "../../sandbox/run-capped.ts";
 import { pickNodeVersion, type NodeRange } from "./node-version-range.ts";
 
-/** A Node.js kept in the toolchain cache: its `bin` holds `node` and `corepack`. */
+/** A Node.js kept in the toolchain cache: its `bin` holds `node`, `corepack` and an npm that runs on it. */
 export interface NodeToolchain {
   version: string;
   /** The version's directory; shown read-only to commands. */
@@ -14,7 +14,27 @@ export interface NodeToolchain {
   binDir: string;
 }
 
-const COMPLETE = ".issue-agent-complete";
+/** Written last into a version's directory; `-2`: versions installed before npm was part of it are fetched again. */
+const COMPLETE = ".issue-agent-complete-2";
+
+/**
+ * npm's release lines and the Node.js versions each supports (their `engines.node`), newest first.
+ * A provisioned Node.js gets the newest line that supports it, as its own release would: the app's
+ * npm (11) does not run on Node.js 18 or older.
+ */
+const NPM_LINES: ReadonlyArray<readonly [major: string, node: string]> = [
+  ["11", "^20.17.0 || >=22.9.0"],
+  ["10", "^18.17.0 || >=20.5.0"],
+  ["9", "^14.17.0 || ^16.13.0 || >=18.0.0"],
+  ["8", "^12.13.0 || ^14.15.0 || >=16.0.0"],
+  ["6", ">=6"],
+];
+
+/** The npm package spec installed beside Node.js `version` (`npm@10` for 18.20.4). Pure. */
+export function npmFor(version: string): string {
+  const line = NPM_LINES.find(([, node]) => semver.satisfies(version, node));
+  return `npm@${line?.[0] ?? NPM_LINES.at(-1)![0]}`;
+}
 const OUTPUT_BYTES = 256 * 1024;
 const inFlight = new Map<string, Promise<NodeToolchain>>();
 
@@ -72,13 +92,17 @@ async function install(nodeDir: string, version: string, npm: Npm): Promise<Node
         "--no-fund",
         `${platformPackage()}@${version}`,
         "corepack",
+        npmFor(version),
       ],
       staging,
     );
     await writeFile(path.join(staging, COMPLETE), `${version}\n`);
-    await rename(staging, path.join(nodeDir, version)).catch(async (error: NodeJS.ErrnoException) => {
+    const destination = path.join(nodeDir, version);
+    // A directory there without the marker is an older install (without npm): replaced whole.
+    if (!(await isComplete(destination))) await rm(destination, { recursive: true, force: true });
+    await rename(staging, destination).catch(async (error: NodeJS.ErrnoException) => {
       // Another process installed the same version meanwhile: theirs is as good.
-      if (!(await isComplete(path.join(nodeDir, version)))) throw error;
+      if (!(await isComplete(destination))) throw error;
     });
     return toolchainAt(nodeDir, version);
   } finally {

@@ -177,7 +177,7 @@ describe("whether the sandbox's toolchain serves the declared version", () => {
       },
       {
         name: "npm",
-        version: "as installed with the app",
+        version: "beside Node.js",
         reason: "`packageManager` in `package.json` asks for `10.2.0`, which is not switched",
       },
     ]);

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { nodeRange } from "../../../src/workspace/toolchain/node-version-range.ts";
-import { provisionNode } from "../../../src/workspace/toolchain/provision-node.ts";
+import { npmFor, provisionNode } from "../../../src/workspace/toolchain/provision-node.ts";
 
 const cacheDir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-toolchains-"));
 afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
@@ -12,7 +12,7 @@ describe("the Node.js toolchain cache", () => {
   it("serves a cached version without the registry, and removes staging an earlier process abandoned", async () => {
     const nodeDir = path.join(cacheDir, "node");
     mkdirSync(path.join(nodeDir, "22.1.0"), { recursive: true });
-    writeFileSync(path.join(nodeDir, "22.1.0", ".issue-agent-complete"), "22.1.0\n");
+    writeFileSync(path.join(nodeDir, "22.1.0", ".issue-agent-complete-2"), "22.1.0\n");
     // A process killed mid-install leaves its staging directory; one installing now is young.
     const abandoned = path.join(nodeDir, ".staging-22.2.0-dead");
     const installing = path.join(nodeDir, ".staging-22.3.0-live");
@@ -34,5 +34,20 @@ describe("the Node.js toolchain cache", () => {
     expect(node?.version).toBe("22.1.0");
     expect(existsSync(abandoned)).toBe(false);
     expect(existsSync(installing)).toBe(true);
+  });
+
+  it.each([
+    ["24.11.0", "npm@11"],
+    ["22.9.0", "npm@11"],
+    ["22.1.0", "npm@10"],
+    ["20.19.1", "npm@11"],
+    ["18.20.4", "npm@10"],
+    ["18.0.0", "npm@9"],
+    ["16.20.2", "npm@9"],
+    ["14.21.3", "npm@9"],
+    ["12.22.12", "npm@8"],
+    ["10.24.1", "npm@6"],
+  ])("gives Node.js %s the npm that runs on it: %s", (node, npm) => {
+    expect(npmFor(node)).toBe(npm);
   });
 });
