@@ -131,14 +131,33 @@ function platformPackage(): string {
   return `${prefix}-${process.platform}-${process.arch}`;
 }
 
+/** How long the registry's list of releases is trusted: new Node.js releases come weeks apart. */
+const RELEASES_FRESH_MS = 60 * 60_000;
+const releasesSeen = new Map<string, { at: number; versions: Map<string, Date> }>();
+
+/**
+ * The published versions and their dates, asked of the registry at most once an hour per cache:
+ * a repository whose `.nvmrc` says `lts/*` or `node` needs them for every job. When the registry
+ * cannot be reached, the last list this process saw serves, however old; without one the job fails.
+ */
 async function publishedVersions(nodeDir: string, npm: Npm): Promise<Map<string, Date>> {
-  const output = await npm(["view", "--json", platformPackage(), "time"], nodeDir);
+  const seen = releasesSeen.get(nodeDir);
+  if (seen && Date.now() - seen.at < RELEASES_FRESH_MS) return seen.versions;
+  let output: string;
+  try {
+    output = await npm(["view", "--json", platformPackage(), "time"], nodeDir);
+  } catch (error) {
+    if (seen) return seen.versions;
+    throw error;
+  }
   const times = JSON.parse(output) as Record<string, string>;
-  return new Map(
+  const versions = new Map(
     Object.entries(times)
       .filter(([version]) => semver.valid(version))
       .map(([version, when]) => [version, new Date(when)]),
   );
+  releasesSeen.set(nodeDir, { at: Date.now(), versions });
+  return versions;
 }
 
 async function cachedVersions(nodeDir: string): Promise<string[]> {

@@ -1,7 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { nodeRange } from "../../../src/workspace/toolchain/node-version-range.ts";
 import { npmFor, provisionNode } from "../../../src/workspace/toolchain/provision-node.ts";
 
@@ -49,5 +58,55 @@ describe("the Node.js toolchain cache", () => {
     ["10.24.1", "npm@6"],
   ])("gives Node.js %s the npm that runs on it: %s", (node, npm) => {
     expect(npmFor(node)).toBe(npm);
+  });
+
+  describe("asking the registry which versions exist", () => {
+    afterEach(() => vi.useRealTimers());
+
+    /** A cache holding 24.1.0, and an `npm` that answers `view` with two 24.x releases, or fails. */
+    function registryFake() {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-fake-npm-"));
+      const calls = path.join(dir, "calls");
+      const down = path.join(dir, "down");
+      const times = JSON.stringify({ "24.0.0": "2025-05-06T00:00:00Z", "24.1.0": "2025-06-01T00:00:00Z" });
+      writeFileSync(
+        path.join(dir, "npm"),
+        `#!/bin/sh\necho "$*" >> ${calls}\n[ -e ${down} ] && exit 1\necho '${times}'\n`,
+      );
+      chmodSync(path.join(dir, "npm"), 0o755);
+      const nodeDir = path.join(dir, "cache", "node", "24.1.0");
+      mkdirSync(nodeDir, { recursive: true });
+      writeFileSync(path.join(nodeDir, ".issue-agent-complete-2"), "24.1.0\n");
+      const range = nodeRange("lts/*");
+      if (range.kind === "invalid") throw new Error("a valid range");
+      return {
+        provision: () =>
+          provisionNode({
+            cacheDir: path.join(dir, "cache"),
+            range,
+            environment: { PATH: `${dir}:/usr/bin:/bin` },
+            timeoutMs: 5_000,
+            now: new Date("2026-12-01"),
+          }),
+        calls: () => readFileSync(calls, "utf8").trim().split("\n").length,
+        goDown: () => writeFileSync(down, ""),
+      };
+    }
+
+    it("asks once an hour for `lts/*`, not for every job", async () => {
+      const registry = registryFake();
+      expect((await registry.provision())?.version).toBe("24.1.0");
+      expect((await registry.provision())?.version).toBe("24.1.0");
+      expect(registry.calls()).toBe(1);
+    });
+
+    it("serves the last list it saw when the registry is down, rather than failing the job", async () => {
+      const registry = registryFake();
+      expect((await registry.provision())?.version).toBe("24.1.0");
+      registry.goDown();
+      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 2 * 3_600_000 });
+      expect((await registry.provision())?.version).toBe("24.1.0");
+      expect(registry.calls()).toBe(2);
+    });
   });
 });
