@@ -26,7 +26,6 @@ export class JobControl {
   /** One read at a time, so the pause can wait for the last one before it commits. */
   private reading: Promise<void> = Promise.resolve();
   private poller: NodeJS.Timeout | undefined;
-  private readonly appSignal: AbortSignal | undefined;
   private readonly forwardAppStop = () => this.stop.abort();
 
   private readonly run: JobRun;
@@ -37,7 +36,6 @@ export class JobControl {
     // The app's own stop (shutdown) aborts the job's signal too, through a listener removed when
     // the job stops polling: a composite AbortSignal.any() is held only weakly by its sources.
     this.signal = this.stop.signal;
-    this.appSignal = deps.signal;
     if (deps.signal?.aborted) this.stop.abort();
     else deps.signal?.addEventListener("abort", this.forwardAppStop, { once: true });
     this.undelivered = interrupted ? [...(job.messages ?? [])] : [];
@@ -66,7 +64,7 @@ export class JobControl {
 
   stopPolling(): void {
     clearInterval(this.poller);
-    this.appSignal?.removeEventListener("abort", this.forwardAppStop);
+    this.run.deps.signal?.removeEventListener("abort", this.forwardAppStop);
   }
 
   /** What the job read but did not use, once the last read is done: it goes back to the inbox. */

@@ -57,8 +57,9 @@ export async function provisionNode(options: {
 }): Promise<NodeToolchain | undefined> {
   const nodeDir = path.join(options.cacheDir, "node");
   await mkdir(nodeDir, { recursive: true });
-  await removeAbandonedStaging(nodeDir, options.now ?? new Date());
-  const cached = await cachedVersions(nodeDir);
+  const names = await readdir(nodeDir).catch(() => [] as string[]);
+  await removeAbandonedStaging(nodeDir, names, options.now ?? new Date());
+  const cached = await cachedVersions(nodeDir, names);
   if (options.range.kind === "range") {
     const hit = semver.maxSatisfying(cached, options.range.range);
     if (hit) return toolchainAt(nodeDir, hit);
@@ -113,8 +114,8 @@ async function install(nodeDir: string, version: string, npm: Npm): Promise<Node
 /** An install ends at its timeout: a staging directory this old was left by a process that died. */
 const ABANDONED_AFTER_MS = 6 * 60 * 60_000;
 
-async function removeAbandonedStaging(nodeDir: string, now: Date): Promise<void> {
-  for (const name of await readdir(nodeDir).catch(() => [] as string[])) {
+async function removeAbandonedStaging(nodeDir: string, names: string[], now: Date): Promise<void> {
+  for (const name of names) {
     if (!name.startsWith(".staging-")) continue;
     const dir = path.join(nodeDir, name);
     const changed = await stat(dir).then(
@@ -160,8 +161,8 @@ async function publishedVersions(nodeDir: string, npm: Npm): Promise<Map<string,
   return versions;
 }
 
-async function cachedVersions(nodeDir: string): Promise<string[]> {
-  const names = await readdir(nodeDir).catch(() => [] as string[]);
+/** The complete versions among the cache directory's entries. */
+async function cachedVersions(nodeDir: string, names: string[]): Promise<string[]> {
   const complete = await Promise.all(
     names.map(async (name) =>
       semver.valid(name) && (await isComplete(path.join(nodeDir, name))) ? name : "",
