@@ -45,14 +45,18 @@ export interface SandboxLayout {
 /**
  * The bubblewrap command line for one agent command. Pure, so the isolation can be read and tested
  * without running it: a user namespace with every capability dropped (so even when the app runs as
- * root, nothing in the sandbox can unmount, remount or mount over what is shown), new session and
- * PID namespace, dies with its parent, read-only system, a size-limited private /tmp, the workspace
+ * root, nothing in the sandbox can unmount, remount or mount over what is shown), a PID namespace
+ * that dies with its parent, read-only system, a size-limited private /tmp, the workspace
  * writable but its .git read-only, forbidden paths invisible, and a network namespace of its own.
  */
 export function bubblewrapArguments(layout: SandboxLayout, command: string): string[] {
   const args = [
     "--die-with-parent",
-    "--new-session",
+    // No --new-session: the sandbox stays in the process group of the program the app spawned, so
+    // a stop's group kill reaches its init at every moment. bwrap sets the die-with-parent signal
+    // only once the sandbox is laid out; an init in a session of its own outlived a stop that came
+    // before that, and its command ran to the end. The spawned program is itself a new session
+    // (runCapped), so nothing in the sandbox has a controlling terminal to inject input into.
     "--unshare-user",
     "--disable-userns",
     "--uid",

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { once } from "node:events";
 import {
   mkdirSync,
@@ -12,7 +13,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { expectProcessGone } from "../helpers/process-gone.ts";
+import { expectProcessGone, processRunning } from "../helpers/process-gone.ts";
+import { waitFor } from "../helpers/wait-for.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
@@ -128,6 +130,42 @@ describe("BubblewrapSandbox", () => {
       { timeoutMs: 700 },
     );
     expect(result.timedOut).toBe(true);
+    await expectProcessGone(marker);
+  });
+
+  it("keeps every process of a command in the one process group a stop kills, from its start", async () => {
+    // A stop kills the spawned program's process group. The sandbox's own init must be in it at
+    // every moment: bubblewrap sets its die-with-parent signal only after laying out the sandbox,
+    // so an init that had left the group (bwrap --new-session) outlived a stop that came in that
+    // window, and the command ran to its end (the lost Ctrl-C and Stop clicks seen in CI).
+    const marker = `issue-agent-group-${process.pid}-${Date.now()}`;
+    const stop = new AbortController();
+    const running = sandbox().run({
+      command: `exec -a ${marker} sleep 60`,
+      cwd: workspace,
+      timeoutMs: 30_000,
+      maxOutputBytes: 1_000,
+      signal: stop.signal,
+    });
+    await waitFor(() => processRunning(`^${marker}`), 10_000, 20);
+    const table = execFileSync("ps", ["-eo", "pid=,ppid=,pgid=,args="], { encoding: "utf8" })
+      .split("\n")
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields.length >= 4)
+      .map(([pid, ppid, pgid]) => ({ pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid) }));
+    const command = table.find(
+      (row) => row.pid === Number(execFileSync("pgrep", ["-f", `^${marker}`], { encoding: "utf8" }).trim()),
+    )!;
+    // From the command up to the program this process spawned (bwrap, or its cgroup wrapper).
+    const chain: typeof table = [];
+    for (let row = command; row && row.pid !== process.pid; row = table.find((up) => up.pid === row.ppid)!)
+      chain.push(row);
+    const spawned = chain.at(-1)!;
+    expect(table.find((row) => row.pid === spawned.ppid)?.pid).toBe(process.pid);
+    expect(chain.length).toBeGreaterThan(2);
+    expect(chain.map((row) => row.pgid)).toEqual(chain.map(() => spawned.pid));
+    stop.abort();
+    expect((await running).durationMs).toBeLessThan(20_000);
     await expectProcessGone(marker);
   });
 
