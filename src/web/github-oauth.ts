@@ -84,6 +84,9 @@ export async function canRead(
     token,
     `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`,
   );
-  await response.body?.cancel();
+  // Read to the end, not cancelled: the answer is small, and a finished body lets the connection be
+  // reused (and nock's https interception leaves a stale OpenSSL error behind a cancelled one, which
+  // the next JWT signing in the same process then reports as its own).
+  await response.arrayBuffer();
   return response.ok;
 }

@@ -111,7 +111,9 @@ export async function startHarness(options: {
       await harness.probot.load(harness.agent.app, { cwd: process.cwd(), addHandler: () => undefined });
     },
     async close() {
+      // Shut down, not only drained: the next file in this worker must not meet this app's timers.
       await harness.agent.idle();
+      await harness.agent.shutdown(0);
       await model.stop();
       await gitServer.stop();
       remote.cleanup();

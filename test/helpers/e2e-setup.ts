@@ -1,0 +1,12 @@
+import nock from "nock";
+import { afterAll, beforeAll } from "vitest";
+
+// End-to-end files share a worker (see vitest.config.ts). Each starts as it would in a fresh one:
+// no interceptor an earlier file left, and the network open until the file itself closes it.
+function resetNock(): void {
+  nock.cleanAll();
+  nock.enableNetConnect();
+}
+
+beforeAll(resetNock);
+afterAll(resetNock);
