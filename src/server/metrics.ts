@@ -8,57 +8,59 @@ import type { JobStore } from "../jobs/job-store.ts";
  * whichever process runs a job records the job.
  */
 export class Metrics {
-  readonly registry = new Registry();
+  /** The app's own metrics and the process's (Node's defaults), as served. */
+  readonly registry: Registry;
+  private readonly own = new Registry();
   private readonly webhookSeconds = new Histogram({
     name: "issue_agent_webhook_handling_seconds",
     help: "Time from receiving a webhook to answering it (validate, drop redeliveries, record).",
     labelNames: ["event"],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
+    registers: [this.own],
   });
   private readonly jobsFinished = new Counter({
     name: "issue_agent_jobs_finished_total",
     help: "Jobs that ended, by final state.",
     labelNames: ["state"],
-    registers: [this.registry],
+    registers: [this.own],
   });
   private readonly jobSeconds = new Histogram({
     name: "issue_agent_job_duration_seconds",
     help: "Time from a job's start to its end.",
     labelNames: ["state"],
     buckets: [10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200],
-    registers: [this.registry],
+    registers: [this.own],
   });
   private readonly queueWaitSeconds = new Histogram({
     name: "issue_agent_queue_wait_seconds",
     help: "Time a job waited in the queue before it started.",
     buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
-    registers: [this.registry],
+    registers: [this.own],
   });
   private readonly tokens = new Counter({
     name: "issue_agent_tokens_total",
     help: "Model tokens used by jobs, by kind, repository and model.",
     labelNames: ["kind", "repo", "model"],
-    registers: [this.registry],
+    registers: [this.own],
   });
   private readonly cost = new Counter({
     name: "issue_agent_cost_usd_total",
     help: "What jobs' model calls cost, in US dollars, from each model's price (jobs without a known price are not counted).",
     labelNames: ["repo", "model"],
-    registers: [this.registry],
+    registers: [this.own],
   });
   private readonly modelCallSeconds = new Histogram({
     name: "issue_agent_model_call_duration_seconds",
     help: "Time one model call took (request to complete answer, retries included), by model and outcome.",
     labelNames: ["model", "outcome"],
     buckets: [0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300],
-    registers: [this.registry],
+    registers: [this.own],
   });
   private readonly modelErrors = new Counter({
     name: "issue_agent_model_call_errors_total",
     help: "Model calls that failed (after the client's retries), by model.",
     labelNames: ["model"],
-    registers: [this.registry],
+    registers: [this.own],
   });
   /** The model of jobs whose .github/agent.yml names none (ISSUE_AGENT_MODEL). */
   private readonly defaultModel: string;
@@ -66,19 +68,17 @@ export class Metrics {
     name: "issue_agent_gate_outcomes_total",
     help: "Gate verdicts, by gate and outcome.",
     labelNames: ["gate", "status"],
-    registers: [this.registry],
+    registers: [this.own],
   });
 
   constructor(store?: JobStore, options: { defaultModel?: string } = {}) {
     this.defaultModel = options.defaultModel ?? "unknown";
-    // Unprefixed, so the standard dashboards and alerts for Node processes work as they are.
-    collectDefaultMetrics({ register: this.registry });
     if (store) {
       new Gauge({
         name: "issue_agent_jobs_active",
         help: "Jobs queued, running or waiting for a human's answer now, by state.",
         labelNames: ["state"],
-        registers: [this.registry],
+        registers: [this.own],
         async collect() {
           const active = await store.listActive();
           for (const state of ["queued", "running", "waiting_for_human"])
@@ -86,6 +86,7 @@ export class Metrics {
         },
       });
     }
+    this.registry = Registry.merge([this.own, processMetrics()]);
   }
 
   /** The same model, with each call's duration and failure recorded. */
@@ -136,4 +137,20 @@ export class Metrics {
     }
     for (const outcome of job.gateOutcomes) this.gates.inc(outcome);
   }
+}
+
+let defaults: Registry | undefined;
+
+/**
+ * Node's default metrics, collected once per process: each collection starts an event-loop monitor
+ * and a GC observer that are never stopped, so a process that loads the app more than once (tests,
+ * a restart in place) would otherwise gather them, and every app they keep alive.
+ */
+function processMetrics(): Registry {
+  if (!defaults) {
+    defaults = new Registry();
+    // Unprefixed, so the standard dashboards and alerts for Node processes work as they are.
+    collectDefaultMetrics({ register: defaults });
+  }
+  return defaults;
 }

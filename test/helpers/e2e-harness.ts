@@ -111,15 +111,19 @@ export async function startHarness(options: {
       await harness.probot.load(harness.agent.app, { cwd: process.cwd(), addHandler: () => undefined });
     },
     async close() {
-      // Shut down, not only drained: the next file in this worker must not meet this app's timers.
-      await harness.agent.idle();
-      await harness.agent.shutdown(0);
-      await model.stop();
-      await gitServer.stop();
-      remote.cleanup();
-      rmSync(workdir, { recursive: true, force: true });
-      nock.cleanAll();
-      nock.enableNetConnect();
+      // Shut down, not only drained, and whatever a failed test left running: the next file in
+      // this worker must not meet this app, its servers or its timers.
+      try {
+        await Promise.race([harness.agent.idle(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        await harness.agent.shutdown(0);
+      } finally {
+        await model.stop();
+        await gitServer.stop();
+        remote.cleanup();
+        rmSync(workdir, { recursive: true, force: true });
+        nock.cleanAll();
+        nock.enableNetConnect();
+      }
     },
   };
   return harness;

@@ -133,14 +133,17 @@ describe("BubblewrapSandbox", () => {
     await expectProcessGone(marker);
   });
 
-  it("keeps every process of a command in the one process group a stop kills, from its start", async () => {
+  it.each([
+    { network: false, name: "without network" },
+    { network: true, name: "with network (unshare and slirp4netns around bwrap)" },
+  ])("keeps every process of a command in the one process group a stop kills, $name", async ({ network }) => {
     // A stop kills the spawned program's process group. The sandbox's own init must be in it at
     // every moment: bubblewrap sets its die-with-parent signal only after laying out the sandbox,
     // so an init that had left the group (bwrap --new-session) outlived a stop that came in that
     // window, and the command ran to its end (the lost Ctrl-C and Stop clicks seen in CI).
     const marker = `issue-agent-group-${process.pid}-${Date.now()}`;
     const stop = new AbortController();
-    const running = sandbox().run({
+    const running = sandbox({ network }).run({
       command: `exec -a ${marker} sleep 60`,
       cwd: workspace,
       timeoutMs: 30_000,
@@ -148,14 +151,19 @@ describe("BubblewrapSandbox", () => {
       signal: stop.signal,
     });
     await waitFor(() => processRunning(`^${marker}`), 10_000, 20);
-    const table = execFileSync("ps", ["-eo", "pid=,ppid=,pgid=,args="], { encoding: "utf8" })
+    const commandPid = Number(execFileSync("pgrep", ["-f", `^${marker}`], { encoding: "utf8" }).trim());
+    const table = execFileSync("ps", ["-eo", "pid=,ppid=,pgid=,sid=,tty=,args="], { encoding: "utf8" })
       .split("\n")
       .map((line) => line.trim().split(/\s+/))
-      .filter((fields) => fields.length >= 4)
-      .map(([pid, ppid, pgid]) => ({ pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid) }));
-    const command = table.find(
-      (row) => row.pid === Number(execFileSync("pgrep", ["-f", `^${marker}`], { encoding: "utf8" }).trim()),
-    )!;
+      .filter((fields) => fields.length >= 6)
+      .map(([pid, ppid, pgid, sid, tty]) => ({
+        pid: Number(pid),
+        ppid: Number(ppid),
+        pgid: Number(pgid),
+        sid: Number(sid),
+        tty: tty!,
+      }));
+    const command = table.find((row) => row.pid === commandPid)!;
     // From the command up to the program this process spawned (bwrap, or its cgroup wrapper).
     const chain: typeof table = [];
     for (let row = command; row && row.pid !== process.pid; row = table.find((up) => up.pid === row.ppid)!)
@@ -164,6 +172,9 @@ describe("BubblewrapSandbox", () => {
     expect(table.find((row) => row.pid === spawned.ppid)?.pid).toBe(process.pid);
     expect(chain.length).toBeGreaterThan(2);
     expect(chain.map((row) => row.pgid)).toEqual(chain.map(() => spawned.pid));
+    // The spawned program leads a session of its own without a terminal, so nothing in the sandbox
+    // has one to inject input into (the reason bwrap's --new-session would otherwise be wanted).
+    expect(chain.map((row) => [row.sid, row.tty])).toEqual(chain.map(() => [spawned.pid, "?"]));
     stop.abort();
     expect((await running).durationMs).toBeLessThan(20_000);
     await expectProcessGone(marker);

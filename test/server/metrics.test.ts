@@ -34,6 +34,14 @@ describe("Prometheus metrics", () => {
     expect(text).not.toContain("issue_agent_process_");
   });
 
+  it("collects Node's default metrics once per process, however many apps it loads", () => {
+    // Each collection starts an event-loop monitor and a GC observer that live as long as the process.
+    const lag = (metrics: Metrics) => metrics.registry.getSingleMetric("nodejs_eventloop_lag_seconds");
+    const first = new Metrics();
+    expect(lag(first)).toBeDefined();
+    expect(lag(new Metrics())).toBe(lag(first));
+  });
+
   it("times model calls and counts the failed ones, by model", async () => {
     const metrics = new Metrics();
     const ok = metrics.observeModel(fakeModel("gpt-5.1", false));
