@@ -26,18 +26,13 @@ export class JobControl {
   /** One read at a time, so the pause can wait for the last one before it commits. */
   private reading: Promise<void> = Promise.resolve();
   private poller: NodeJS.Timeout | undefined;
-  private readonly forwardAppStop = () => this.stop.abort();
 
   private readonly run: JobRun;
 
   private constructor(run: JobRun) {
     this.run = run;
     const { deps, job, interrupted } = run;
-    // The app's own stop (shutdown) aborts the job's signal too, through a listener removed when
-    // the job stops polling: a composite AbortSignal.any() is held only weakly by its sources.
-    this.signal = this.stop.signal;
-    if (deps.signal?.aborted) this.stop.abort();
-    else deps.signal?.addEventListener("abort", this.forwardAppStop, { once: true });
+    this.signal = deps.signal ? AbortSignal.any([deps.signal, this.stop.signal]) : this.stop.signal;
     this.undelivered = interrupted ? [...(job.messages ?? [])] : [];
     this.waivedBy = job.waivedBy ?? job.trigger.waivedBy;
   }
@@ -64,7 +59,6 @@ export class JobControl {
 
   stopPolling(): void {
     clearInterval(this.poller);
-    this.run.deps.signal?.removeEventListener("abort", this.forwardAppStop);
   }
 
   /** What the job read but did not use, once the last read is done: it goes back to the inbox. */

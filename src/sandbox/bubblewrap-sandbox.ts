@@ -42,11 +42,6 @@ export class BubblewrapSandbox implements Sandbox {
     const layout = await this.layout(home, limits);
     const cgroup = createCommandCgroup(limits);
     const stopped = new AbortController();
-    // The job's stop reaches the command through a listener of this run's own, removed when it
-    // ends: a composite AbortSignal.any() is held only weakly by the signals it follows.
-    const forwardStop = () => stopped.abort();
-    if (request.signal?.aborted) stopped.abort();
-    else request.signal?.addEventListener("abort", forwardStop, { once: true });
     const overLimit = () => !!cgroup && (cgroup.processLimitHit() || cgroup.memoryLimitHit());
     const watch = cgroup && setInterval(() => overLimit() && stopped.abort(), 200);
     let disconnect: (() => void) | undefined;
@@ -72,7 +67,7 @@ export class BubblewrapSandbox implements Sandbox {
         env: commandEnvironment({ home, tmpDir: "/tmp", extra: access.environment }),
         timeoutMs: request.timeoutMs,
         maxOutputBytes: request.maxOutputBytes,
-        signal: stopped.signal,
+        signal: request.signal ? AbortSignal.any([request.signal, stopped.signal]) : stopped.signal,
         ...(layout.network && {
           extraPipes: 1,
           // Each wrapper execs the next, so the spawned pid is the one that holds the namespace.
@@ -92,7 +87,6 @@ export class BubblewrapSandbox implements Sandbox {
       });
       return hit ? { ...result, output: `${result.output}\n[sandbox: ${hit}]\n` } : result;
     } finally {
-      request.signal?.removeEventListener("abort", forwardStop);
       if (watch) clearInterval(watch);
       disconnect?.();
       await cgroup?.remove();
