@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { GREETING_REPO } from "../helpers/e2e-harness.ts";
 import { createRemoteRepository, git } from "../helpers/git-fixtures.ts";
 import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
+import { expectProcessGone } from "../helpers/process-gone.ts";
 import { processRunning } from "../helpers/process-running.ts";
 import { call, ScriptedModelServer, type ScriptedTurn } from "../helpers/scripted-model-server.ts";
 import { waitFor } from "../helpers/wait-for.ts";
@@ -206,12 +207,6 @@ describe("issue-agent run (no GitHub)", () => {
     expect(workspaces()).toEqual([]);
     expect(git(clone, "branch", "--list", "agent/*")).toBe("");
     // The sandbox's own init dies with it, which the kernel finishes a moment later.
-    let survivors = "";
-    for (let i = 0; i < 25; i++) {
-      survivors = (await run("ps", ["-eo", "args"])).stdout;
-      if (!survivors.includes("sleep 37.25")) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(survivors).not.toContain("sleep 37.25");
+    await expectProcessGone("sleep 37.25");
   });
 });

@@ -13,7 +13,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { expectProcessGone, processRunning } from "../helpers/process-gone.ts";
+import { expectProcessGone } from "../helpers/process-gone.ts";
+import { processRunning } from "../helpers/process-running.ts";
 import { waitFor } from "../helpers/wait-for.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
@@ -150,8 +151,9 @@ describe("BubblewrapSandbox", () => {
       maxOutputBytes: 1_000,
       signal: stop.signal,
     });
-    await waitFor(() => processRunning(`^${marker}`), 10_000, 20);
-    const commandPid = Number(execFileSync("pgrep", ["-f", `^${marker}`], { encoding: "utf8" }).trim());
+    // `exec -a` names the command `<marker> 60`; bwrap's own arguments hold `<marker> sleep 60`.
+    await waitFor(() => processRunning(`${marker} 60`), 10_000, 20);
+    const commandPid = Number(execFileSync("pgrep", ["-f", `^${marker} 60`], { encoding: "utf8" }).trim());
     const table = execFileSync("ps", ["-eo", "pid=,ppid=,pgid=,sid=,tty=,args="], { encoding: "utf8" })
       .split("\n")
       .map((line) => line.trim().split(/\s+/))
