@@ -4,12 +4,12 @@ import { Probot, ProbotOctokit } from "probot";
 import { PRIVATE_KEY, TEST_APP_ID } from "../test/helpers/test-probot.ts";
 
 /**
- * Probot as deployed: logging at `info` (here into nothing, the cost of formatting kept), not the
- * test suite's trace-level capture, which would charge the app for the tests' bookkeeping.
+ * Probot's options as deployed: logging at `info` (here into nothing, the cost of formatting kept),
+ * not the test suite's trace-level capture, which would charge the app for the tests' bookkeeping.
  * Retries are off so that a failure shows at once.
  */
-export function productionProbot(baseUrl: string, secret = "bench-secret"): Probot {
-  return new Probot({
+export function productionProbotOptions(baseUrl: string, secret = "bench-secret") {
+  return {
     appId: TEST_APP_ID,
     privateKey: PRIVATE_KEY,
     secret,
@@ -20,5 +20,8 @@ export function productionProbot(baseUrl: string, secret = "bench-secret"): Prob
       retry: { enabled: false },
       throttle: { enabled: false },
     })),
-  });
+  };
 }
+
+export const productionProbot = (baseUrl: string, secret?: string): Probot =>
+  new Probot(productionProbotOptions(baseUrl, secret));

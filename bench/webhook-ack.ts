@@ -10,9 +10,12 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
+import { Probot, Server } from "probot";
 import { createIssueAgent } from "../src/app.ts";
 import { loadSettings } from "../src/settings.ts";
-import { productionProbot } from "./production-probot.ts";
+import { PROBOT_WEBHOOK_PATH } from "../src/server/webhook-endpoint.ts";
+import { freePort } from "../test/helpers/free-port.ts";
+import { productionProbotOptions } from "./production-probot.ts";
 import { median, ms, percentile, remoteGitHub, reportRatio, type RatioResult } from "./measure.ts";
 
 const execFileAsync = promisify(execFile);
@@ -61,7 +64,6 @@ export async function webhookAcknowledgement(
   const prefix = `issue-agent-bench-${randomBytes(4).toString("hex")}`;
   const workdir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-bench-webhook-"));
   const remote = await remoteGitHub(0);
-  const probot = productionProbot(remote.baseUrl, SECRET);
   const agent = createIssueAgent({
     settings: loadSettings({
       OPENAI_API_KEY: "sk-bench",
@@ -70,13 +72,22 @@ export async function webhookAcknowledgement(
         ? { REDIS_URL: "redis://127.0.0.1:6379", ISSUE_AGENT_REDIS_PREFIX: prefix }
         : { ISSUE_AGENT_DB: path.join(workdir, "state.db") }),
     }),
-    env: {},
+    env: { WEBHOOK_SECRET: SECRET },
   });
-  await probot.load(agent.app, { cwd: process.cwd(), addHandler: () => undefined });
-  const middleware = await probot.getNodeMiddleware();
-  const appUrl = `${await listen(
-    http.createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end())),
-  )}/api/github/webhooks`;
+  // Probot's server as `npm start` runs it: its request log, its handlers, the app's webhook route.
+  const options = productionProbotOptions(remote.baseUrl, SECRET);
+  const server = new Server({
+    Probot: Probot.defaults(options),
+    log: options.log,
+    host: "127.0.0.1",
+    port: await freePort(),
+    webhookPath: PROBOT_WEBHOOK_PATH,
+  });
+  await server.load(agent.app);
+  const appServer = await server.start();
+  // See listen(): the connections stay open across the pause after the warm-up.
+  appServer.keepAliveTimeout = 120_000;
+  const appUrl = `http://127.0.0.1:${server.port}/api/github/webhooks`;
   // The floor: a server that reads the body and answers 200, in this same process.
   const bare = http.createServer((req, res) => {
     req.resume();
@@ -127,6 +138,7 @@ export async function webhookAcknowledgement(
     1.25,
   );
   await agent.shutdown(1_000);
+  await server.stop();
   bare.close();
   await remote.stop();
   if (mode === "redis") await deleteKeys(prefix);

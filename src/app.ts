@@ -72,12 +72,8 @@ export function createIssueAgent(options: {
       answerFirst,
     });
     ({ intake, housekeeping: housekeepingTimer } = started);
-    routeWebhooks(probot, {
-      deliveries: state.deliveries,
-      intake: started.intake,
-      metrics: state.metrics,
-      answerFirst,
-    });
+    const { deliveries, metrics } = state;
+    addHandler(routeWebhooks(probot, { deliveries, metrics, intake: started.intake, answerFirst, env }));
     metricsServer = serveOperations({
       addHandler,
       probot,

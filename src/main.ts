@@ -5,6 +5,7 @@ import { loadDotEnv } from "./load-env.ts";
 import { SmeeChannelClient } from "./server/offline-smee-client.ts";
 import { createProbotLog } from "./server/probot-log.ts";
 import { probeGitHub } from "./server/probe-github.ts";
+import { PROBOT_WEBHOOK_PATH } from "./server/webhook-endpoint.ts";
 import { loadSettings, withoutProbotRedis } from "./settings.ts";
 
 // `npm start`: the Probot server. Without APP_ID/PRIVATE_KEY, Probot serves its setup page that
@@ -17,7 +18,9 @@ try {
   const log = await createProbotLog(process.env);
   const server = await run(agent.app, {
     SmeeClient: SmeeChannelClient,
-    env: withoutProbotRedis(process.env),
+    // The app serves WEBHOOK_PATH itself (see webhookEndpoint); Probot's route, which its server
+    // would put first, moves out of the way.
+    env: { ...withoutProbotRedis(process.env), WEBHOOK_PATH: PROBOT_WEBHOOK_PATH },
     log,
   } as Parameters<typeof run>[1]);
   // Out of setup mode: say within seconds whether GitHub can be reached with these credentials.

@@ -38,7 +38,7 @@ export interface Harness {
   cloneUrl: string;
   workdir: string;
   gitServer: GitHttpServer;
-  /** The HTTP handlers the app added to Probot's server (health, readiness, metrics). */
+  /** The HTTP handlers the app added to Probot's server (webhooks, health, readiness, metrics). */
   handlers: Handler[];
   /** Stops this app instance and starts a new one on the same database and settings. */
   restart(): Promise<void>;
@@ -84,7 +84,12 @@ export async function startHarness(options: {
       },
       redactor,
       ...(options.hooks ? { hooks: options.hooks } : {}),
-      env: { ...options.env, ...(options.enterprise ? { GHE_HOST: options.enterprise.host } : {}) },
+      env: {
+        // The secret testProbot signs with: the app's own webhook endpoint checks it too.
+        WEBHOOK_SECRET: "test-webhook-secret",
+        ...options.env,
+        ...(options.enterprise ? { GHE_HOST: options.enterprise.host } : {}),
+      },
     });
   const makeProbot = () =>
     testProbot(logs, options.enterprise ? { baseUrl: `https://${options.enterprise.host}/api/v3` } : {});

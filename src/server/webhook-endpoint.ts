@@ -1,0 +1,53 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createNodeMiddleware, Webhooks } from "@octokit/webhooks";
+
+/** Where GitHub sends deliveries unless `WEBHOOK_PATH` says otherwise (Probot's default too). */
+export const DEFAULT_WEBHOOK_PATH = "/api/github/webhooks";
+/** Probot's webhook secret when `WEBHOOK_SECRET` is unset; the endpoint must agree with Probot. */
+const PROBOT_DEFAULT_SECRET = "development";
+
+/**
+ * Where `npm start` moves Probot's own webhook route, so that the public path reaches
+ * `webhookEndpoint`. Probot's route builds an authenticated Octokit and a Context for every
+ * delivery before any handler runs, work the acknowledgement does not need (the receiver records
+ * the request and answers; the GitHub calls come later, in the intake). Deliveries that still take
+ * Probot's route (its smee client forwards there) reach the same handlers, only more slowly.
+ */
+export const PROBOT_WEBHOOK_PATH = "/internal/probot/webhooks";
+
+export interface Delivery {
+  id: string;
+  name: string;
+  payload: unknown;
+}
+
+interface EndpointLog {
+  debug(msg: string): void;
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string | object): void;
+}
+
+/**
+ * GitHub's door into the app: the signature check, the JSON body and the answer are
+ * @octokit/webhooks' (the same statuses and messages as Probot's route); each delivery of the
+ * `events` is handed to `receive`, and answered once that resolves.
+ */
+export function webhookEndpoint(options: {
+  env: NodeJS.ProcessEnv;
+  events: readonly string[];
+  /** `event` is the one of `events` the delivery is (`issues.labeled`). */
+  receive: (delivery: Delivery, event: string) => Promise<void>;
+  log: EndpointLog;
+}): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const webhooks = new Webhooks({ secret: options.env.WEBHOOK_SECRET || PROBOT_DEFAULT_SECRET });
+  for (const event of options.events) {
+    webhooks.on(event as Parameters<typeof webhooks.on>[0], ({ id, name, payload }) =>
+      options.receive({ id, name, payload }, event),
+    );
+  }
+  return createNodeMiddleware(webhooks, {
+    path: options.env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH,
+    log: options.log,
+  });
+}
