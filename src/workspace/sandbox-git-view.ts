@@ -1,4 +1,5 @@
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { execa } from "execa";
 import path from "node:path";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { splitNul } from "./change-list.ts";
@@ -37,8 +38,8 @@ const viewStoreOf = (mirror: string) => mirror.replace(/\.git$/, ".view");
  * (rewriting every commit would cost a full history walk per job). `git status`, `git diff`,
  * `git add`, `git stash` and even `git commit` work on it; they change only the view, never what
  * the app delivers. Cost: the first job on a repository copies the base tree's objects into the
- * store beside the mirror; later jobs add only what changed (a push between two local
- * repositories), and a job on an unchanged base adds nothing, because the view commit is made
+ * store beside the mirror (one pack, written by `pack-objects`); later jobs add only what
+ * changed, and a job on an unchanged base adds nothing, because the view commit is made
  * deterministically.
  */
 export async function prepareGitView(
@@ -180,7 +181,12 @@ async function sanitizedCommit(
   }
 }
 
-/** Copies what the store lacks of `commit` into it; concurrent jobs may race for the same ref. */
+/**
+ * Copies what the store lacks of `commit` into it; concurrent jobs may race for the same ref.
+ * `pack-objects` writes the pack and its index straight into the store: a push would have the
+ * store re-read and hash every object it receives and then walk them all to check they connect,
+ * which made the copy the slowest step of a repository's first job.
+ */
 async function storeCommit(
   source: string,
   workspace: Pick<Workspace, "scratch" | "gitEnv">,
@@ -194,15 +200,40 @@ async function storeCommit(
   if (!exists)
     await openGit(workspace.scratch, workspace.gitEnv).raw(["init", "--quiet", "--bare", objectStore]);
   else if (await storeHas(objectStore, workspace.gitEnv, commit)) return;
-  const push = () =>
-    openGit(source, workspace.gitEnv).raw([
-      "push",
+  const store = openGit(objectStore, workspace.gitEnv);
+  // What earlier view commits reach is in the store already. They were made in this same source,
+  // which keeps them (its gc never prunes); one it lacks makes pack-objects fail, and then the
+  // copy is a push, which asks the store what it has.
+  const earlier = (await store.raw(["for-each-ref", "--format=%(objectname)", "refs/views/"]))
+    .split("\n")
+    .filter(Boolean);
+  const revisions = [commit, ...earlier.map((sha) => `^${sha}`)].join("\n");
+  const packed = await execa(
+    "git",
+    [
+      "pack-objects",
+      "--revs",
       "--quiet",
-      "--no-verify",
-      objectStore,
-      `${commit}:refs/views/${commit}`,
-    ]);
-  await push().catch(async (error: unknown) => {
+      "--delta-base-offset",
+      path.join(objectStore, "objects", "pack", "pack"),
+    ],
+    { cwd: source, env: workspace.gitEnv, extendEnv: false, input: `${revisions}\n` },
+  ).then(
+    () => true,
+    () => false,
+  );
+  const copied = packed
+    ? store.raw(["update-ref", `refs/views/${commit}`, commit])
+    : openGit(source, workspace.gitEnv).raw([
+        "push",
+        "--quiet",
+        "--no-verify",
+        objectStore,
+        `${commit}:refs/views/${commit}`,
+      ]);
+  await copied.catch(async (error: unknown) => {
     if (!(await storeHas(objectStore, workspace.gitEnv, commit))) throw error;
   });
+  // One pack per new base: git folds them together once there are many.
+  if (packed) await store.raw(["gc", "--auto", "--quiet"]).catch(() => undefined);
 }

@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
@@ -9,10 +10,16 @@ import { git } from "../helpers/git-fixtures.ts";
 import { workspaceFixture } from "../helpers/workspace-fixture.ts";
 
 const SECRET = "correct-horse-battery-staple";
-const { root, workspaceFor: workspaceOf } = workspaceFixture({
+const {
+  remote,
+  root,
+  workspaceFor: workspaceOf,
+} = workspaceFixture({
   ".env": `TOKEN=${SECRET}\n`,
   "config/KEY.PEM": `${SECRET}-key\n`,
   "src/a.js": "export const a = 1;\n",
+  "lib/c.js": "export const c = 3;\n",
+  "lib/d.js": "export const d = 4;\n",
 });
 const policy = new PathPolicy(parseAgentConfig(undefined).paths);
 const cache = new RepositoryCache(path.join(root, "cache"), 1024 ** 3);
@@ -64,6 +71,63 @@ describe("the sandbox's git view", () => {
     const again = await prepareGitView(second, policy);
     expect(again.objectStore).toBe(view.objectStore);
     expect(count()).toBe(before);
+    await first.dispose();
+    await second.dispose();
+  });
+
+  it("copies only what changed when a job starts on a new base", async () => {
+    const first = await workspaceFor("agent/view-4");
+    const view = await prepareGitView(first, policy);
+    const objects = () =>
+      git(view.objectStore, "count-objects", "-v")
+        .split("\n")
+        .filter((line) => /^(count|in-pack):/.test(line))
+        .reduce((sum, line) => sum + Number(line.split(": ")[1]), 0);
+    const before = objects();
+    // main moves on: one file of the three the view holds changes.
+    const seed = path.join(root, "seed");
+    git(root, "clone", "--quiet", remote.bare, seed);
+    writeFileSync(path.join(seed, "src/a.js"), "export const a = 2;\n");
+    git(seed, "-c", "user.name=t", "-c", "user.email=t@x", "commit", "--quiet", "-am", "change a");
+    git(seed, "push", "--quiet", "origin", "main");
+    const second = await workspaceFor("agent/view-5");
+    await prepareGitView(second, policy);
+    // The new blob, the two trees above it and the view commit; lib/ is in the store already.
+    expect(objects() - before).toBe(4);
+    await first.dispose();
+    await second.dispose();
+  });
+
+  it("still copies when the store holds a view commit its source does not know", async () => {
+    const first = await workspaceFor("agent/view-6");
+    const view = await prepareGitView(first, policy);
+    // A store outliving its mirror's objects: its view commit is one the source never made.
+    const emptyTree = git(view.objectStore, "hash-object", "-t", "tree", "-w", "/dev/null").trim();
+    const identity = ["-c", "user.name=t", "-c", "user.email=t@x"];
+    const stranger = git(view.objectStore, ...identity, "commit-tree", emptyTree, "-m", "elsewhere").trim();
+    git(view.objectStore, "update-ref", `refs/views/${stranger}`, stranger);
+    const seed = path.join(root, "seed-2");
+    git(root, "clone", "--quiet", remote.bare, seed);
+    writeFileSync(path.join(seed, "lib/c.js"), "export const c = 30;\n");
+    git(seed, "-c", "user.name=t", "-c", "user.email=t@x", "commit", "--quiet", "-am", "change c");
+    git(seed, "push", "--quiet", "origin", "main");
+    const second = await workspaceFor("agent/view-7");
+    const again = await prepareGitView(second, policy);
+    const sandbox = new BubblewrapSandbox({
+      workspace: second.dir,
+      scratch: second.scratch,
+      access: { network: false },
+      policy,
+      objectSource: second.objectSource,
+      gitView: again,
+    });
+    const result = await sandbox.run({
+      command: "git show HEAD:lib/c.js",
+      cwd: second.dir,
+      timeoutMs: 20_000,
+      maxOutputBytes: 10_000,
+    });
+    expect(result.output).toContain("export const c = 30;");
     await first.dispose();
     await second.dispose();
   });
