@@ -30,14 +30,17 @@ async function plainClone(cloneUrl: string, target: string): Promise<number> {
     cloneUrl,
     target,
   ]);
-  const took = performance.now() - started;
-  rmSync(target, { recursive: true, force: true });
-  return took;
+  return performance.now() - started;
 }
 
 /** A fresh app (empty repository cache) that runs two jobs on the repository, one after the other. */
-async function twoJobs(baseUrl: string, modelUrl: string, firstRequest: () => number, issue: number) {
-  const workdir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-bench-work-"));
+async function twoJobs(
+  baseUrl: string,
+  modelUrl: string,
+  firstRequest: () => number,
+  issue: number,
+  workdir: string,
+) {
   const probot = productionProbot(baseUrl);
   const agent = createIssueAgent({
     settings: loadSettings({
@@ -59,7 +62,6 @@ async function twoJobs(baseUrl: string, modelUrl: string, firstRequest: () => nu
     starts.push(firstRequest() - started);
   }
   await agent.shutdown(1_000);
-  rmSync(workdir, { recursive: true, force: true });
   return { first: starts[0]!, second: starts[1]! };
 }
 
@@ -71,14 +73,24 @@ export async function jobStart(rounds: number): Promise<RatioResult[]> {
     return call("give_up", { reason: "benchmark" });
   });
   const modelUrl = await model.start();
-  const scratch = mkdtempSync(path.join(os.tmpdir(), "issue-agent-bench-clone-"));
+  // Every clone and app directory stays until the end. ext4 skips inodes freed in the last minutes
+  // when it allocates new ones, scanning past each: a tree deleted between rounds made creating
+  // the next round's 5,000 files several times slower (0.6 s -> 4 s), on whichever side came next.
+  const scratch = mkdtempSync(path.join(os.tmpdir(), "issue-agent-bench-start-"));
   const clones: number[] = [];
   const firsts: number[] = [];
   const seconds: number[] = [];
   for (let round = 0; round < rounds; round += 1) {
     // Clone and jobs alternate, so that each ratio compares runs under the same load.
     clones.push(await plainClone(remote.cloneUrl, path.join(scratch, `plain-${round}`)));
-    const { first, second } = await twoJobs(remote.baseUrl, modelUrl, () => firstRequestAt, 2 * round + 1);
+    const workdir = path.join(scratch, `app-${round}`);
+    const { first, second } = await twoJobs(
+      remote.baseUrl,
+      modelUrl,
+      () => firstRequestAt,
+      2 * round + 1,
+      workdir,
+    );
     firsts.push(first);
     seconds.push(second);
   }
