@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { execa } from "execa";
 import { openGit } from "./open-git.ts";
 
 export interface CachedRepository {
@@ -130,15 +131,8 @@ export class RepositoryCache {
             (s) => s.mtimeMs,
             () => 0,
           );
-          return {
-            path: full,
-            used,
-            bytes:
-              (await directorySize(full)) +
-              (await directorySize(treesOf(full))) +
-              (await directorySize(dependencyCacheOf(full))) +
-              (await directorySize(viewStoreOf(full))),
-          };
+          const parts = [full, treesOf(full), dependencyCacheOf(full), viewStoreOf(full)];
+          return { path: full, used, bytes: await bytesOf(parts) };
         }),
     );
     let total = mirrors.reduce((sum, m) => sum + m.bytes, 0);
@@ -176,16 +170,15 @@ async function touch(file: string): Promise<void> {
   await utimes(file, now, now).catch(() => undefined);
 }
 
-async function directorySize(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) total += await directorySize(full);
-    else
-      total += await stat(full).then(
-        (s) => s.size,
-        () => 0,
-      );
-  }
-  return total;
+/**
+ * What the directories hold, in bytes: measured by `du` (coreutils) in a process of its own,
+ * because walking the trees and package caches here costs the event loop a callback per file
+ * (about 0.15 s for one 5,000-file tree), and the walk runs as the next job starts. Missing
+ * directories count 0.
+ */
+async function bytesOf(dirs: string[]): Promise<number> {
+  const { stdout, stderr } = await execa("du", ["-s", "-c", "-b", "--", ...dirs], { reject: false });
+  const total = /^(\d+)\s+total$/.exec(stdout.trimEnd().split("\n").at(-1) ?? "");
+  if (!total) throw new Error(`du gave no total: ${stderr}`);
+  return Number(total[1]);
 }

@@ -1,10 +1,10 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
 import { BubblewrapSandbox } from "../../src/sandbox/bubblewrap-sandbox.ts";
-import { RepositoryCache } from "../../src/workspace/repository-cache.ts";
+import { dependencyCacheOf, RepositoryCache } from "../../src/workspace/repository-cache.ts";
 import {
   agentCacheEnvironment,
   dependencyCacheEnvironment,
@@ -113,6 +113,24 @@ describe("RepositoryCache", () => {
     } finally {
       other.cleanup();
     }
+  });
+});
+
+describe("the cache's budget", () => {
+  it("counts the package caches beside a mirror, not only the mirror", async () => {
+    const cacheRoot = path.join(root, "budget-cache");
+    const held = await new RepositoryCache(cacheRoot, 1024 ** 3).acquire(remote.bare, {
+      PATH: process.env.PATH ?? "",
+    });
+    held.release();
+    const budget = 250_000;
+    // A tiny repository's mirror fits the budget...
+    expect(await new RepositoryCache(cacheRoot, budget).evict()).toEqual([]);
+    // ...until its package downloads outgrow it.
+    mkdirSync(dependencyCacheOf(held.path), { recursive: true });
+    writeFileSync(path.join(dependencyCacheOf(held.path), "pkg.tgz"), Buffer.alloc(300_000));
+    expect(await new RepositoryCache(cacheRoot, budget).evict()).toEqual([held.path]);
+    expect(existsSync(dependencyCacheOf(held.path))).toBe(false);
   });
 });
 
