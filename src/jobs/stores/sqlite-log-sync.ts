@@ -15,7 +15,7 @@ import path from "node:path";
 export class WriteAheadLogSync {
   private readonly database: string;
   private readonly syncFile: (log: FileHandle) => Promise<void>;
-  private log: Promise<FileHandle> | undefined;
+  private directorySynced = false;
   private running: Promise<void> | undefined;
   private next: Promise<void> | undefined;
 
@@ -42,29 +42,22 @@ export class WriteAheadLogSync {
     return this.next;
   }
 
-  close(): void {
-    void this.log?.then((handle) => handle.close()).catch(() => undefined);
-    this.log = undefined;
-  }
-
+  /** Opened for each flush, so no descriptor outlives it (nor a log SQLite has replaced). */
   private async flush(): Promise<void> {
-    this.log ??= openLog(this.database);
-    const log = await this.log.catch((error: unknown) => {
-      this.log = undefined; // tried again by the next flush
-      throw error;
-    });
-    await this.syncFile(log);
+    const log = await open(`${this.database}-wal`, "r");
+    try {
+      await this.syncFile(log);
+    } finally {
+      await log.close();
+    }
+    if (this.directorySynced) return;
+    // The log's name must survive a power loss too: its directory is synced once.
+    const directory = await open(path.dirname(this.database), "r");
+    try {
+      await directory.sync();
+    } finally {
+      await directory.close();
+    }
+    this.directorySynced = true;
   }
-}
-
-/** The log, open for fsync; its directory is synced once, so that its name survives a power loss too. */
-async function openLog(database: string): Promise<FileHandle> {
-  const log = await open(`${database}-wal`, "r");
-  const directory = await open(path.dirname(database), "r");
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
-  }
-  return log;
 }

@@ -274,7 +274,6 @@ export class SqliteState implements JobStore, DeliveryLog, JobInbox, TrajectoryS
 
   close(): void {
     this.releaseOwnership();
-    this.logSync.close();
     this.db.close();
   }
 }

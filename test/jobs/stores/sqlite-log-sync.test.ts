@@ -3,7 +3,7 @@ import type { FileHandle } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { GroupCommit } from "../../../src/jobs/stores/sqlite-group-commit.ts";
 import { WriteAheadLogSync } from "../../../src/jobs/stores/sqlite-log-sync.ts";
 
@@ -28,13 +28,6 @@ function heldFlushes() {
   return { started, syncFile };
 }
 
-const settled = async (promise: Promise<unknown>) => {
-  let done = false;
-  void promise.then(() => (done = true));
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  return done;
-};
-
 describe("the delivery records' sync to disk", () => {
   it("answers a write only once the log holding its commit is synced", async () => {
     const { file, db } = walDatabase();
@@ -44,11 +37,12 @@ describe("the delivery records' sync to disk", () => {
       sync: () => log.sync(),
     });
     const first = writes.submit("a");
-    expect(await settled(first)).toBe(false);
-    expect(flushes.started).toHaveLength(1);
+    let answered = false;
+    void first.then(() => (answered = true));
+    await vi.waitFor(() => expect(flushes.started).toHaveLength(1));
+    expect(answered).toBe(false);
     flushes.started[0]!();
-    expect(await settled(first)).toBe(true);
-    log.close();
+    await first;
   });
 
   it("lets commits made during a flush share the next one", async () => {
@@ -57,21 +51,21 @@ describe("the delivery records' sync to disk", () => {
     const log = new WriteAheadLogSync(file, { syncFile: flushes.syncFile });
     db.exec("INSERT INTO t VALUES ('a')");
     const first = log.sync();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.waitFor(() => expect(flushes.started).toHaveLength(1));
     db.exec("INSERT INTO t VALUES ('b')");
     const second = log.sync();
     db.exec("INSERT INTO t VALUES ('c')");
     const third = log.sync();
-    expect(flushes.started).toHaveLength(1);
+    let secondDone = false;
+    void second.then(() => (secondDone = true));
     flushes.started[0]!();
     await first;
     // b and c were committed after the first flush began: neither is answered by it.
-    expect(await settled(second)).toBe(false);
-    expect(flushes.started).toHaveLength(2);
+    await vi.waitFor(() => expect(flushes.started).toHaveLength(2));
+    expect(secondDone).toBe(false);
     flushes.started[1]!();
     await Promise.all([second, third]);
     expect(flushes.started).toHaveLength(2);
-    log.close();
   });
 
   it("fails every write of a batch whose flush fails, and the next flush tries again", async () => {
@@ -89,7 +83,6 @@ describe("the delivery records' sync to disk", () => {
     expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
     fail = false;
     await expect(writes.submit("c")).resolves.toBeDefined();
-    log.close();
   });
 
   it("syncs the real log of a WAL database, and has nothing to sync in memory", async () => {
@@ -97,7 +90,6 @@ describe("the delivery records' sync to disk", () => {
     db.exec("INSERT INTO t VALUES ('a')");
     const log = new WriteAheadLogSync(file);
     await expect(log.sync()).resolves.toBeUndefined();
-    log.close();
     await expect(new WriteAheadLogSync(":memory:").sync()).resolves.toBeUndefined();
   });
 });
