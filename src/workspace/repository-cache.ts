@@ -177,7 +177,11 @@ async function touch(file: string): Promise<void> {
  * directories count 0.
  */
 async function bytesOf(dirs: string[]): Promise<number> {
-  const { stdout, stderr } = await execa("du", ["-s", "-c", "-b", "--", ...dirs], { reject: false });
+  // In the C locale du says "total" whatever the host's language.
+  const { stdout, stderr } = await execa("du", ["-s", "-c", "-b", "--", ...dirs], {
+    reject: false,
+    env: { LC_ALL: "C" },
+  });
   const total = /^(\d+)\s+total$/.exec(stdout.trimEnd().split("\n").at(-1) ?? "");
   if (!total) throw new Error(`du gave no total: ${stderr}`);
   return Number(total[1]);

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
 import { BubblewrapSandbox } from "../../src/sandbox/bubblewrap-sandbox.ts";
@@ -117,6 +117,8 @@ describe("RepositoryCache", () => {
 });
 
 describe("the cache's budget", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
   it("counts the package caches beside a mirror, not only the mirror", async () => {
     const cacheRoot = path.join(root, "budget-cache");
     const held = await new RepositoryCache(cacheRoot, 1024 ** 3).acquire(remote.bare, {
@@ -124,6 +126,8 @@ describe("the cache's budget", () => {
     });
     held.release();
     const budget = 250_000;
+    // A host in another language: du names its total in it unless told otherwise.
+    vi.stubEnv("LANGUAGE", "de");
     // A tiny repository's mirror fits the budget...
     expect(await new RepositoryCache(cacheRoot, budget).evict()).toEqual([]);
     // ...until its package downloads outgrow it.
