@@ -1,5 +1,6 @@
-import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { execa } from "execa";
+import type { SimpleGit } from "simple-git";
 import path from "node:path";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { splitNul } from "./change-list.ts";
@@ -165,7 +166,16 @@ async function sanitizedCommit(
   policy: PathPolicy,
 ): Promise<ViewCommit> {
   const index = path.join(workspace.scratch, "view-index");
-  const git = openGit(repository, { ...workspace.gitEnv, ...VIEW_IDENTITY, GIT_INDEX_FILE: index });
+  // update-index refuses to run without a work tree, which the mirror (bare) has not: it gets an
+  // empty one. Nothing here reads or writes files in it; all the work is on the index.
+  const emptyTree = path.join(workspace.scratch, "view-work-tree");
+  await mkdir(emptyTree, { recursive: true });
+  const git = openGit(repository, {
+    ...workspace.gitEnv,
+    ...VIEW_IDENTITY,
+    GIT_INDEX_FILE: index,
+    GIT_WORK_TREE: emptyTree,
+  });
   try {
     await git.raw(["read-tree", workspace.baseSha]);
     const files = splitNul(await git.raw(["ls-files", "-z"]));
@@ -178,6 +188,7 @@ async function sanitizedCommit(
     return { sha: (await git.raw(["commit-tree", tree, "-m", message])).trim(), forbidden, files };
   } finally {
     await rm(index, { force: true });
+    await rm(emptyTree, { recursive: true, force: true });
   }
 }
 
@@ -201,13 +212,15 @@ async function storeCommit(
     await openGit(workspace.scratch, workspace.gitEnv).raw(["init", "--quiet", "--bare", objectStore]);
   else if (await storeHas(objectStore, workspace.gitEnv, commit)) return;
   const store = openGit(objectStore, workspace.gitEnv);
-  // What earlier view commits reach is in the store already. They were made in this same source,
+  // What earlier views hold is in the store already: their trees are left out, with all they
+  // contain (a commit would not do: the views share no history, and rev-list leaves out only what
+  // a left-out commit's descendants share with it). The trees were made in this same source,
   // which keeps them (its gc never prunes); one it lacks makes pack-objects fail, and then the
   // copy is a push, which asks the store what it has.
-  const earlier = (await store.raw(["for-each-ref", "--format=%(objectname)", "refs/views/"]))
+  const earlier = (await store.raw(["for-each-ref", "--format=%(tree)", "refs/views/"]))
     .split("\n")
     .filter(Boolean);
-  const revisions = [commit, ...earlier.map((sha) => `^${sha}`)].join("\n");
+  const revisions = [commit, ...earlier.map((tree) => `^${tree}`)].join("\n");
   const packed = await execa(
     "git",
     [
@@ -234,6 +247,21 @@ async function storeCommit(
   await copied.catch(async (error: unknown) => {
     if (!(await storeHas(objectStore, workspace.gitEnv, commit))) throw error;
   });
-  // One pack per new base: git folds them together once there are many.
-  if (packed) await store.raw(["gc", "--auto", "--quiet"]).catch(() => undefined);
+  if (packed) await foldPacks(store, objectStore);
+}
+
+/** The store's packs beyond which they are folded into one (each new base adds one). */
+const MAX_STORE_PACKS = 16;
+
+/**
+ * Folds the store's packs into one once there are many; the app's git never runs `gc --auto`
+ * (see git-environment.ts). Objects no ref reaches are kept: another job may have written its
+ * pack and not yet named its view in a ref.
+ */
+async function foldPacks(store: SimpleGit, objectStore: string): Promise<void> {
+  const packs = (await readdir(path.join(objectStore, "objects", "pack"))).filter((name) =>
+    name.endsWith(".pack"),
+  );
+  if (packs.length <= MAX_STORE_PACKS) return;
+  await store.raw(["repack", "-a", "-d", "-q", "--keep-unreachable"]).catch(() => undefined);
 }

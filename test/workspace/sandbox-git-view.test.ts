@@ -1,4 +1,5 @@
-import { writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
@@ -94,6 +95,8 @@ describe("the sandbox's git view", () => {
     await prepareGitView(second, policy);
     // The new blob, the two trees above it and the view commit; lib/ is in the store already.
     expect(objects() - before).toBe(4);
+    // Packed from the mirror, where the view commits are made (a push would leave them loose).
+    expect(git(view.objectStore, "count-objects", "-v")).toMatch(/^count: 0$/m);
     await first.dispose();
     await second.dispose();
   });
@@ -128,6 +131,39 @@ describe("the sandbox's git view", () => {
       maxOutputBytes: 10_000,
     });
     expect(result.output).toContain("export const c = 30;");
+    await first.dispose();
+    await second.dispose();
+  });
+
+  it("folds the store's packs into one once a new base finds many", async () => {
+    const first = await workspaceFor("agent/view-8");
+    const view = await prepareGitView(first, policy);
+    const packs = () =>
+      readdirSync(path.join(view.objectStore, "objects", "pack")).filter((f) => f.endsWith(".pack"));
+    // Seventeen more packs, as seventeen bases would leave; their objects are in no view.
+    for (let i = 0; i < 17; i += 1) {
+      const blob = execFileSync("git", ["hash-object", "-w", "--stdin"], {
+        cwd: view.objectStore,
+        input: `loose ${i}\n`,
+      });
+      execFileSync("git", ["pack-objects", "-q", "objects/pack/pack"], {
+        cwd: view.objectStore,
+        input: blob,
+      });
+    }
+    git(view.objectStore, "prune-packed");
+    expect(packs().length).toBeGreaterThan(16);
+    const seed = path.join(root, "seed-3");
+    git(root, "clone", "--quiet", remote.bare, seed);
+    writeFileSync(path.join(seed, "lib/d.js"), "export const d = 40;\n");
+    git(seed, "-c", "user.name=t", "-c", "user.email=t@x", "commit", "--quiet", "-am", "change d");
+    git(seed, "push", "--quiet", "origin", "main");
+    const second = await workspaceFor("agent/view-9");
+    await prepareGitView(second, policy);
+    expect(packs()).toHaveLength(1);
+    // Nothing was lost: every view, and the objects no view reaches.
+    git(view.objectStore, "fsck", "--no-dangling");
+    expect(git(view.objectStore, "cat-file", "--batch-all-objects", "--batch-check")).toContain("blob 8");
     await first.dispose();
     await second.dispose();
   });
