@@ -8,7 +8,8 @@ import path from "node:path";
  * to its last complete commit, and a checkpoint syncs the log before it copies frames out and the
  * database after). SQLite's own `synchronous = FULL` would do the same sync inside COMMIT, on the
  * thread that runs it: with node:sqlite that is the event loop, stopped for the whole disk flush
- * (about 1 ms on a local SSD, tens on a network disk) while webhooks wait for their answers.
+ * (about 1 ms on a local SSD, tens on a network disk) while webhooks wait for their answers. (The
+ * automatic checkpoint, once the log reaches 1,000 pages, still syncs inside a COMMIT.)
  *
  * Flushes do not overlap: commits made while one runs share the next.
  */
@@ -44,7 +45,11 @@ export class WriteAheadLogSync {
 
   /** Opened for each flush, so no descriptor outlives it (nor a log SQLite has replaced). */
   private async flush(): Promise<void> {
-    const log = await open(`${this.database}-wal`, "r");
+    // Where SQLite could not use a write-ahead log (journal_mode stays DELETE on a filesystem
+    // without shared memory), commits go to the database file itself: that is what is synced.
+    const log = await open(`${this.database}-wal`, "r").catch((error: NodeJS.ErrnoException) =>
+      error.code === "ENOENT" ? open(this.database, "r") : Promise.reject(error),
+    );
     try {
       await this.syncFile(log);
     } finally {

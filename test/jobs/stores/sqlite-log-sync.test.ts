@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -91,5 +91,21 @@ describe("the delivery records' sync to disk", () => {
     const log = new WriteAheadLogSync(file);
     await expect(log.sync()).resolves.toBeUndefined();
     await expect(new WriteAheadLogSync(":memory:").sync()).resolves.toBeUndefined();
+  });
+
+  it("syncs the database file where SQLite keeps no write-ahead log", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-log-sync-"));
+    dirs.push(dir);
+    const file = path.join(dir, "rollback.db");
+    const db = new DatabaseSync(file);
+    db.exec("PRAGMA journal_mode = DELETE; CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('a')");
+    const synced: string[] = [];
+    const log = new WriteAheadLogSync(file, {
+      syncFile: async (handle) => {
+        synced.push((await handle.stat()).ino === statSync(file).ino ? "database" : "other");
+      },
+    });
+    await log.sync();
+    expect(synced).toEqual(["database"]);
   });
 });
