@@ -38,6 +38,20 @@ export function createRemoteRepository(files: Record<string, string>): {
   return { root, bare, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
+/** A maintainer's commit on `branch` of the remote changing `files`, as if pushed from elsewhere. */
+export function pushToBranch(bare: string, branch: string, files: Record<string, string>): void {
+  const work = mkdtempSync(path.join(os.tmpdir(), "issue-agent-upstream-"));
+  try {
+    git(work, "clone", "--quiet", "--branch", branch, bare, ".");
+    for (const [file, content] of Object.entries(files)) writeFileSync(path.join(work, file), content);
+    git(work, "add", ".");
+    git(work, ...AUTHOR, "commit", "--quiet", "-m", `change ${Object.keys(files).join(", ")}`);
+    git(work, "push", "--quiet", "origin", branch);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** Files of a branch as the remote holds them. */
 export function readBranchFile(bare: string, branch: string, file: string): string {
   return git(bare, "show", `${branch}:${file}`);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, writeFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
@@ -7,7 +7,7 @@ import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
 import { BubblewrapSandbox } from "../../src/sandbox/bubblewrap-sandbox.ts";
 import { RepositoryCache } from "../../src/workspace/repository-cache.ts";
 import { prepareGitView } from "../../src/workspace/sandbox-git-view.ts";
-import { git } from "../helpers/git-fixtures.ts";
+import { git, pushToBranch } from "../helpers/git-fixtures.ts";
 import { workspaceFixture } from "../helpers/workspace-fixture.ts";
 
 const SECRET = "correct-horse-battery-staple";
@@ -86,11 +86,7 @@ describe("the sandbox's git view", () => {
         .reduce((sum, line) => sum + Number(line.split(": ")[1]), 0);
     const before = objects();
     // main moves on: one file of the three the view holds changes.
-    const seed = path.join(root, "seed");
-    git(root, "clone", "--quiet", remote.bare, seed);
-    writeFileSync(path.join(seed, "src/a.js"), "export const a = 2;\n");
-    git(seed, "-c", "user.name=t", "-c", "user.email=t@x", "commit", "--quiet", "-am", "change a");
-    git(seed, "push", "--quiet", "origin", "main");
+    pushToBranch(remote.bare, "main", { "src/a.js": "export const a = 2;\n" });
     const second = await workspaceFor("agent/view-5");
     await prepareGitView(second, policy);
     // The new blob, the two trees above it and the view commit; lib/ is in the store already.
@@ -109,11 +105,7 @@ describe("the sandbox's git view", () => {
     const identity = ["-c", "user.name=t", "-c", "user.email=t@x"];
     const stranger = git(view.objectStore, ...identity, "commit-tree", emptyTree, "-m", "elsewhere").trim();
     git(view.objectStore, "update-ref", `refs/views/${stranger}`, stranger);
-    const seed = path.join(root, "seed-2");
-    git(root, "clone", "--quiet", remote.bare, seed);
-    writeFileSync(path.join(seed, "lib/c.js"), "export const c = 30;\n");
-    git(seed, "-c", "user.name=t", "-c", "user.email=t@x", "commit", "--quiet", "-am", "change c");
-    git(seed, "push", "--quiet", "origin", "main");
+    pushToBranch(remote.bare, "main", { "lib/c.js": "export const c = 30;\n" });
     const second = await workspaceFor("agent/view-7");
     const again = await prepareGitView(second, policy);
     const sandbox = new BubblewrapSandbox({
@@ -153,11 +145,7 @@ describe("the sandbox's git view", () => {
     }
     git(view.objectStore, "prune-packed");
     expect(packs().length).toBeGreaterThan(16);
-    const seed = path.join(root, "seed-3");
-    git(root, "clone", "--quiet", remote.bare, seed);
-    writeFileSync(path.join(seed, "lib/d.js"), "export const d = 40;\n");
-    git(seed, "-c", "user.name=t", "-c", "user.email=t@x", "commit", "--quiet", "-am", "change d");
-    git(seed, "push", "--quiet", "origin", "main");
+    pushToBranch(remote.bare, "main", { "lib/d.js": "export const d = 40;\n" });
     const second = await workspaceFor("agent/view-9");
     await prepareGitView(second, policy);
     expect(packs()).toHaveLength(1);
