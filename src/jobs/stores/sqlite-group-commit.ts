@@ -1,37 +1,37 @@
 import type { DatabaseSync } from "node:sqlite";
 
 /**
- * The database's setting. NORMAL in WAL mode: a commit survives the process dying, and a power
- * loss can only take the newest commits, never a middle one (the log is replayed up to its first
- * incomplete commit). So a job or a settle written after a durable delivery record is either kept
- * or lost together with everything after it; the delivery stays, unsettled, and the intake's
- * recovery handles it again. What must survive a power loss before an answer (a delivery's
- * record) waits for the log's sync (see GroupCommit's `sync`).
+ * The database's setting for every other write. NORMAL in WAL mode: a commit survives the process
+ * dying, and a power loss can only take the newest commits, never a middle one (the log is replayed
+ * up to its first incomplete commit). So a job or a settle written after a durable delivery record
+ * is either kept or lost together with everything after it; the delivery stays, unsettled, and
+ * the intake's recovery handles it again.
  */
 export const DEFAULT_SYNCHRONOUS = "NORMAL";
 
 /**
- * Writes that arrive together share one transaction. With `sync`, a write's promise resolves only
- * once its commit is on disk (see WriteAheadLogSync): under a burst of webhooks that is one disk
- * flush for all the deliveries of a turn of the event loop, or of several while one runs, and none
- * of them on the event loop. Each write still gets its own answer; a failed transaction, or a
- * failed flush, fails every write in it.
+ * Writes that arrive together share one transaction, and so one sync of the log to disk: with
+ * `durable`, the transaction commits with `synchronous = FULL`, so every write is on disk before
+ * its promise resolves. Under a burst of webhooks that turns one blocking disk sync per delivery
+ * into one per turn of the event loop. Each write still gets its own answer; a failed transaction
+ * fails every write in it.
  */
 export class GroupCommit<Item, Result> {
   private readonly db: DatabaseSync;
   private readonly write: (item: Item) => Result;
-  private readonly sync: (() => Promise<void>) | undefined;
   private pending: Array<{
     item: Item;
     resolve: (result: Result) => void;
     reject: (error: unknown) => void;
   }> = [];
 
+  private readonly durable: boolean;
+
   /** `write` runs inside the shared transaction, synchronously. */
-  constructor(db: DatabaseSync, write: (item: Item) => Result, options: { sync?: () => Promise<void> } = {}) {
+  constructor(db: DatabaseSync, write: (item: Item) => Result, options: { durable?: boolean } = {}) {
     this.db = db;
     this.write = write;
-    this.sync = options.sync;
+    this.durable = options.durable ?? false;
   }
 
   submit(item: Item): Promise<Result> {
@@ -47,6 +47,7 @@ export class GroupCommit<Item, Result> {
     this.pending = [];
     let results: Result[];
     try {
+      if (this.durable) this.db.exec("PRAGMA synchronous = FULL");
       this.db.exec("BEGIN IMMEDIATE");
       try {
         results = batch.map(({ item }) => this.write(item));
@@ -58,11 +59,9 @@ export class GroupCommit<Item, Result> {
     } catch (error) {
       for (const { reject } of batch) reject(error);
       return;
+    } finally {
+      if (this.durable) this.db.exec(`PRAGMA synchronous = ${DEFAULT_SYNCHRONOUS}`);
     }
-    const answer = () => batch.forEach(({ resolve }, index) => resolve(results[index]!));
-    if (!this.sync) return answer();
-    this.sync().then(answer, (error: unknown) => {
-      for (const { reject } of batch) reject(error);
-    });
+    batch.forEach(({ resolve }, index) => resolve(results[index]!));
   }
 }

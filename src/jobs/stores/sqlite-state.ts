@@ -18,7 +18,6 @@ import {
   type Owner,
 } from "./sqlite-owner-lease.ts";
 import { DEFAULT_SYNCHRONOUS, GroupCommit } from "./sqlite-group-commit.ts";
-import { WriteAheadLogSync } from "./sqlite-log-sync.ts";
 import type { Trajectory } from "../../trajectory/trajectory.ts";
 import { summaryOf, type TrajectoryStore } from "../../trajectory/trajectory-store.ts";
 
@@ -40,11 +39,9 @@ export class SqliteState implements JobStore, DeliveryLog, JobInbox, TrajectoryS
   /** Deliveries arriving together are recorded, and settled, in one transaction (see GroupCommit). */
   private readonly accepts: GroupCommit<TriggerRequest, boolean>;
   private readonly settles: GroupCommit<string, void>;
-  private readonly logSync: WriteAheadLogSync;
 
   constructor(file: string) {
     this.file = file;
-    this.logSync = new WriteAheadLogSync(file);
     if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
     this.db = new DatabaseSync(file);
     this.db.exec(`
@@ -98,7 +95,7 @@ export class SqliteState implements JobStore, DeliveryLog, JobInbox, TrajectoryS
           JSON.stringify(request),
         ).changes === 1,
       // The record behind an acknowledgement: on disk before GitHub hears "received".
-      { sync: () => this.logSync.sync() },
+      { durable: true },
     );
     this.settles = new GroupCommit(this.db, (deliveryId) => {
       this.sql("UPDATE deliveries SET request = NULL WHERE id = ?").run(deliveryId);
