@@ -1,11 +1,11 @@
 import { createProbot, run } from "probot";
 import { createIssueAgent } from "./app.ts";
-import { UserFacingError } from "./errors.ts";
+import { ConfigError, UserFacingError } from "./errors.ts";
 import { loadDotEnv } from "./load-env.ts";
 import { SmeeChannelClient } from "./server/offline-smee-client.ts";
 import { createProbotLog } from "./server/probot-log.ts";
 import { probeGitHub } from "./server/probe-github.ts";
-import { PROBOT_WEBHOOK_PATH } from "./server/webhook-endpoint.ts";
+import { PROBOT_WEBHOOK_PATH, unsafeWebhookSecret } from "./server/webhook-endpoint.ts";
 import { loadSettings, withoutProbotRedis } from "./settings.ts";
 
 // `npm start`: the Probot server. Without APP_ID/PRIVATE_KEY, Probot serves its setup page that
@@ -14,6 +14,17 @@ try {
   // Before anything reads the environment: Probot applies .env only inside run(), after the
   // options below are taken.
   loadDotEnv();
+  // Out of setup mode (which has no credentials yet), webhooks need a secret of the app's own.
+  const unsafeSecret =
+    process.env.APP_ID && (process.env.PRIVATE_KEY || process.env.PRIVATE_KEY_PATH)
+      ? unsafeWebhookSecret(process.env)
+      : undefined;
+  if (unsafeSecret) {
+    throw new ConfigError(
+      unsafeSecret,
+      "Set WEBHOOK_SECRET to the secret on the GitHub App's settings page (General → Webhook secret), in .env or the environment.",
+    );
+  }
   const agent = createIssueAgent({});
   const log = await createProbotLog(process.env);
   const server = await run(agent.app, {

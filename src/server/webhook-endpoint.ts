@@ -7,6 +7,20 @@ export const DEFAULT_WEBHOOK_PATH = "/api/github/webhooks";
 const PROBOT_DEFAULT_SECRET = "development";
 
 /**
+ * Why the app must not take webhooks with these settings, if it must not. Without a secret of its
+ * own, Probot (and this endpoint) check signatures against the public default: anyone who can
+ * reach the server could send a correctly signed `/agent` comment in a maintainer's name, and the
+ * job page's session cookies, sealed with the same secret by default, could be forged.
+ */
+export function unsafeWebhookSecret(env: NodeJS.ProcessEnv): string | undefined {
+  const secret = env.WEBHOOK_SECRET;
+  if (secret && secret !== PROBOT_DEFAULT_SECRET) return undefined;
+  return secret
+    ? `WEBHOOK_SECRET is Probot's public default ("${PROBOT_DEFAULT_SECRET}"), so anyone could sign a webhook for this app`
+    : `WEBHOOK_SECRET is not set, so webhooks would be checked against Probot's public default secret ("${PROBOT_DEFAULT_SECRET}") and anyone could sign one for this app`;
+}
+
+/**
  * Where `npm start` moves Probot's own webhook route, so that the public path reaches
  * `webhookEndpoint`. Probot's route builds an authenticated Octokit and a Context for every
  * delivery before any handler runs, work the acknowledgement does not need (the receiver records

@@ -76,6 +76,24 @@ describe("the first `npm start` after Probot's setup", () => {
   );
 });
 
+describe("`npm start` without a webhook secret of its own", () => {
+  it("refuses to start, rather than take webhooks anyone could sign", { timeout: 90_000 }, async () => {
+    for (const secret of [{}, { WEBHOOK_SECRET: "development" }] as Array<Record<string, string>>) {
+      const checkout = checkoutWith({ APP_ID: "4321", PRIVATE_KEY, ...secret });
+      const app = checkout.npm(["start"], {
+        PORT: String(await freePort()),
+        GHE_HOST: "127.0.0.1:9",
+        GHE_PROTOCOL: "http",
+      });
+      expect(await app.exited).toBe(1);
+      expect(app.output()).toContain("issue-agent cannot start: WEBHOOK_SECRET is");
+      expect(app.output()).toContain("anyone could sign");
+      expect(app.output()).toContain("Webhook secret");
+      expect(app.output()).not.toContain("Listening on");
+    }
+  });
+});
+
 describe("`npm run worker` with the same .env", () => {
   it("takes its settings from .env too", { timeout: 90_000 }, async () => {
     const port = await freePort();
