@@ -24,7 +24,7 @@ export interface GitView {
   objectStore: string;
 }
 
-/** Beside the mirror, like its trees and dependency caches (evicted with them): shared by its jobs. */
+/** Beside the mirror, like its trees and dependency caches (evicted with them): its jobs' view stores. */
 const viewStoreOf = (mirror: string) => mirror.replace(/\.git$/, ".view");
 
 /**
@@ -49,8 +49,10 @@ export async function prepareGitView(
   /** What the app's own git excludes (generated files); read from the workspace when not given. */
   generated?: string,
 ): Promise<GitView> {
+  // One store per set of forbidden rules: a file a repository forbids later must not stay
+  // readable in the objects of views made before (the sandbox can list every object it mounts).
   const objectStore = workspace.objectSource
-    ? viewStoreOf(workspace.objectSource)
+    ? path.join(viewStoreOf(workspace.objectSource), policy.forbiddenKey)
     : path.join(workspace.scratch, "view-store");
   const gitDir = path.join(workspace.scratch, "git-view");
   // The view's repository is made while its commit is looked up or made: they share nothing.

@@ -155,4 +155,31 @@ describe("the sandbox's git view", () => {
     await first.dispose();
     await second.dispose();
   });
+
+  it("keeps views made under other forbidden rules out of reach", async () => {
+    // A job before the maintainers forbade lib/: its view holds lib/'s files.
+    const before = await workspaceFor("agent/view-10");
+    await prepareGitView(before, policy);
+    const stricter = new PathPolicy(parseAgentConfig({ paths: { forbidden: ["lib/**"] } }).paths);
+    const after = await workspaceFor("agent/view-11");
+    const view = await prepareGitView(after, stricter);
+    const result = await new BubblewrapSandbox({
+      workspace: after.dir,
+      scratch: after.scratch,
+      access: { network: false },
+      policy: stricter,
+      objectSource: after.objectSource,
+      gitView: view,
+    }).run({
+      command: "git cat-file --batch-all-objects --batch; git show HEAD:src/a.js",
+      cwd: after.dir,
+      timeoutMs: 20_000,
+      maxOutputBytes: 1_000_000,
+    });
+    expect(result.output).toContain("export const a");
+    expect(result.output).not.toContain("export const c");
+    expect(result.output).not.toContain("export const d");
+    await before.dispose();
+    await after.dispose();
+  });
 });

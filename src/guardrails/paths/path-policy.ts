@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import picomatch from "picomatch";
 
 export interface PathRules {
@@ -68,8 +69,14 @@ export class PathPolicy {
   private readonly readOnly: picomatch.Matcher;
   private readonly forbidden: picomatch.Matcher;
   private readonly review: Array<{ matches: picomatch.Matcher; reason: string }>;
+  /** Names the forbidden rules: policies with the same key forbid the same files. */
+  readonly forbiddenKey: string;
 
   constructor(rules: PathRules) {
+    this.forbiddenKey = createHash("sha256")
+      .update(JSON.stringify([...rules.forbidden].sort()))
+      .digest("hex")
+      .slice(0, 16);
     const compile = (globs: readonly string[]) => picomatch([...globs], { dot: true });
     // Rules that take something away match in any letter case: `.ENV` is `.env` on a
     // case-insensitive file system, and a key file is a key file whatever its case. Only the
