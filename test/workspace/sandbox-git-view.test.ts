@@ -6,7 +6,7 @@ import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
 import { BubblewrapSandbox } from "../../src/sandbox/bubblewrap-sandbox.ts";
 import { RepositoryCache } from "../../src/workspace/repository-cache.ts";
-import { prepareGitView } from "../../src/workspace/sandbox-git-view.ts";
+import { prepareGitView, type GitView } from "../../src/workspace/sandbox-git-view.ts";
 import { git, pushToBranch } from "../helpers/git-fixtures.ts";
 import { workspaceFixture } from "../helpers/workspace-fixture.ts";
 
@@ -26,20 +26,27 @@ const policy = new PathPolicy(parseAgentConfig(undefined).paths);
 const cache = new RepositoryCache(path.join(root, "cache"), 1024 ** 3);
 const workspaceFor = (branch: string) => workspaceOf(branch, cache);
 
+type Job = Awaited<ReturnType<typeof workspaceFor>>;
+
+/** Runs `command` in the job's network-less sandbox, with `gitView` as its `.git`. */
+const runInView = (job: Job, gitView: GitView, command: string, rules: PathPolicy = policy) =>
+  new BubblewrapSandbox({
+    workspace: job.dir,
+    scratch: job.scratch,
+    access: { network: false },
+    policy: rules,
+    objectSource: job.objectSource,
+    gitView,
+  }).run({ command, cwd: job.dir, timeoutMs: 20_000, maxOutputBytes: 1_000_000 });
+
 describe("the sandbox's git view", () => {
   it("serves no forbidden content by any git route, and ordinary git still works", async () => {
     const workspace = await workspaceFor("agent/view-1");
     const gitView = await prepareGitView(workspace, policy);
-    const sandbox = new BubblewrapSandbox({
-      workspace: workspace.dir,
-      scratch: workspace.scratch,
-      access: { network: false },
-      policy,
-      objectSource: workspace.objectSource,
+    const result = await runInView(
+      workspace,
       gitView,
-    });
-    const result = await sandbox.run({
-      command: [
+      [
         "git show HEAD:.env",
         "git cat-file --batch-all-objects --batch",
         "git log -p",
@@ -49,10 +56,7 @@ describe("the sandbox's git view", () => {
         `ls ${workspace.objectSource ?? "/nonexistent"} 2>&1`,
         "echo b > src/b.js && git add -A && git status --short",
       ].join("; "),
-      cwd: workspace.dir,
-      timeoutMs: 20_000,
-      maxOutputBytes: 1_000_000,
-    });
+    );
     expect(result.output).not.toContain("horse");
     expect(result.output).toContain("A  src/b.js");
     expect(result.output).toContain("export const a = 1;");
@@ -108,20 +112,7 @@ describe("the sandbox's git view", () => {
     pushToBranch(remote.bare, "main", { "lib/c.js": "export const c = 30;\n" });
     const second = await workspaceFor("agent/view-7");
     const again = await prepareGitView(second, policy);
-    const sandbox = new BubblewrapSandbox({
-      workspace: second.dir,
-      scratch: second.scratch,
-      access: { network: false },
-      policy,
-      objectSource: second.objectSource,
-      gitView: again,
-    });
-    const result = await sandbox.run({
-      command: "git show HEAD:lib/c.js",
-      cwd: second.dir,
-      timeoutMs: 20_000,
-      maxOutputBytes: 10_000,
-    });
+    const result = await runInView(second, again, "git show HEAD:lib/c.js");
     expect(result.output).toContain("export const c = 30;");
     await first.dispose();
     await second.dispose();
@@ -163,19 +154,8 @@ describe("the sandbox's git view", () => {
     const stricter = new PathPolicy(parseAgentConfig({ paths: { forbidden: ["lib/**"] } }).paths);
     const after = await workspaceFor("agent/view-11");
     const view = await prepareGitView(after, stricter);
-    const result = await new BubblewrapSandbox({
-      workspace: after.dir,
-      scratch: after.scratch,
-      access: { network: false },
-      policy: stricter,
-      objectSource: after.objectSource,
-      gitView: view,
-    }).run({
-      command: "git cat-file --batch-all-objects --batch; git show HEAD:src/a.js",
-      cwd: after.dir,
-      timeoutMs: 20_000,
-      maxOutputBytes: 1_000_000,
-    });
+    const command = "git cat-file --batch-all-objects --batch; git show HEAD:src/a.js";
+    const result = await runInView(after, view, command, stricter);
     expect(result.output).toContain("export const a");
     expect(result.output).not.toContain("export const c");
     expect(result.output).not.toContain("export const d");
