@@ -76,6 +76,17 @@ describe("the first `npm start` after Probot's setup", () => {
   );
 });
 
+describe("`npm start` on a fresh checkout, with no credentials yet", () => {
+  it("opens Probot's setup page, which no secret is needed for", { timeout: 90_000 }, async () => {
+    const port = await freePort();
+    const app = checkoutWith({}).npm(["start"], { PORT: String(port) });
+    await waitForOutput(app, "Listening on");
+    const page = await fetch(`http://127.0.0.1:${port}/probot`).then((response) => response.text());
+    expect(page).toContain("<title>Setup issue-agent");
+    expect(app.output()).not.toContain("cannot start");
+  });
+});
+
 describe("`npm start` without a webhook secret of its own", () => {
   it("refuses to start, rather than take webhooks anyone could sign", { timeout: 90_000 }, async () => {
     for (const secret of [{}, { WEBHOOK_SECRET: "development" }] as Array<Record<string, string>>) {
