@@ -14,11 +14,10 @@ try {
   // Before anything reads the environment: Probot applies .env only inside run(), after the
   // options below are taken.
   loadDotEnv();
-  // Out of setup mode (which has no credentials yet), webhooks need a secret of the app's own.
-  const unsafeSecret =
-    process.env.APP_ID && (process.env.PRIVATE_KEY || process.env.PRIVATE_KEY_PATH)
-      ? unsafeWebhookSecret(process.env)
-      : undefined;
+  // Without credentials Probot serves its setup page; with them, the app itself.
+  const configured = Boolean(process.env.APP_ID && (process.env.PRIVATE_KEY || process.env.PRIVATE_KEY_PATH));
+  // Out of setup mode, webhooks need a secret of the app's own.
+  const unsafeSecret = configured ? unsafeWebhookSecret(process.env) : undefined;
   if (unsafeSecret) {
     throw new ConfigError(
       unsafeSecret,
@@ -35,7 +34,7 @@ try {
     log,
   } as Parameters<typeof run>[1]);
   // Out of setup mode: say within seconds whether GitHub can be reached with these credentials.
-  if (process.env.APP_ID && (process.env.PRIVATE_KEY || process.env.PRIVATE_KEY_PATH)) {
+  if (configured) {
     const app = createProbot({ env: withoutProbotRedis(process.env), overrides: { log } });
     void probeGitHub(app, process.env.GHE_HOST ?? "api.github.com").then(({ level, message }) =>
       log[level](message),
