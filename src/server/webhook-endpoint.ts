@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createNodeMiddleware, Webhooks } from "@octokit/webhooks";
 
 /** Where GitHub sends deliveries unless `WEBHOOK_PATH` says otherwise (Probot's default too). */
-export const DEFAULT_WEBHOOK_PATH = "/api/github/webhooks";
+const DEFAULT_WEBHOOK_PATH = "/api/github/webhooks";
 /** Probot's webhook secret when `WEBHOOK_SECRET` is unset; the endpoint must agree with Probot. */
 const PROBOT_DEFAULT_SECRET = "development";
 

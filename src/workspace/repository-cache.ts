@@ -17,7 +17,7 @@ const treesOf = (mirror: string) => mirror.replace(/\.git$/, ".trees");
 /** The repository's package-manager caches (see dependency-cache.ts), beside its mirror. */
 export const dependencyCacheOf = (mirror: string) => mirror.replace(/\.git$/, ".deps");
 /** The sanitized objects the sandbox's git view borrows (see sandbox-git-view.ts), beside its mirror. */
-const viewStoreOf = (mirror: string) => mirror.replace(/\.git$/, ".view");
+export const viewStoreOf = (mirror: string) => mirror.replace(/\.git$/, ".view");
 
 /**
  * One bare mirror per repository, updated with `git fetch` before each job, so a job's clone is a

@@ -5,6 +5,7 @@ import path from "node:path";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { splitNul } from "./change-list.ts";
 import { openGit } from "./open-git.ts";
+import { viewStoreOf } from "./repository-cache.ts";
 import type { Workspace } from "./workspace.ts";
 
 /** The view's one commit is made the same way every time, so the same base gives the same id. */
@@ -23,9 +24,6 @@ export interface GitView {
   /** The sanitized objects the view borrows; mounted read-only. */
   objectStore: string;
 }
-
-/** Beside the mirror, like its trees and dependency caches (evicted with them): its jobs' view stores. */
-const viewStoreOf = (mirror: string) => mirror.replace(/\.git$/, ".view");
 
 /**
  * The git repository commands in the sandbox see instead of the real one. Forbidden means
@@ -223,6 +221,8 @@ async function storeCommit(
     .split("\n")
     .filter(Boolean);
   const revisions = [commit, ...earlier.map((tree) => `^${tree}`)].join("\n");
+  // Through execa, not simple-git: pack-objects reads its revisions on stdin. The environment is
+  // exactly the one openGit gives the app's git.
   const packed = await execa(
     "git",
     [
