@@ -18,7 +18,7 @@ import { chooseSandbox } from "../../src/sandbox/choose-sandbox.ts";
 import { prepareGitView } from "../../src/workspace/sandbox-git-view.ts";
 import { SecretRedactor } from "../../src/security/secret-redactor.ts";
 import { gitEnvironment } from "../../src/workspace/git-environment.ts";
-import { openGit } from "../../src/workspace/open-git.ts";
+import { openGit } from "../../src/git.ts";
 import { ORDINARY_COMMANDS } from "../../test/fixtures/ordinary-commands.ts";
 import { HOSTILE_COMMANDS } from "./hostile-commands.ts";
 import { HOSTILE_FILE_OPERATIONS } from "./hostile-file-operations.ts";

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { simpleGit } from "simple-git";
+import { openGit } from "../git.ts";
 import { CannotStart } from "./cannot-start.ts";
 
 /**
@@ -12,7 +12,7 @@ export async function findRepository(value: string): Promise<string> {
   const found = await stat(dir).catch(() => undefined);
   if (!found) throw new CannotStart(`--repo ${value}: no such directory`);
   if (!found.isDirectory()) throw new CannotStart(`--repo ${value}: not a directory`);
-  const git = simpleGit({ baseDir: dir });
+  const git = openGit(dir, process.env);
   const top = await git.revparse(["--show-toplevel"]).catch(() => undefined);
   if (!top) throw new CannotStart(`--repo ${value}: not a git repository (point it at a clone)`);
   const head = await git.revparse(["--verify", "--quiet", "HEAD"]).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { simpleGit } from "simple-git";
+import { openGit } from "../git.ts";
 import type {
   CheckConclusion,
   CheckRunOutput,
@@ -39,7 +39,7 @@ export class LocalForge implements Forge {
   }
 
   async getRepository(): Promise<RepositoryInfo> {
-    const git = simpleGit({ baseDir: this.repoPath });
+    const git = openGit(this.repoPath, process.env);
     const defaultBranch = (await git.revparse(["--abbrev-ref", "HEAD"])).trim();
     const baseSha = (await git.revparse(["HEAD"])).trim();
     return { cloneUrl: this.repoPath, defaultBranch, baseSha };

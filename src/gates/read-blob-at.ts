@@ -1,4 +1,4 @@
-import type { SimpleGit } from "simple-git";
+import type { Git } from "../git.ts";
 
 /**
  * A file's content and mode at a commit, or undefined when the commit's tree has no such file.
@@ -6,7 +6,7 @@ import type { SimpleGit } from "simple-git";
  * missing object) propagates, so an unreadable old version never passes for a new file.
  */
 export async function readBlobAt(
-  git: SimpleGit,
+  git: Git,
   sha: string,
   file: string,
 ): Promise<{ mode: string; text: string } | undefined> {

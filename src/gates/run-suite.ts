@@ -1,4 +1,4 @@
-import type { SimpleGit } from "simple-git";
+import type { Git } from "../git.ts";
 import type { CommandResult, Sandbox } from "../sandbox/sandbox.ts";
 
 /** How much of a test run's output is kept as evidence. */
@@ -10,7 +10,7 @@ export const TEST_OUTPUT_BYTES = 12 * 1024;
  * checkout starts clean. Test-first and its exceptions both run the suite through this.
  */
 export async function runSuite(options: {
-  git: SimpleGit;
+  git: Git;
   sandbox: Sandbox;
   command: string;
   cwd: string;
@@ -30,7 +30,7 @@ export async function runSuite(options: {
   }
 }
 
-export async function resetTree(git: SimpleGit): Promise<void> {
+export async function resetTree(git: Git): Promise<void> {
   await git.raw(["reset", "-q", "--hard"]);
   // Files the tests created are removed; ignored ones (dependencies, caches) are kept.
   await git.raw(["clean", "-fdq"]);

@@ -1,4 +1,4 @@
-import type { SimpleGit } from "simple-git";
+import type { Git } from "../git.ts";
 import type { GateResult } from "../jobs/run-log.ts";
 import type { AgentConfig } from "../config/agent-config.schema.ts";
 import type { CommandResult, Sandbox } from "../sandbox/sandbox.ts";
@@ -10,7 +10,7 @@ import { describeExit, resetTree, runSuite } from "./run-suite.ts";
 const NOT_RUNNABLE: Record<number, string> = { 126: "not executable", 127: "command not found" };
 
 type TestFirstOptions = {
-  git: SimpleGit;
+  git: Git;
   cwd: string;
   branch: string;
   baseSha: string;

@@ -1,4 +1,4 @@
-import type { SimpleGit } from "simple-git";
+import type { Git } from "../git.ts";
 import { readBlobAt } from "./read-blob-at.ts";
 import { classifyTestFiles, type TestFileRules } from "./classify-test-files.ts";
 import { isExpectationFile, testTamperingReasons, type FileVersions } from "./detect-test-tampering.ts";
@@ -8,7 +8,7 @@ import { isExpectationFile, testTamperingReasons, type FileVersions } from "./de
  * that deletes, skips or rewrites existing tests is delivered, but only for a human to review.
  */
 export async function testTamperingReview(
-  git: SimpleGit,
+  git: Git,
   step: { baseSha: string; headSha: string; paths: readonly string[] },
   rules: TestFileRules,
 ): Promise<Array<{ path: string; reason: string }>> {

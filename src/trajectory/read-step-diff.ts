@@ -1,7 +1,7 @@
 import os from "node:os";
 import { describeError } from "../errors.ts";
 import { gitEnvironment } from "../workspace/git-environment.ts";
-import { openGit } from "../workspace/open-git.ts";
+import { openGit } from "../git.ts";
 
 /**
  * The change a delivered step made, as a unified diff of its commit against its base, read from the

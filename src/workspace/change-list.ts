@@ -1,6 +1,6 @@
 import { lstat, readdir } from "node:fs/promises";
 import path from "node:path";
-import type { SimpleGit } from "simple-git";
+import type { Git } from "../git.ts";
 import type { PendingEntry } from "../guardrails/paths/judge-pending-entries.ts";
 
 /**
@@ -45,14 +45,14 @@ export function parseRaw(output: string): Array<{ path: string; oldMode: string;
 }
 
 /** The staged change relative to `against`, per file. */
-export async function stagedChanges(git: SimpleGit, against: string): Promise<FileChange[]> {
+export async function stagedChanges(git: Git, against: string): Promise<FileChange[]> {
   return parseNumstat(
     await git.raw(["diff-index", "--cached", "--numstat", "-z", "--no-renames", against, "--"]),
   );
 }
 
 /** Staged paths that are (or become) gitlinks: an embedded repository recorded as a commit id. */
-export async function stagedGitlinks(git: SimpleGit, against: string): Promise<string[]> {
+export async function stagedGitlinks(git: Git, against: string): Promise<string[]> {
   const raw = parseRaw(
     await git.raw(["diff-index", "--cached", "--raw", "-z", "--no-renames", against, "--"]),
   );
@@ -65,7 +65,7 @@ export async function stagedGitlinks(git: SimpleGit, against: string): Promise<s
  * `skipped` are directories git passes over without listing a file in them: a directory whose
  * `.git` file points nowhere is one, and the caller must look inside.
  */
-export async function pendingPaths(git: SimpleGit): Promise<{ paths: string[]; skipped: string[] }> {
+export async function pendingPaths(git: Git): Promise<{ paths: string[]; skipped: string[] }> {
   const [untracked, directories, modified] = await Promise.all([
     git.raw(["ls-files", "-z", "--others", "--exclude-standard"]),
     git.raw(["ls-files", "-z", "--others", "--exclude-standard", "--directory"]),
@@ -82,7 +82,7 @@ export async function pendingPaths(git: SimpleGit): Promise<{ paths: string[]; s
  * Every pending path with its size, plus the `.git` inside each directory git skipped (a `.git`
  * file pointing nowhere makes git pass over its directory in silence).
  */
-export async function pendingEntries(git: SimpleGit, dir: string): Promise<PendingEntry[]> {
+export async function pendingEntries(git: Git, dir: string): Promise<PendingEntry[]> {
   const { paths, skipped } = await pendingPaths(git);
   const sizeOf = (file: string) =>
     lstat(path.join(dir, file)).then(

@@ -1,10 +1,9 @@
-import type { SimpleGit } from "simple-git";
 import { WorkspaceError, describeError } from "../errors.ts";
-import { openGit } from "./open-git.ts";
+import { openGit, type Git } from "../git.ts";
 import type { Workspace } from "./workspace.ts";
 
 /** Whether the working tree has anything not yet committed (untracked files included). */
-export async function hasUncommittedChanges(git: SimpleGit): Promise<boolean> {
+export async function hasUncommittedChanges(git: Git): Promise<boolean> {
   const status = await git.raw([
     "status",
     "--porcelain",
@@ -16,7 +15,7 @@ export async function hasUncommittedChanges(git: SimpleGit): Promise<boolean> {
 }
 
 /** A git client for the workspace that commits as `author`. */
-export function gitAs(workspace: Workspace, author: { name: string; email: string }): SimpleGit {
+export function gitAs(workspace: Workspace, author: { name: string; email: string }): Git {
   return openGit(workspace.dir, {
     ...workspace.gitEnv,
     GIT_AUTHOR_NAME: author.name,

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
-import { openGit } from "./open-git.ts";
+import { openGit } from "../git.ts";
 
 export interface CachedRepository {
   /** The bare mirror; job clones borrow its objects, so it must stay while they live. */

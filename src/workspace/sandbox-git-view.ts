@@ -1,10 +1,8 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { execa } from "execa";
-import type { SimpleGit } from "simple-git";
 import path from "node:path";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { splitNul } from "./change-list.ts";
-import { openGit } from "./open-git.ts";
+import { openGit, type Git } from "../git.ts";
 import { viewStoreOf } from "./repository-cache.ts";
 import type { Workspace } from "./workspace.ts";
 
@@ -221,22 +219,22 @@ async function storeCommit(
     .split("\n")
     .filter(Boolean);
   const revisions = [commit, ...earlier.map((tree) => `^${tree}`)].join("\n");
-  // Through execa, not simple-git: pack-objects reads its revisions on stdin. The environment is
-  // exactly the one openGit gives the app's git.
-  const packed = await execa(
-    "git",
-    [
-      "pack-objects",
-      "--revs",
-      "--quiet",
-      "--delta-base-offset",
-      path.join(objectStore, "objects", "pack", "pack"),
-    ],
-    { cwd: source, env: workspace.gitEnv, extendEnv: false, input: `${revisions}\n` },
-  ).then(
-    () => true,
-    () => false,
-  );
+  // pack-objects reads its revisions on stdin.
+  const packed = await openGit(source, workspace.gitEnv)
+    .raw(
+      [
+        "pack-objects",
+        "--revs",
+        "--quiet",
+        "--delta-base-offset",
+        path.join(objectStore, "objects", "pack", "pack"),
+      ],
+      { input: `${revisions}\n` },
+    )
+    .then(
+      () => true,
+      () => false,
+    );
   const copied = packed
     ? store.raw(["update-ref", `refs/views/${commit}`, commit])
     : openGit(source, workspace.gitEnv).raw([
@@ -260,7 +258,7 @@ const MAX_STORE_PACKS = 16;
  * (see git-environment.ts). Objects no ref reaches are kept: another job may have written its
  * pack and not yet named its view in a ref.
  */
-async function foldPacks(store: SimpleGit, objectStore: string): Promise<void> {
+async function foldPacks(store: Git, objectStore: string): Promise<void> {
   const packs = (await readdir(path.join(objectStore, "objects", "pack"))).filter((name) =>
     name.endsWith(".pack"),
   );

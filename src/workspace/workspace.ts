@@ -1,12 +1,12 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { SimpleGit } from "simple-git";
-import { openGit } from "./open-git.ts";
+import { openGit, type Git } from "../git.ts";
 import type { GitCredentials } from "../forge/forge.ts";
 import { WorkspaceError, describeError } from "../errors.ts";
 import { gitEnvironment } from "./git-environment.ts";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { dependencyCacheOf, type CachedRepository, type RepositoryCache } from "./repository-cache.ts";
+import { GENERATED_EXCLUDES } from "./generated-files.ts";
 import { prepareGitView, type GitView } from "./sandbox-git-view.ts";
 
 /**
@@ -21,9 +21,9 @@ export interface Workspace {
   baseSha: string;
   /** Environment of the app's local git processes (hardened; no credentials). */
   gitEnv: Record<string, string>;
-  git: SimpleGit;
+  git: Git;
   /** The only git client that carries the credentials header: for pushing, nothing local. */
-  remoteGit: SimpleGit;
+  remoteGit: Git;
   /** The repository cache's mirror this clone borrows objects from; commands must see it. */
   objectSource: string | undefined;
   /**
@@ -199,13 +199,17 @@ async function placeTree(
   cache: RepositoryCache,
 ): Promise<void> {
   if (await cache.takeTree(mirror, dir)) return;
-  await openGit(jobDir, env).clone(mirror, dir, {
-    "--shared": null,
-    "--no-checkout": null,
-    "--branch": options.baseBranch,
-    "--single-branch": null,
-    "--no-tags": null,
-  });
+  await openGit(jobDir, env).raw([
+    "clone",
+    "--shared",
+    "--no-checkout",
+    `--branch=${options.baseBranch}`,
+    "--single-branch",
+    "--no-tags",
+    "--",
+    mirror,
+    dir,
+  ]);
   await openGit(dir, env).raw(["remote", "set-url", "origin", options.cloneUrl]);
 }
 
@@ -217,16 +221,20 @@ async function cloneSequentially(
   const branchName = options.continueBranch
     ? Promise.resolve(options.continueBranch)
     : unusedBranchName(options.branch, () =>
-        openGit(jobDir, remoteEnv).listRemote(["--heads", options.cloneUrl, `${options.branch}*`]),
+        openGit(jobDir, remoteEnv).raw(["ls-remote", "--heads", options.cloneUrl, `${options.branch}*`]),
       );
   branchName.catch(() => undefined); // awaited below; an early failure must not go unhandled
   const source = cached?.path ?? options.cloneUrl;
-  await openGit(jobDir, cached ? env : remoteEnv).clone(source, dir, {
-    ...(cached ? { "--shared": null } : {}),
-    "--branch": options.baseBranch,
-    "--single-branch": null,
-    "--no-tags": null,
-  });
+  await openGit(jobDir, cached ? env : remoteEnv).raw([
+    "clone",
+    ...(cached ? ["--shared"] : []),
+    `--branch=${options.baseBranch}`,
+    "--single-branch",
+    "--no-tags",
+    "--",
+    source,
+    dir,
+  ]);
   if (cached) await openGit(dir, env).raw(["remote", "set-url", "origin", options.cloneUrl]);
   const git = openGit(dir, env);
   const branch = await branchName;
@@ -240,35 +248,10 @@ async function cloneSequentially(
     ]);
     await git.raw(["checkout", "--quiet", "-B", branch, "FETCH_HEAD"]);
   } else {
-    await git.checkoutLocalBranch(branch);
+    await git.raw(["checkout", "-b", branch]);
   }
   return { branch, baseSha: (await git.revparse(["HEAD"])).trim(), gitView: undefined };
 }
-
-/**
- * What tools leave behind in a working tree (dependency folders, caches, logs). Excluded locally, in
- * `.git/info/exclude`, on top of the repository's own `.gitignore`, so a repository that forgot to
- * ignore them still never gets them in a commit. Files the repository tracks are not affected.
- */
-const GENERATED_FILES = [
-  "node_modules/",
-  "npm-debug.log*",
-  "yarn-error.log*",
-  ".pnpm-store/",
-  "__pycache__/",
-  "*.pyc",
-  ".pytest_cache/",
-  ".mypy_cache/",
-  ".ruff_cache/",
-  ".tox/",
-  ".venv/",
-  ".cache/",
-  "coverage/",
-  ".nyc_output/",
-  // Cargo's and Maven's build output, at the root only: a directory named target elsewhere may be source.
-  "/target/",
-];
-const GENERATED_EXCLUDES = `${GENERATED_FILES.join("\n")}\n`;
 
 /** A re-run on the same issue must not push over an earlier attempt's branch. */
 async function unusedBranchName(wanted: string, listRemoteBranches: () => Promise<string>): Promise<string> {

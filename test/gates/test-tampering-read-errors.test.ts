@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, unlinkSync, writeFileSync, mkdirSync } from "node:
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { simpleGit } from "simple-git";
+import { openGit } from "../../src/git.ts";
 import { testTamperingReview } from "../../src/gates/test-tampering-review.ts";
 
 const RULES = { patterns: ["test/**"], exempt: [] };
@@ -39,7 +39,7 @@ describe("test-tampering review when git cannot read a version", () => {
   it("flags the skipped test when both versions read", async () => {
     const { dir, baseSha, headSha } = skippedTestRepository();
     const reasons = await testTamperingReview(
-      simpleGit(dir),
+      openGit(dir, process.env),
       { baseSha, headSha, paths: ["test/a.test.js"] },
       RULES,
     );
@@ -52,7 +52,7 @@ describe("test-tampering review when git cannot read a version", () => {
     const blob = git(dir, "rev-parse", `${baseSha}:test/a.test.js`);
     unlinkSync(path.join(dir, ".git/objects", blob.slice(0, 2), blob.slice(2)));
     await expect(
-      testTamperingReview(simpleGit(dir), { baseSha, headSha, paths: ["test/a.test.js"] }, RULES),
+      testTamperingReview(openGit(dir, process.env), { baseSha, headSha, paths: ["test/a.test.js"] }, RULES),
     ).rejects.toThrow();
   });
 });

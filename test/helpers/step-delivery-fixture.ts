@@ -9,7 +9,7 @@ import { readRepositoryRoot } from "../../src/gates/read-repository-root.ts";
 import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
 import { ProcessSandbox } from "../../src/sandbox/process-sandbox.ts";
 import { gitEnvironment } from "../../src/workspace/git-environment.ts";
-import { openGit } from "../../src/workspace/open-git.ts";
+import { openGit } from "../../src/git.ts";
 import type { Workspace } from "../../src/workspace/workspace.ts";
 import { git } from "./git-fixtures.ts";
 

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { gitEnvironment } from "../../src/workspace/git-environment.ts";
-import { openGit } from "../../src/workspace/open-git.ts";
+import { openGit } from "../../src/git.ts";
 import { hasUncommittedChanges } from "../../src/workspace/commit-and-push.ts";
 import { pendingPaths, stagedChanges } from "../../src/workspace/change-list.ts";
 

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { simpleGit } from "simple-git";
+import { openGit } from "../../../src/git.ts";
 import { afterEach, describe, expect, it } from "vitest";
 import { readBaseFiles } from "../../../src/workspace/toolchain/read-base-files.ts";
 
@@ -30,7 +30,7 @@ function repository(files: Record<string, string>): string {
 }
 
 const read = (dir: string) =>
-  readBaseFiles({ git: simpleGit(dir), baseBranch: "main" }, [".nvmrc", ".python-version"]);
+  readBaseFiles({ git: openGit(dir, process.env), baseBranch: "main" }, [".nvmrc", ".python-version"]);
 
 describe("reading the base branch's toolchain files", () => {
   it("reads the named files and lists the root", async () => {
