@@ -149,9 +149,9 @@ async function scaffoldWorkspace(options: WorkspaceOptions): Promise<Scaffold> {
 }
 
 /**
- * A new branch from the mirror's base: once the base's commit is resolved, the free branch name,
- * the working tree (a kept one, or a local clone borrowing the mirror's objects: no copy, no
- * network) and the sandbox's view are made side by side.
+ * A new branch from the mirror's base. The working tree (a kept one, or a local clone borrowing the
+ * mirror's objects: no copy, no network) is placed while the base's commit and the free branch name
+ * are read; then the tree is checked out while the sandbox's view is made.
  */
 async function fromMirror(
   options: WorkspaceOptions,
@@ -159,36 +159,53 @@ async function fromMirror(
   cached: CachedRepository,
   cache: RepositoryCache,
 ): Promise<{ branch: string; baseSha: string; gitView: GitView | undefined }> {
-  const mirror = openGit(cached.path, env);
-  const baseSha = (await mirror.revparse([`refs/heads/${options.baseBranch}`])).trim();
-  // The mirror was fetched (with --prune) a moment ago, so its branches are the remote's.
-  const branch = unusedBranchName(options.branch, () =>
-    mirror.raw(["for-each-ref", "--format=%(refname)", `refs/heads/${options.branch}*`]),
-  );
   const tree = placeTree(options, { jobDir, dir, env }, cached.path, cache);
-  const view = branch.then((name) =>
+  // The mirror was fetched (with --prune) a moment ago, so its branches are the remote's. One
+  // listing gives both the base's commit and the branch names taken.
+  const baseRef = `refs/heads/${options.baseBranch}`;
+  const listing = openGit(cached.path, env).raw([
+    "for-each-ref",
+    "--format=%(objectname) %(refname)",
+    baseRef,
+    `refs/heads/${options.branch}*`,
+  ]);
+  const lines = listing.then((text) => text.split("\n").filter(Boolean));
+  const baseSha = lines.then((all) => {
+    const sha = all.find((line) => line.endsWith(` ${baseRef}`))?.split(" ")[0];
+    if (!sha) throw new Error(`the repository has no branch ${options.baseBranch}`);
+    return sha;
+  });
+  const branch = lines.then((all) =>
+    unusedBranchName(
+      options.branch,
+      all.filter((l) => !l.endsWith(` ${baseRef}`)),
+    ),
+  );
+  const view = Promise.all([baseSha, branch]).then(([sha, name]) =>
     options.viewPolicy
       ? prepareGitView(
-          { dir, scratch, gitEnv: env, baseSha, branch: name, objectSource: cached.path },
+          { dir, scratch, gitEnv: env, baseSha: sha, branch: name, objectSource: cached.path },
           options.viewPolicy,
           GENERATED_EXCLUDES,
         ).catch((error: unknown) => Promise.reject(new ViewError(error)))
       : undefined,
   );
   // The job's branch and the base's refs at the view's commit, checked out while the view is made.
-  const checkout = Promise.all([branch, tree]).then(([name], git = openGit(dir, env)) =>
+  const checkout = Promise.all([baseSha, branch, tree]).then(([sha, name, placed], git = openGit(dir, env)) =>
     Promise.all([
-      git.raw(["checkout", "--quiet", "--force", "-B", name, baseSha]),
-      git.raw(["update-ref", `refs/heads/${options.baseBranch}`, baseSha]),
-      git.raw(["update-ref", `refs/remotes/origin/${options.baseBranch}`, baseSha]),
+      git.raw(["checkout", "--quiet", "--force", "-B", name, sha]),
+      git.raw(["update-ref", "--stdin"], {
+        input: `update ${baseRef} ${sha}\nupdate refs/remotes/origin/${options.baseBranch} ${sha}\n`,
+      }),
+      // A new clone's origin is the mirror; pushes go to the repository itself.
+      placed === "cloned" ? git.raw(["remote", "set-url", "origin", options.cloneUrl]) : undefined,
     ]),
   );
   // All settled before a failure is thrown, so clean-up never races work still writing.
-  const settled = await Promise.allSettled([branch, tree, checkout, view]);
+  const settled = await Promise.allSettled([baseSha, branch, tree, checkout, view]);
   const failure = settled.find((result) => result.status === "rejected");
   if (failure) throw failure.reason;
-  const [name, gitView] = [await branch, await view];
-  return { branch: name, baseSha, gitView };
+  return { branch: await branch, baseSha: await baseSha, gitView: await view };
 }
 
 /** A working tree of the mirror at `dir`: a kept one (see keepTree), or a `--shared` clone, unchecked-out. */
@@ -197,8 +214,8 @@ async function placeTree(
   { jobDir, dir, env }: Pick<Scaffold, "jobDir" | "dir" | "env">,
   mirror: string,
   cache: RepositoryCache,
-): Promise<void> {
-  if (await cache.takeTree(mirror, dir)) return;
+): Promise<"kept" | "cloned"> {
+  if (await cache.takeTree(mirror, dir)) return "kept";
   await openGit(jobDir, env).raw([
     "clone",
     "--shared",
@@ -210,7 +227,7 @@ async function placeTree(
     mirror,
     dir,
   ]);
-  await openGit(dir, env).raw(["remote", "set-url", "origin", options.cloneUrl]);
+  return "cloned";
 }
 
 /** Without a repository cache, or continuing a branch: a clone, then the branch, one after the other. */
@@ -220,9 +237,9 @@ async function cloneSequentially(
 ): Promise<{ branch: string; baseSha: string; gitView: undefined }> {
   const branchName = options.continueBranch
     ? Promise.resolve(options.continueBranch)
-    : unusedBranchName(options.branch, () =>
-        openGit(jobDir, remoteEnv).raw(["ls-remote", "--heads", options.cloneUrl, `${options.branch}*`]),
-      );
+    : openGit(jobDir, remoteEnv)
+        .raw(["ls-remote", "--heads", options.cloneUrl, `${options.branch}*`])
+        .then((listing) => unusedBranchName(options.branch, listing.split("\n")));
   branchName.catch(() => undefined); // awaited below; an early failure must not go unhandled
   const source = cached?.path ?? options.cloneUrl;
   await openGit(jobDir, cached ? env : remoteEnv).raw([
@@ -253,13 +270,13 @@ async function cloneSequentially(
   return { branch, baseSha: (await git.revparse(["HEAD"])).trim(), gitView: undefined };
 }
 
-/** A re-run on the same issue must not push over an earlier attempt's branch. */
-async function unusedBranchName(wanted: string, listRemoteBranches: () => Promise<string>): Promise<string> {
+/**
+ * A re-run on the same issue must not push over an earlier attempt's branch. `listing` holds the
+ * lines git prints for the branches that exist (`<sha> refs/heads/<name>`, tab- or space-separated).
+ */
+function unusedBranchName(wanted: string, listing: readonly string[]): string {
   const taken = new Set(
-    (await listRemoteBranches())
-      .split("\n")
-      .map((line) => line.split("refs/heads/")[1])
-      .filter((name): name is string => Boolean(name)),
+    listing.map((line) => line.split("refs/heads/")[1]).filter((name): name is string => Boolean(name)),
   );
   if (!taken.has(wanted)) return wanted;
   for (let attempt = 2; ; attempt += 1) {

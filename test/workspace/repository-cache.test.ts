@@ -9,6 +9,7 @@ import {
   agentCacheEnvironment,
   dependencyCacheEnvironment,
 } from "../../src/workspace/setup/dependency-cache.ts";
+import { createWorkspace } from "../../src/workspace/workspace.ts";
 import { createRemoteRepository, git } from "../helpers/git-fixtures.ts";
 import { workspaceFixture } from "../helpers/workspace-fixture.ts";
 
@@ -96,6 +97,35 @@ describe("RepositoryCache", () => {
     await second.dispose();
     expect(readdirSync(trees)).toHaveLength(0);
     expect(existsSync(second.dir)).toBe(false);
+  });
+
+  it("never takes a branch name the repository already has, with the cache or without", async () => {
+    // An earlier attempt's branches on the remote, and a branch that only starts with the name.
+    for (const name of ["agent/5-e", "agent/5-e-2", "agent/5-e-3-x"])
+      git(remote.bare, "branch", name, "main");
+    const cache = new RepositoryCache(path.join(root, "name-cache"), 1024 ** 3);
+    const cached = await workspaceFor(cache, "agent/5-e");
+    const direct = await workspaceOf("agent/5-e");
+    expect([cached.branch, direct.branch]).toEqual(["agent/5-e-3", "agent/5-e-3"]);
+    expect(git(cached.dir, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("agent/5-e-3");
+    expect(cached.baseSha).toBe(git(remote.bare, "rev-parse", "main").trim());
+    await cached.dispose();
+    await direct.dispose();
+  });
+
+  it("says which branch is missing when the repository has no base branch", async () => {
+    const cache = new RepositoryCache(path.join(root, "missing-cache"), 1024 ** 3);
+    const job = createWorkspace({
+      root: path.join(root, "jobs"),
+      cloneUrl: remote.bare,
+      baseBranch: "trunk",
+      branch: "agent/6-f",
+      credentials: undefined,
+      redact: (text) => text,
+      cache,
+    });
+    await expect(job).rejects.toThrow("Could not clone");
+    await expect(job).rejects.toThrow("no branch trunk");
   });
 
   it("evicts the least recently used mirrors beyond its budget, never one a job is using", async () => {

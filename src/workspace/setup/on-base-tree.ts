@@ -12,8 +12,8 @@ export async function onBaseTree<T>(
 ): Promise<T> {
   const { git } = workspace;
   const base = `refs/heads/${workspace.baseBranch}`;
-  const [head, baseSha] = await Promise.all([git.revparse(["HEAD"]), git.revparse([base])]);
-  if (head.trim() === baseSha.trim()) return prepare();
+  const [head, baseSha] = (await git.revparse(["HEAD", base])).split("\n");
+  if (head === baseSha) return prepare();
   await git.raw(["checkout", "--quiet", "--detach", base]);
   try {
     return await prepare();
