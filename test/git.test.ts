@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GitError, openGit } from "../src/git.ts";
+import { GitError, openGit, pacedGit } from "../src/git.ts";
 import { gitEnvironment } from "../src/workspace/git-environment.ts";
 
 let dir: string;
@@ -53,5 +53,29 @@ describe("the app's git client", () => {
     expect((await git().raw(["hash-object", "--stdin"])).trim()).toBe(
       "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391",
     );
+  });
+});
+
+describe("paced git", () => {
+  it("starts each git process only once the pace allows, inside the paced work and nowhere else", async () => {
+    const ref = (name: string) =>
+      execFileSync("git", ["for-each-ref", "--format=%(refname)", `refs/paced/${name}`], {
+        cwd: dir,
+        encoding: "utf8",
+      }).trim();
+    const blob = (await git().raw(["hash-object", "-w", "--stdin"], { input: "paced\n" })).trim();
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const paced = pacedGit(
+      () => gate,
+      () => git().raw(["update-ref", "refs/paced/inside", blob]),
+    );
+    // Work outside the paced context does not wait.
+    await git().raw(["update-ref", "refs/paced/outside", blob]);
+    expect(ref("outside")).toBe("refs/paced/outside");
+    expect(ref("inside")).toBe("");
+    open();
+    await paced;
+    expect(ref("inside")).toBe("refs/paced/inside");
   });
 });

@@ -1,3 +1,4 @@
+import { pacedGit } from "../git.ts";
 import type { AnswerFirst } from "../server/answer-first.ts";
 import type { Probot } from "probot";
 import { connectRedis, redisSecrets } from "../jobs/distributed/redis-connection.ts";
@@ -70,7 +71,7 @@ export function openSqliteState(options: {
   env: NodeJS.ProcessEnv;
   hooks: JobHooks | undefined;
   shuttingDown: () => boolean;
-  /** Jobs start only while no webhook is arriving, so they do not delay the answers. */
+  /** Jobs, and their git processes, start only while no webhook is arriving, so they do not delay the answers. */
   answerFirst: AnswerFirst;
 }): JobState {
   const { settings, probot } = options;
@@ -99,7 +100,13 @@ export function openSqliteState(options: {
       await options.answerFirst.turn();
       // The turn may come seconds later, after a shutdown began: the job still waits for the restart.
       if (options.shuttingDown()) return;
-      metrics.observeJob(await handler(jobId));
+      // Its git processes, too, start between webhooks (see pacedGit).
+      metrics.observeJob(
+        await pacedGit(
+          () => options.answerFirst.turn(),
+          () => handler(jobId),
+        ),
+      );
     },
   });
   void recoverJobs(jobs, queue, probot.log);
