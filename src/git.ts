@@ -20,7 +20,10 @@ export interface Git {
   revparse(args: readonly string[]): Promise<string>;
 }
 
-/** A git command that exited with an error; the message is what git printed. */
+/** How much of git's output a GitError's message keeps, at most. */
+const MESSAGE_CHARS = 4_000;
+
+/** A git command that exited with an error; the message is what git printed (its end). */
 export class GitError extends Error {
   readonly exitCode: number | undefined;
 
@@ -57,7 +60,11 @@ export function openGit(baseDir: string, env: Readonly<Record<string, string | u
       reject: false,
     });
     if (result.exitCode === 0 && !result.failed) return result.stdout;
-    const printed = `${result.stdout}${result.stderr}`.trim();
+    // The end of what git printed, where it says what went wrong: the message reaches logs and
+    // comments, and a hostile repository can make git print a great deal.
+    const printed = `${result.stdout.slice(-MESSAGE_CHARS)}${result.stderr.slice(-MESSAGE_CHARS)}`
+      .trim()
+      .slice(-MESSAGE_CHARS);
     throw new GitError(
       printed || result.shortMessage || `git ${args[0] ?? ""} failed with exit code ${result.exitCode}`,
       result.exitCode,

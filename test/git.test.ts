@@ -31,6 +31,19 @@ describe("the app's git client", () => {
     expect(failure).toMatchObject({ exitCode: 128, message: "fatal: Needed a single revision" });
   });
 
+  it("keeps the end of what git printed when it printed a great deal", async () => {
+    const missing = Array.from({ length: 2_000 }, (_, index) => `missing-${index}`);
+    const failure = await git()
+      .raw(["ls-files", "--error-unmatch", "--", ...missing])
+      .then(
+        () => new Error("git did not fail"),
+        (error: unknown) => error as Error,
+      );
+    expect(failure.message.length).toBeLessThanOrEqual(4_000);
+    expect(failure.message).toMatch(/missing-1999/);
+    expect(failure.message).not.toMatch(/'missing-0'/);
+  });
+
   it("fails, rather than passing, when git exits with an error and prints nothing", async () => {
     // `rev-parse -q --verify` says nothing about a missing ref; only its exit status tells.
     const failure = await git()

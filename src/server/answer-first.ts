@@ -24,6 +24,21 @@ export class AnswerFirst {
     this.lastArrivalAt = performance.now();
   }
 
+  /**
+   * A pace for one long piece of work made of many small starts (a job's git processes, see
+   * pacedGit): each call waits for a turn, until the work has waited `budgetMs` in all or `stop()`
+   * says so (the process is shutting down); from then on it no longer waits.
+   */
+  pace(options: { budgetMs: number; stop: () => boolean }): () => Promise<void> {
+    let waited = 0;
+    return async () => {
+      if (waited >= options.budgetMs || options.stop()) return;
+      const askedAt = performance.now();
+      await this.turn();
+      waited += performance.now() - askedAt;
+    };
+  }
+
   /** Resolves once webhooks have paused (see the class); at once when none is arriving. */
   async turn(): Promise<void> {
     const askedAt = performance.now();

@@ -60,6 +60,9 @@ export function openRedisState(
   };
 }
 
+/** How long one job's git processes may wait for webhooks to pause, in all (see pacedGit). */
+const JOB_PACING_BUDGET_MS = 5_000;
+
 /**
  * One process does everything: a SQLite file holds the state and the jobs run here. Jobs a
  * stopped process left are queued again; a job left queued while shutting down runs after the restart.
@@ -100,13 +103,9 @@ export function openSqliteState(options: {
       await options.answerFirst.turn();
       // The turn may come seconds later, after a shutdown began: the job still waits for the restart.
       if (options.shuttingDown()) return;
-      // Its git processes, too, start between webhooks (see pacedGit).
-      metrics.observeJob(
-        await pacedGit(
-          () => options.answerFirst.turn(),
-          () => handler(jobId),
-        ),
-      );
+      // Its git processes, too, start between webhooks (see pacedGit), for a few seconds' wait at most.
+      const pace = options.answerFirst.pace({ budgetMs: JOB_PACING_BUDGET_MS, stop: options.shuttingDown });
+      metrics.observeJob(await pacedGit(pace, () => handler(jobId)));
     },
   });
   void recoverJobs(jobs, queue, probot.log);

@@ -7,6 +7,7 @@ import { gitEnvironment } from "./git-environment.ts";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { dependencyCacheOf, type CachedRepository, type RepositoryCache } from "./repository-cache.ts";
 import { GENERATED_EXCLUDES } from "./generated-files.ts";
+import { unusedBranchName } from "./branch-name.ts";
 import { prepareGitView, type GitView } from "./sandbox-git-view.ts";
 
 /**
@@ -82,7 +83,8 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
         )));
     return { ...workspaceOf(options, scaffold, made), gitView };
   } catch (error) {
-    await scaffold.dispose();
+    // The job's own failure is the one to report, not a failed clean-up after it.
+    await scaffold.dispose().catch(() => undefined);
     // The view's own failure is not a clone's: it keeps its message.
     if (error instanceof ViewError) throw error.cause;
     throw new WorkspaceError(
@@ -135,15 +137,19 @@ async function scaffoldWorkspace(options: WorkspaceOptions): Promise<Scaffold> {
     );
   });
   const dispose = async ({ recycle = false }: { recycle?: boolean } = {}) => {
-    if (recycle && cached && options.cache) {
-      // Cleaned now, off the next job's clock; that job only moves it to its base.
-      const kept = await cleanTree(dir, env)
-        .then(() => options.cache?.keepTree(cached.path, dir))
-        .catch(() => false);
-      if (!kept) await rm(dir, { recursive: true, force: true });
+    try {
+      if (recycle && cached && options.cache) {
+        // Cleaned now, off the next job's clock; that job only moves it to its base.
+        const kept = await cleanTree(dir, env)
+          .then(() => options.cache?.keepTree(cached.path, dir))
+          .catch(() => false);
+        if (!kept) await rm(dir, { recursive: true, force: true });
+      }
+      await rm(jobDir, { recursive: true, force: true });
+    } finally {
+      // However the removal went, the mirror may be evicted again once no job uses it.
+      cached?.release();
     }
-    await rm(jobDir, { recursive: true, force: true });
-    cached?.release();
   };
   return { jobDir, dir, scratch, env, remoteEnv, cached, dispose };
 }
@@ -175,12 +181,7 @@ async function fromMirror(
     if (!sha) throw new Error(`the repository has no branch ${options.baseBranch}`);
     return sha;
   });
-  const branch = lines.then((all) =>
-    unusedBranchName(
-      options.branch,
-      all.filter((l) => !l.endsWith(` ${baseRef}`)),
-    ),
-  );
+  const branch = lines.then((all) => unusedBranchName(options.branch, all));
   const view = Promise.all([baseSha, branch]).then(([sha, name]) =>
     options.viewPolicy
       ? prepareGitView(
@@ -190,21 +191,20 @@ async function fromMirror(
         ).catch((error: unknown) => Promise.reject(new ViewError(error)))
       : undefined,
   );
-  // The job's branch and the base's refs at the view's commit, checked out while the view is made.
+  // The job's branch is checked out while the view is made, then the base's refs are set (not
+  // alongside: moving the branch a fresh clone's HEAD points to locks HEAD, which checkout writes).
   const checkout = Promise.all([baseSha, branch, tree]).then(([sha, name, placed], git = openGit(dir, env)) =>
-    Promise.all([
-      git.raw(["checkout", "--quiet", "--force", "-B", name, sha]),
-      git.raw(["update-ref", "--stdin"], {
-        input: `update ${baseRef} ${sha}\nupdate refs/remotes/origin/${options.baseBranch} ${sha}\n`,
-      }),
+    allSettled([
+      git.raw(["checkout", "--quiet", "--force", "-B", name, sha]).then(() =>
+        git.raw(["update-ref", "--stdin"], {
+          input: `update ${baseRef} ${sha}\nupdate refs/remotes/origin/${options.baseBranch} ${sha}\n`,
+        }),
+      ),
       // A new clone's origin is the mirror; pushes go to the repository itself.
       placed === "cloned" ? git.raw(["remote", "set-url", "origin", options.cloneUrl]) : undefined,
     ]),
   );
-  // All settled before a failure is thrown, so clean-up never races work still writing.
-  const settled = await Promise.allSettled([baseSha, branch, tree, checkout, view]);
-  const failure = settled.find((result) => result.status === "rejected");
-  if (failure) throw failure.reason;
+  await allSettled([baseSha, branch, tree, checkout, view]);
   return { branch: await branch, baseSha: await baseSha, gitView: await view };
 }
 
@@ -270,19 +270,10 @@ async function cloneSequentially(
   return { branch, baseSha: (await git.revparse(["HEAD"])).trim(), gitView: undefined };
 }
 
-/**
- * A re-run on the same issue must not push over an earlier attempt's branch. `listing` holds the
- * lines git prints for the branches that exist (`<sha> refs/heads/<name>`, tab- or space-separated).
- */
-function unusedBranchName(wanted: string, listing: readonly string[]): string {
-  const taken = new Set(
-    listing.map((line) => line.split("refs/heads/")[1]).filter((name): name is string => Boolean(name)),
-  );
-  if (!taken.has(wanted)) return wanted;
-  for (let attempt = 2; ; attempt += 1) {
-    const candidate = `${wanted}-${attempt}`;
-    if (!taken.has(candidate)) return candidate;
-  }
+/** Waits for all of them, then throws the first failure: clean-up must never race work still writing. */
+async function allSettled(work: ReadonlyArray<Promise<unknown> | undefined>): Promise<void> {
+  const failure = (await Promise.allSettled(work)).find((result) => result.status === "rejected");
+  if (failure) throw failure.reason;
 }
 
 /** Discards a finished job's changes, untracked and ignored files and branches, so the tree can be kept. */

@@ -38,4 +38,23 @@ describe("AnswerFirst", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
     expect(performance.now() - started).toBeLessThan(1_000);
   });
+
+  it("paces long work only until it has waited its budget, or the process is stopping", async () => {
+    const traffic = new AnswerFirst({ quietMs: 1_000, maxWaitMs: 60 });
+    traffic.arrived();
+    let stopping = false;
+    // Whether a call returns at once (before a timer could fire), or waits for a turn.
+    const atOnce = (call: Promise<void>) => Promise.race([call.then(() => true), sleep(0).then(() => false)]);
+    const pace = traffic.pace({ budgetMs: 100, stop: () => stopping });
+    const calls = [pace(), pace()];
+    expect(await atOnce(calls[0]!)).toBe(false);
+    await Promise.all(calls);
+    // Two waits of 60 ms spend the budget: the next call no longer waits, though webhooks still arrive.
+    traffic.arrived();
+    expect(await atOnce(pace())).toBe(true);
+    const fresh = traffic.pace({ budgetMs: 10_000, stop: () => stopping });
+    expect(await atOnce(fresh())).toBe(false);
+    stopping = true;
+    expect(await atOnce(fresh())).toBe(true);
+  });
 });

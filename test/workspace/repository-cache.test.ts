@@ -109,6 +109,10 @@ describe("RepositoryCache", () => {
     expect([cached.branch, direct.branch]).toEqual(["agent/5-e-3", "agent/5-e-3"]);
     expect(git(cached.dir, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("agent/5-e-3");
     expect(cached.baseSha).toBe(git(remote.bare, "rev-parse", "main").trim());
+    // Nor the base branch itself.
+    const onBase = await workspaceFor(cache, "main");
+    expect(onBase.branch).toBe("main-2");
+    await onBase.dispose();
     await cached.dispose();
     await direct.dispose();
   });
