@@ -163,27 +163,37 @@ async function sanitizedCommit(
   workspace: Pick<Workspace, "scratch" | "gitEnv" | "baseSha">,
   policy: PathPolicy,
 ): Promise<ViewCommit> {
+  const git = openGit(repository, { ...workspace.gitEnv, ...VIEW_IDENTITY });
+  const files = splitNul(
+    await git.raw(["ls-tree", "-r", "-z", "--name-only", "--full-tree", workspace.baseSha]),
+  );
+  const forbidden = files.filter((file) => policy.isForbidden(file));
+  // Nothing forbidden (the usual case): the view's tree is the base's own, no index to build.
+  const tree = forbidden.length
+    ? await treeWithout(repository, workspace, forbidden)
+    : `${workspace.baseSha}^{tree}`;
+  const message = "The base of this job (forbidden files left out)";
+  return { sha: (await git.raw(["commit-tree", tree, "-m", message])).trim(), forbidden, files };
+}
+
+/** The base's tree without `forbidden`, written from an index of its own. */
+async function treeWithout(
+  repository: string,
+  workspace: Pick<Workspace, "scratch" | "gitEnv" | "baseSha">,
+  forbidden: readonly string[],
+): Promise<string> {
   const index = path.join(workspace.scratch, "view-index");
   // update-index refuses to run without a work tree, which the mirror (bare) has not: it gets an
   // empty one. Nothing here reads or writes files in it; all the work is on the index.
   const emptyTree = path.join(workspace.scratch, "view-work-tree");
   await mkdir(emptyTree, { recursive: true });
-  const git = openGit(repository, {
-    ...workspace.gitEnv,
-    ...VIEW_IDENTITY,
-    GIT_INDEX_FILE: index,
-    GIT_WORK_TREE: emptyTree,
-  });
+  const git = openGit(repository, { ...workspace.gitEnv, GIT_INDEX_FILE: index, GIT_WORK_TREE: emptyTree });
   try {
     await git.raw(["read-tree", workspace.baseSha]);
-    const files = splitNul(await git.raw(["ls-files", "-z"]));
-    const forbidden = files.filter((file) => policy.isForbidden(file));
     // Batches keep each argument list well under the system's limit.
     for (let start = 0; start < forbidden.length; start += 500)
       await git.raw(["update-index", "--force-remove", "--", ...forbidden.slice(start, start + 500)]);
-    const tree = (await git.raw(["write-tree"])).trim();
-    const message = "The base of this job (forbidden files left out)";
-    return { sha: (await git.raw(["commit-tree", tree, "-m", message])).trim(), forbidden, files };
+    return (await git.raw(["write-tree"])).trim();
   } finally {
     await rm(index, { force: true });
     await rm(emptyTree, { recursive: true, force: true });
@@ -215,9 +225,9 @@ async function storeCommit(
   // a left-out commit's descendants share with it). The trees were made in this same source,
   // which keeps them (its gc never prunes); one it lacks makes pack-objects fail, and then the
   // copy is a push, which asks the store what it has.
-  const earlier = (await store.raw(["for-each-ref", "--format=%(tree)", "refs/views/"]))
-    .split("\n")
-    .filter(Boolean);
+  const earlier = exists
+    ? (await store.raw(["for-each-ref", "--format=%(tree)", "refs/views/"])).split("\n").filter(Boolean)
+    : [];
   const revisions = [commit, ...earlier.map((tree) => `^${tree}`)].join("\n");
   // pack-objects reads its revisions on stdin.
   const packed = await openGit(source, workspace.gitEnv)

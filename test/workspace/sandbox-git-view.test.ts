@@ -162,4 +162,18 @@ describe("the sandbox's git view", () => {
     await before.dispose();
     await after.dispose();
   });
+
+  it("holds the base's own tree when nothing in it is forbidden", async () => {
+    const plain = workspaceFixture({ "src/a.js": "export const a = 1;\n", "README.md": "hi\n" });
+    const job = await plain.workspaceFor(
+      "agent/view-12",
+      new RepositoryCache(path.join(plain.root, "c"), 1024 ** 3),
+    );
+    const view = await prepareGitView(job, policy);
+    const viewTree = git(job.dir, "--git-dir", view.gitDir, "rev-parse", "HEAD^{tree}").trim();
+    expect(viewTree).toBe(git(job.dir, "rev-parse", `${job.baseSha}^{tree}`).trim());
+    const result = await runInView(job, view, "git status --short; git show HEAD:src/a.js");
+    expect(result.output).toBe("export const a = 1;\n");
+    await job.dispose();
+  });
 });
