@@ -22,6 +22,8 @@ const {
   "lib/c.js": "export const c = 3;\n",
   "lib/d.js": "export const d = 4;\n",
 });
+/** A repository in which nothing is forbidden. */
+const plain = workspaceFixture({ "src/a.js": "export const a = 1;\n", "README.md": "hi\n" });
 const policy = new PathPolicy(parseAgentConfig(undefined).paths);
 const cache = new RepositoryCache(path.join(root, "cache"), 1024 ** 3);
 const workspaceFor = (branch: string) => workspaceOf(branch, cache);
@@ -164,7 +166,6 @@ describe("the sandbox's git view", () => {
   });
 
   it("holds the base's own tree when nothing in it is forbidden", async () => {
-    const plain = workspaceFixture({ "src/a.js": "export const a = 1;\n", "README.md": "hi\n" });
     const job = await plain.workspaceFor(
       "agent/view-12",
       new RepositoryCache(path.join(plain.root, "c"), 1024 ** 3),

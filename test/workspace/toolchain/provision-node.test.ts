@@ -61,11 +61,16 @@ describe("the Node.js toolchain cache", () => {
   });
 
   describe("asking the registry which versions exist", () => {
-    afterEach(() => vi.useRealTimers());
+    const fakes: string[] = [];
+    afterEach(() => {
+      vi.useRealTimers();
+      for (const dir of fakes.splice(0)) rmSync(dir, { recursive: true, force: true });
+    });
 
     /** A cache holding 24.1.0, and an `npm` that answers `view` with two 24.x releases, or fails. */
     function registryFake() {
       const dir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-fake-npm-"));
+      fakes.push(dir);
       const calls = path.join(dir, "calls");
       const down = path.join(dir, "down");
       const times = JSON.stringify({ "24.0.0": "2025-05-06T00:00:00Z", "24.1.0": "2025-06-01T00:00:00Z" });
