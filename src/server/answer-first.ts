@@ -34,20 +34,24 @@ export class AnswerFirst {
     return async () => {
       if (waited >= options.budgetMs || options.stop()) return;
       const askedAt = performance.now();
-      await this.turn();
+      await this.turn(options.budgetMs - waited);
       waited += performance.now() - askedAt;
     };
   }
 
-  /** Resolves once webhooks have paused (see the class); at once when none is arriving. */
-  async turn(): Promise<void> {
+  /**
+   * Resolves once webhooks have paused (see the class), or after `maxWaitMs` (the class's, or a
+   * shorter one); at once when none is arriving.
+   */
+  async turn(maxWaitMs = this.maxWaitMs): Promise<void> {
+    const limit = Math.min(maxWaitMs, this.maxWaitMs);
     const askedAt = performance.now();
     for (;;) {
       const now = performance.now();
       const quietFor = now - this.lastArrivalAt;
       const waitedFor = now - askedAt;
-      if (quietFor >= this.quietMs || waitedFor >= this.maxWaitMs) return;
-      const wait = Math.min(this.quietMs - quietFor, this.maxWaitMs - waitedFor);
+      if (quietFor >= this.quietMs || waitedFor >= limit) return;
+      const wait = Math.min(this.quietMs - quietFor, limit - waitedFor);
       await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(wait))));
     }
   }

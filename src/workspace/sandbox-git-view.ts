@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
+import { allSettled } from "./all-settled.ts";
 import { splitNul } from "./change-list.ts";
 import { openGit, type Git } from "../git.ts";
 import { viewStoreOf } from "./repository-cache.ts";
@@ -52,10 +53,9 @@ export async function prepareGitView(
     : path.join(workspace.scratch, "view-store");
   const gitDir = path.join(workspace.scratch, "git-view");
   // The view's repository is made while its commit is looked up or made: they share nothing.
-  const [commit] = await Promise.all([
-    storedViewCommit(workspace, policy, objectStore),
-    initView(gitDir, workspace, objectStore),
-  ]);
+  const made = storedViewCommit(workspace, policy, objectStore);
+  await allSettled([made, initView(gitDir, workspace, objectStore)]);
+  const commit = await made;
   // Neither command below touches a work tree, which may still be being checked out.
   const viewGit = openGit(workspace.scratch, { ...workspace.gitEnv, GIT_DIR: gitDir });
   // What the app's own git ignores (generated files) stays out of the view's status, and so do
@@ -64,7 +64,7 @@ export async function prepareGitView(
     generated ??
     (await readFile(path.join(workspace.dir, ".git", "info", "exclude"), "utf8").catch(() => ""));
   const hidden = commit.forbidden.map((file) => `/${file.replace(/([*?[\]\\!#])/g, "\\$1")}`);
-  await Promise.all([
+  await allSettled([
     writeFile(path.join(gitDir, "info", "exclude"), `${excluded}\n${hidden.join("\n")}\n`),
     viewGit.raw(["update-ref", `refs/heads/${workspace.branch}`, commit.sha]),
     viewGit.raw(["read-tree", commit.sha]),

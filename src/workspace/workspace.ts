@@ -8,6 +8,7 @@ import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { dependencyCacheOf, type CachedRepository, type RepositoryCache } from "./repository-cache.ts";
 import { GENERATED_EXCLUDES } from "./generated-files.ts";
 import { unusedBranchName } from "./branch-name.ts";
+import { allSettled } from "./all-settled.ts";
 import { prepareGitView, type GitView } from "./sandbox-git-view.ts";
 
 /**
@@ -268,12 +269,6 @@ async function cloneSequentially(
     await git.raw(["checkout", "-b", branch]);
   }
   return { branch, baseSha: (await git.revparse(["HEAD"])).trim(), gitView: undefined };
-}
-
-/** Waits for all of them, then throws the first failure: clean-up must never race work still writing. */
-async function allSettled(work: ReadonlyArray<Promise<unknown> | undefined>): Promise<void> {
-  const failure = (await Promise.allSettled(work)).find((result) => result.status === "rejected");
-  if (failure) throw failure.reason;
 }
 
 /** Discards a finished job's changes, untracked and ignored files and branches, so the tree can be kept. */

@@ -165,6 +165,19 @@ describe("the sandbox's git view", () => {
     await after.dispose();
   });
 
+  it("leaves out every file of a directory the forbidden rules name", async () => {
+    const job = await workspaceFor("agent/view-13");
+    const rules = new PathPolicy(parseAgentConfig({ paths: { forbidden: ["lib"] } }).paths);
+    const view = await prepareGitView(job, rules);
+    const command =
+      "git cat-file --batch-all-objects --batch; git show HEAD:lib/c.js; git show HEAD:src/a.js";
+    const result = await runInView(job, view, command, rules);
+    expect(result.output).toContain("export const a");
+    expect(result.output).not.toContain("export const c");
+    expect(result.output).not.toContain("export const d");
+    await job.dispose();
+  });
+
   it("holds the base's own tree when nothing in it is forbidden", async () => {
     const job = await plain.workspaceFor(
       "agent/view-12",

@@ -69,6 +69,9 @@ export class PathPolicy {
   private readonly readOnly: picomatch.Matcher;
   private readonly forbidden: picomatch.Matcher;
   private readonly review: Array<{ matches: picomatch.Matcher; reason: string }>;
+  /** Directories already judged, by rule list: a repository's files share few directories. */
+  private readonly forbiddenDirs = new Map<string, boolean>();
+  private readonly readOnlyDirs = new Map<string, boolean>();
   /** Names the forbidden rules: policies with the same key forbid the same files. */
   readonly forbiddenKey: string;
 
@@ -80,8 +83,13 @@ export class PathPolicy {
     const compile = (globs: readonly string[]) => picomatch([...globs], { dot: true });
     // Rules that take something away match in any letter case: `.ENV` is `.env` on a
     // case-insensitive file system, and a key file is a key file whatever its case. Only the
-    // writable list, which grants, keeps its exact case.
-    const compileStrict = (globs: readonly string[]) => picomatch([...globs], { dot: true, nocase: true });
+    // writable list, which grants, keeps its exact case. `secrets/` (as in a .gitignore) is the
+    // directory `secrets`.
+    const compileStrict = (globs: readonly string[]) =>
+      picomatch(
+        globs.map((glob) => glob.replace(/(.)\/+$/, "$1")),
+        { dot: true, nocase: true },
+      );
     this.writable = compile(rules.write);
     this.readOnly = compileStrict(rules.read_only);
     this.forbidden = compileStrict(rules.forbidden);
@@ -94,12 +102,18 @@ export class PathPolicy {
     ];
   }
 
+  /**
+   * Whether the path, or a directory it is in, matches a forbidden rule: a rule that names a
+   * directory (`secrets`) takes everything in it, as the sandbox hides that directory whole. The
+   * file tools and the sandbox's git view ask about files, and must agree with it.
+   */
   isForbidden(relativePath: string): boolean {
-    return relativePath !== "" && this.forbidden(relativePath);
+    return matchesOrIsUnder(this.forbidden, this.forbiddenDirs, relativePath);
   }
 
+  /** Whether the path, or a directory it is in, matches a read-only rule (see isForbidden). */
   isReadOnly(relativePath: string): boolean {
-    return relativePath !== "" && this.readOnly(relativePath);
+    return matchesOrIsUnder(this.readOnly, this.readOnlyDirs, relativePath);
   }
 
   access(relativePath: string): PathAccess {
@@ -121,4 +135,23 @@ export class PathPolicy {
     if (!this.writable(relativePath)) return "outside the writable paths (paths.write)";
     return undefined;
   }
+}
+
+/** `relativePath` or one of its directories matches; the directories' verdicts are remembered. */
+function matchesOrIsUnder(
+  matches: picomatch.Matcher,
+  dirs: Map<string, boolean>,
+  relativePath: string,
+): boolean {
+  if (relativePath === "") return false;
+  if (matches(relativePath)) return true;
+  const slash = relativePath.lastIndexOf("/");
+  if (slash <= 0) return false;
+  const dir = relativePath.slice(0, slash);
+  let verdict = dirs.get(dir);
+  if (verdict === undefined) {
+    verdict = matchesOrIsUnder(matches, dirs, dir);
+    dirs.set(dir, verdict);
+  }
+  return verdict;
 }

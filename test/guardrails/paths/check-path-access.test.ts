@@ -33,4 +33,14 @@ describe("checkPathAccess", () => {
       "it is read-only (paths.read_only)",
     );
   });
+
+  it("refuses a file inside a directory the forbidden rules name", async () => {
+    const secretsDir = new PathPolicy(parseAgentConfig({ paths: { forbidden: ["docs"] } }).paths);
+    await expect(checkPathAccess(workspace, "docs/guide.md", "read", secretsDir)).rejects.toThrow(
+      '"docs/guide.md" is forbidden',
+    );
+    await expect(checkPathAccess(workspace, "src/guide-link.md", "read", secretsDir)).rejects.toThrow(
+      "is forbidden",
+    );
+  });
 });

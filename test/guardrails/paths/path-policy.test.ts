@@ -67,4 +67,20 @@ describe("PathPolicy", () => {
     }
     expect(defaults.access("src/index.ts")).toBe("write");
   });
+
+  it("takes everything in a directory a rule names, as the sandbox hides that directory whole", () => {
+    const rules = new PathPolicy({
+      write: ["**"],
+      read_only: ["vendor"],
+      forbidden: ["secrets", "deploy/keys/", "**/*.key"],
+      require_review: [],
+    });
+    for (const path of ["secrets", "secrets/db.txt", "SECRETS/deep/x", "deploy/keys/prod", "a/b.key/c"]) {
+      expect(rules.access(path)).toBe("none");
+    }
+    expect(rules.writeViolation("vendor/lib/x.js")).toBe("read-only (paths.read_only)");
+    for (const path of ["secretsx/a", "src/secrets.ts", "deploy/keysx", "deploy/README.md"]) {
+      expect(rules.access(path)).toBe("write");
+    }
+  });
 });
