@@ -186,10 +186,10 @@ export const agentConfigSchema = z
           .default(["**"])
           .describe("Globs of files the agent may create, change or delete."),
         read_only: ruleList([]).describe(
-          "Globs the agent may read but not change (mounted read-only for commands).",
+          "Globs the agent may read but not change (mounted read-only for commands); a directory matched takes everything in it.",
         ),
         forbidden: ruleList(DEFAULT_FORBIDDEN).describe(
-          "Globs never read, never written, and hidden from commands.",
+          "Globs never read, never written, and hidden from commands; a directory matched (`secrets`, `secrets/`) takes everything in it.",
         ),
         require_review: ruleList([]).describe(
           "Globs that may change, but then the PR opens as a draft labelled needs-human-review. Dependency manifests, lockfiles and CI workflows always need review.",
