@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
+import { describeError } from "../errors.ts";
 import { allSettled } from "./all-settled.ts";
 import { splitNul } from "./change-list.ts";
 import { openGit, type Git } from "../git.ts";
@@ -108,15 +109,19 @@ async function storedViewCommit(
   const known = rememberedCommit(objectStore, workspace.baseSha, policy);
   if (known && (await storeHas(objectStore, workspace.gitEnv, known.sha))) return known;
   const sources = [...(workspace.objectSource ? [workspace.objectSource] : []), workspace.dir];
+  let failure: unknown;
   for (const source of sources) {
-    const commit = await sanitizedCommit(source, workspace, policy).catch(() => undefined);
+    const commit = await sanitizedCommit(source, workspace, policy).catch((error: unknown) => {
+      failure = error;
+      return undefined;
+    });
     if (!commit) continue;
     await storeCommit(source, workspace, objectStore, commit.sha);
     // Only a repository cache's store outlives the job; a job's own is gone with its scratch.
     if (workspace.objectSource) remember(objectStore, workspace.baseSha, commit);
     return commit;
   }
-  throw new Error(`could not make the sandbox's view of ${workspace.baseSha}`);
+  throw new Error(`could not make the sandbox's view of ${workspace.baseSha}: ${describeError(failure)}`);
 }
 
 interface ViewCommit {
@@ -193,6 +198,15 @@ async function treeWithout(
     // Batches keep each argument list well under the system's limit.
     for (let start = 0; start < forbidden.length; start += 500)
       await git.raw(["update-index", "--force-remove", "--", ...forbidden.slice(start, start + 500)]);
+    // Checked, not assumed: a name that is not valid UTF-8 reaches the app with U+FFFD in place of
+    // its odd bytes, and update-index, given that name, removes nothing. The view is then refused.
+    const named = new Set(forbidden);
+    const left = splitNul(await git.raw(["ls-files", "-z"])).filter((file) => named.has(file));
+    if (left.length > 0) {
+      throw new Error(
+        `the forbidden file ${JSON.stringify(left[0])} could not be left out of the sandbox's view (is its name valid UTF-8?); rename it in the repository`,
+      );
+    }
     return (await git.raw(["write-tree"])).trim();
   } finally {
     await rm(index, { force: true });

@@ -22,6 +22,8 @@ const {
   "lib/c.js": "export const c = 3;\n",
   "lib/d.js": "export const d = 4;\n",
 });
+/** A repository whose forbidden key file has a name that is not valid UTF-8 (added below). */
+const oddNames = workspaceFixture({ "README.md": "odd\n" });
 /** A repository in which nothing is forbidden. */
 const plain = workspaceFixture({ "src/a.js": "export const a = 1;\n", "README.md": "hi\n" });
 const policy = new PathPolicy(parseAgentConfig(undefined).paths);
@@ -175,6 +177,29 @@ describe("the sandbox's git view", () => {
     expect(result.output).toContain("export const a");
     expect(result.output).not.toContain("export const c");
     expect(result.output).not.toContain("export const d");
+    await job.dispose();
+  });
+
+  it("refuses to make a view it cannot leave a forbidden file out of", async () => {
+    // `keys/<0xff>.pem`: git stores the byte as it is; the app reads the name with U+FFFD in it.
+    const seed = path.join(oddNames.root, "odd-seed");
+    git(oddNames.root, "clone", "--quiet", oddNames.remote.bare, seed);
+    const blob = git(seed, "hash-object", "-w", "README.md").trim();
+    const entry = Buffer.concat([
+      Buffer.from(`100644 ${blob}\tkeys/`),
+      Buffer.from([0xff]),
+      Buffer.from(".pem\n"),
+    ]);
+    execFileSync("git", ["update-index", "--index-info"], { cwd: seed, input: entry });
+    git(seed, "-c", "user.name=x", "-c", "user.email=x@x", "commit", "--quiet", "-m", "odd name");
+    git(seed, "push", "--quiet", "origin", "main");
+    const job = await oddNames.workspaceFor(
+      "agent/view-14",
+      new RepositoryCache(path.join(oddNames.root, "c"), 1024 ** 3),
+    );
+    await expect(prepareGitView(job, policy)).rejects.toThrow(
+      /forbidden file "keys\/\uFFFD\.pem" could not be left out of the sandbox's view/,
+    );
     await job.dispose();
   });
 
