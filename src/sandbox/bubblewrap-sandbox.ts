@@ -108,7 +108,9 @@ export class BubblewrapSandbox implements Sandbox {
     for (const entry of entries) {
       const absolute = path.join(workspace, entry.relative);
       if (policy.isForbidden(entry.relative)) hidden.push({ path: absolute, isDirectory: entry.isDirectory });
-      else if (policy.isReadOnly(entry.relative)) readOnly.push(absolute);
+      // A read-only directory's mount covers what is in it: one mount, not one per file.
+      else if (policy.isReadOnly(entry.relative) && !policy.isReadOnly(parentOf(entry.relative)))
+        readOnly.push(absolute);
     }
     const system = systemLayout();
     const network = this.options.access.network && { resolvConf: await this.resolvConf() };
@@ -236,3 +238,6 @@ export function probeBubblewrap(): Promise<BubblewrapStatus> {
   );
   return probe;
 }
+
+/** The workspace-relative directory a path is in; "" (the workspace, never judged) at the top. */
+const parentOf = (relative: string) => relative.slice(0, Math.max(0, relative.lastIndexOf("/")));

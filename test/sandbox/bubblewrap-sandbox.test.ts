@@ -87,6 +87,20 @@ describe("BubblewrapSandbox", () => {
     expect(readFileSync(path.join(workspace, "docs/guide.md"), "utf8")).toBe("guide\n");
   });
 
+  it("mounts a directory a read-only rule names read-only, with all it holds", async () => {
+    const result = await sandbox({ paths: { read_only: ["docs"] } }).run({
+      command:
+        "echo x >> docs/guide.md; echo guide:$?; touch docs/new.md; echo new:$?; echo y > top.txt; echo top:$?; rm top.txt",
+      cwd: workspace,
+      timeoutMs: 20_000,
+      maxOutputBytes: 100_000,
+    });
+    expect(result.output).toContain("guide:1");
+    expect(result.output).toContain("new:1");
+    expect(result.output).toContain("top:0");
+    expect(readFileSync(path.join(workspace, "docs/guide.md"), "utf8")).toBe("guide\n");
+  });
+
   it("shows a read-only system, a private /tmp and nothing of the app's own files", async () => {
     const result = await run(
       `touch /usr/x 2>&1; cat ${appSecretFile} 2>&1; ls /root 2>&1; cat /etc/shadow | wc -c; echo tmp > /tmp/t && cat /tmp/t; ls ${process.cwd()} 2>&1 | head -1`,
