@@ -63,6 +63,12 @@ const WORKFLOW_REASON =
 
 export type PathAccess = "write" | "read" | "none";
 
+/**
+ * How forbidden rules match, for forbiddenKey: to be changed whenever a rule may come to forbid
+ * files it did not. 2: a rule that names a directory forbids every file in it.
+ */
+const FORBIDDEN_MATCHING = "matching-2";
+
 /** Decides what the agent may do with a path (relative to the workspace root, `/`-separated). */
 export class PathPolicy {
   private readonly writable: picomatch.Matcher;
@@ -76,8 +82,10 @@ export class PathPolicy {
   readonly forbiddenKey: string;
 
   constructor(rules: PathRules) {
+    // With the version of how rules match: the git view's stores outlive the app's upgrades, and a
+    // store made when a rule forbade less must not serve a policy that forbids more.
     this.forbiddenKey = createHash("sha256")
-      .update(JSON.stringify([...rules.forbidden].sort()))
+      .update(JSON.stringify([FORBIDDEN_MATCHING, ...[...rules.forbidden].sort()]))
       .digest("hex")
       .slice(0, 16);
     const compile = (globs: readonly string[]) => picomatch([...globs], { dot: true });

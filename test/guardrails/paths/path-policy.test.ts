@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../../src/config/parse-agent-config.ts";
 import { PathPolicy } from "../../../src/guardrails/paths/path-policy.ts";
@@ -82,5 +83,18 @@ describe("PathPolicy", () => {
     for (const path of ["secretsx/a", "src/secrets.ts", "deploy/keysx", "deploy/README.md"]) {
       expect(rules.access(path)).toBe("write");
     }
+  });
+
+  it("names its forbidden rules apart from the same rules under the earlier matching", () => {
+    // The git view's stores are kept by this key across upgrades: the store an older app made for
+    // `secrets` (which then forbade only the directory's name) holds the files in it.
+    const rules = ["secrets"];
+    const before = createHash("sha256")
+      .update(JSON.stringify([...rules].sort()))
+      .digest("hex")
+      .slice(0, 16);
+    const now = new PathPolicy({ write: ["**"], read_only: [], forbidden: rules, require_review: [] });
+    expect(now.forbiddenKey).not.toBe(before);
+    expect(now.forbiddenKey).toMatch(/^[0-9a-f]{16}$/);
   });
 });
