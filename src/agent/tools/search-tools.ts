@@ -77,6 +77,8 @@ export const searchFilesTool = defineTool({
       [
         "--line-number",
         "--no-heading",
+        // A NUL after the path: a path may hold `:` (`x:y/creds.json`), so the text cannot say where it ends.
+        "--null",
         "--color=never",
         "--hidden",
         ...excludedGlobs(context),
@@ -90,9 +92,13 @@ export const searchFilesTool = defineTool({
       ],
       context.workspace,
     );
-    const shown = matches
-      .map(withoutDotSlash)
-      .filter((line) => !context.paths.isForbidden(line.slice(0, line.indexOf(":"))));
+    // Judged again here: ripgrep's globs cannot say everything the rules can (extglobs, a
+    // directory's files). A line without its path's end is dropped.
+    const shown = matches.map(withoutDotSlash).flatMap((line) => {
+      const end = line.indexOf("\0");
+      const file = line.slice(0, end);
+      return end < 0 || context.paths.isForbidden(file) ? [] : [`${file}:${line.slice(end + 1)}`];
+    });
     const extra =
       shown.length > MAX_MATCHES ? `\n[… ${shown.length - MAX_MATCHES} more matches; narrow the search]` : "";
     return {
