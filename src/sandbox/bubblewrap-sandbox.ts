@@ -1,6 +1,6 @@
 import { execFile, type ChildProcess } from "node:child_process";
 import { existsSync, lstatSync, readlinkSync, statSync } from "node:fs";
-import { mkdir, realpath, writeFile } from "node:fs/promises";
+import { lstat, mkdir, realpath, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { listWorkspaceEntries } from "../guardrails/paths/list-workspace-entries.ts";
@@ -40,6 +40,20 @@ export class BubblewrapSandbox implements Sandbox {
     const outside = [...(access.writableDirs ?? []), ...(access.readOnlyDirs ?? [])];
     await Promise.all([home, ...outside].map((dir) => mkdir(dir, { recursive: true })));
     const layout = await this.layout(home, limits);
+    const unhidable = await firstMissing(
+      layout.hidden.filter((entry) => entry.path.startsWith(`${layout.workspace}/`)),
+    );
+    if (unhidable) {
+      // A name that is not valid UTF-8 reaches the app with U+FFFD in place of its odd bytes: no
+      // such path exists, so bwrap would cover nothing (and make an empty file beside the real one).
+      return {
+        exitCode: 126,
+        output: `[sandbox: not run: the forbidden file ${JSON.stringify(path.relative(layout.workspace, unhidable))} cannot be hidden (is its name valid UTF-8?); no command runs while it is in the workspace]\n`,
+        timedOut: false,
+        omittedBytes: 0,
+        durationMs: 0,
+      };
+    }
     const cgroup = createCommandCgroup(limits);
     const stopped = new AbortController();
     const overLimit = () => !!cgroup && (cgroup.processLimitHit() || cgroup.memoryLimitHit());
@@ -241,3 +255,17 @@ export function probeBubblewrap(): Promise<BubblewrapStatus> {
 
 /** The workspace-relative directory a path is in; "" (the workspace, never judged) at the top. */
 const parentOf = (relative: string) => relative.slice(0, Math.max(0, relative.lastIndexOf("/")));
+
+/** The first path to hide that does not exist as named. */
+async function firstMissing(hidden: SandboxLayout["hidden"]): Promise<string | undefined> {
+  for (const entry of hidden) {
+    if (
+      !(await lstat(entry.path).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return entry.path;
+  }
+  return undefined;
+}

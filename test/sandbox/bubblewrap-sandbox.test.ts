@@ -101,6 +101,26 @@ describe("BubblewrapSandbox", () => {
     expect(readFileSync(path.join(workspace, "docs/guide.md"), "utf8")).toBe("guide\n");
   });
 
+  it("runs nothing while a forbidden file it cannot hide is in the workspace (a name that is not UTF-8)", async () => {
+    // `src/<0xff>.pem`: the app reads the name with U+FFFD in it, a path that does not exist.
+    const odd = Buffer.concat([Buffer.from(`${workspace}/src/`), Buffer.from([0xff]), Buffer.from(".pem")]);
+    writeFileSync(odd, "SECRET_ODD_NAME\n");
+    try {
+      const result = await sandbox({ paths: { forbidden: ["**/*.pem"] } }).run({
+        command: "cat src/*.pem; echo ran",
+        cwd: workspace,
+        timeoutMs: 20_000,
+        maxOutputBytes: 100_000,
+      });
+      expect(result.output).not.toContain("SECRET_ODD_NAME");
+      expect(result.output).not.toContain("ran");
+      expect(result.output).toMatch(/forbidden file "src\/\uFFFD\.pem" cannot be hidden/);
+      expect(result.exitCode).toBe(126);
+    } finally {
+      rmSync(odd, { force: true });
+    }
+  });
+
   it("shows a read-only system, a private /tmp and nothing of the app's own files", async () => {
     const result = await run(
       `touch /usr/x 2>&1; cat ${appSecretFile} 2>&1; ls /root 2>&1; cat /etc/shadow | wc -c; echo tmp > /tmp/t && cat /tmp/t; ls ${process.cwd()} 2>&1 | head -1`,
