@@ -11,6 +11,8 @@ export interface SandboxLayout {
   systemDirs: string[];
   /** Top-level links such as /bin → usr/bin on merged-/usr systems. */
   systemLinks: Array<{ path: string; target: string }>;
+  /** Directories in the workspace that hold a hidden path: mounted on themselves, so they stay put. */
+  pinned: string[];
   /** Paths to mount read-only: `paths.read_only` in the workspace, and the git object cache. */
   readOnly: string[];
   /**
@@ -86,6 +88,7 @@ export function bubblewrapArguments(layout: SandboxLayout, command: string): str
   const gitMount = path.join(layout.workspace, ".git");
   if (layout.gitDir) args.push("--bind", layout.gitDir, gitMount);
   else args.push("--ro-bind", gitMount, gitMount);
+  for (const dir of layout.pinned) args.push("--bind", dir, dir);
   for (const entry of layout.readOnly) args.push("--ro-bind", entry, entry);
   for (const entry of layout.hidden) args.push(...cover(entry));
   for (const entry of layout.covered) if (entry.isDirectory) args.push("--remount-ro", entry.path);

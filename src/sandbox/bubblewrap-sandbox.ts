@@ -118,10 +118,18 @@ export class BubblewrapSandbox implements Sandbox {
       ...(gitView ? [gitView.objectStore] : objectSource ? [objectSource] : []),
       ...(this.options.access.readOnlyDirs ?? []),
     ];
+    // The directories a hidden path is in, each mounted on itself: a mount point cannot be renamed
+    // or removed, so no command can move a forbidden path out from under the rule that names it
+    // (with `deploy/prod.yml` forbidden, `mv deploy d2` showed `d2/prod.yml` to the next command).
+    const pinned = new Set<string>();
     const entries = await listWorkspaceEntries(workspace, (entry) => policy.isForbidden(entry.relative));
     for (const entry of entries) {
       const absolute = path.join(workspace, entry.relative);
-      if (policy.isForbidden(entry.relative)) hidden.push({ path: absolute, isDirectory: entry.isDirectory });
+      if (policy.isForbidden(entry.relative)) {
+        hidden.push({ path: absolute, isDirectory: entry.isDirectory });
+        for (let dir = parentOf(entry.relative); dir !== "" && !pinned.has(dir); dir = parentOf(dir))
+          pinned.add(dir);
+      }
       // A read-only directory's mount covers what is in it: one mount, not one per file.
       else if (policy.isReadOnly(entry.relative) && !policy.isReadOnly(parentOf(entry.relative)))
         readOnly.push(absolute);
@@ -140,6 +148,9 @@ export class BubblewrapSandbox implements Sandbox {
       writable: [...(this.options.access.writableDirs ?? [])],
       systemDirs: system.systemDirs,
       systemLinks: system.systemLinks,
+      // Outer directories first: a later mount of a directory hides the mounts made inside it.
+      // (A read-only directory's mount comes after these; nothing in it can be renamed anyway.)
+      pinned: [...pinned].sort((a, b) => a.length - b.length).map((dir) => path.join(workspace, dir)),
       readOnly,
       hidden: [
         ...system.hidden,

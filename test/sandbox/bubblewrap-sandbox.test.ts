@@ -1,10 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { once } from "node:events";
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   realpathSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -118,6 +120,36 @@ describe("BubblewrapSandbox", () => {
       expect(result.exitCode).toBe(126);
     } finally {
       rmSync(odd, { force: true });
+    }
+  });
+
+  it("keeps a forbidden file where its rule names it: its directories cannot be moved", async () => {
+    const rules = sandbox({ paths: { forbidden: ["config/secrets.yml", "src/deep/inner/key.txt"] } });
+    mkdirSync(path.join(workspace, "src/deep/inner"), { recursive: true });
+    writeFileSync(path.join(workspace, "src/deep/inner/key.txt"), "SECRET_DEEP_KEY\n");
+    const command = (text: string) =>
+      rules.run({ command: text, cwd: workspace, timeoutMs: 20_000, maxOutputBytes: 100_000 });
+    try {
+      const moved = await command(
+        "mv config config2; echo config:$?; mv src/deep/inner src/deep/moved; echo inner:$?; mv src/deep src/d2; echo deep:$?",
+      );
+      expect(moved.output).toMatch(/config:1[\s\S]*inner:1[\s\S]*deep:1/);
+      const read = await command(
+        "cat config2/secrets.yml src/deep/moved/key.txt src/d2/inner/key.txt; echo read",
+      );
+      expect(read.output).not.toContain("hunter2");
+      expect(read.output).not.toContain("SECRET_DEEP_KEY");
+      expect(readFileSync(path.join(workspace, "config/secrets.yml"), "utf8")).toBe("password: hunter2\n");
+    } finally {
+      // Put back what a failing run moved, for the other tests.
+      for (const [from, to] of [
+        ["config2", "config"],
+        ["src/deep/moved", "src/deep/inner"],
+        ["src/d2", "src/deep"],
+      ] as const)
+        if (existsSync(path.join(workspace, from)))
+          renameSync(path.join(workspace, from), path.join(workspace, to));
+      rmSync(path.join(workspace, "src/deep"), { recursive: true, force: true });
     }
   });
 
