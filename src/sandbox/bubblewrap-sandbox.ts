@@ -4,7 +4,7 @@ import { lstat, mkdir, realpath, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { listWorkspaceEntries } from "../guardrails/paths/list-workspace-entries.ts";
-import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
+import { parentOf, type PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { bubblewrapArguments, type SandboxLayout } from "./bubblewrap-arguments.ts";
 import { commandEnvironment } from "./command-environment.ts";
 import { APP_ROOT, hostPrivatePaths, pathsToCover } from "./host-private-paths.ts";
@@ -264,19 +264,15 @@ export function probeBubblewrap(): Promise<BubblewrapStatus> {
   return probe;
 }
 
-/** The workspace-relative directory a path is in; "" (the workspace, never judged) at the top. */
-const parentOf = (relative: string) => relative.slice(0, Math.max(0, relative.lastIndexOf("/")));
-
 /** The first path to hide that does not exist as named. */
 async function firstMissing(hidden: SandboxLayout["hidden"]): Promise<string | undefined> {
-  for (const entry of hidden) {
-    if (
-      !(await lstat(entry.path).then(
+  const found = await Promise.all(
+    hidden.map((entry) =>
+      lstat(entry.path).then(
         () => true,
         () => false,
-      ))
-    )
-      return entry.path;
-  }
-  return undefined;
+      ),
+    ),
+  );
+  return hidden[found.indexOf(false)]?.path;
 }

@@ -145,6 +145,9 @@ export class PathPolicy {
   }
 }
 
+/** The workspace-relative directory a path is in; "" (the workspace, never judged) at the top. */
+export const parentOf = (relative: string) => relative.slice(0, Math.max(0, relative.lastIndexOf("/")));
+
 /** `relativePath` or one of its directories matches; the directories' verdicts are remembered. */
 function matchesOrIsUnder(
   matches: picomatch.Matcher,
@@ -153,9 +156,8 @@ function matchesOrIsUnder(
 ): boolean {
   if (relativePath === "") return false;
   if (matches(relativePath)) return true;
-  const slash = relativePath.lastIndexOf("/");
-  if (slash <= 0) return false;
-  const dir = relativePath.slice(0, slash);
+  const dir = parentOf(relativePath);
+  if (dir === "") return false;
   let verdict = dirs.get(dir);
   if (verdict === undefined) {
     verdict = matchesOrIsUnder(matches, dirs, dir);
