@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
-import { describeError } from "../errors.ts";
+import { describeError, UserFacingError, WorkspaceError } from "../errors.ts";
 import { allSettled } from "./all-settled.ts";
 import { splitNul } from "./change-list.ts";
 import { openGit, type Git } from "../git.ts";
@@ -121,6 +121,8 @@ async function storedViewCommit(
     if (workspace.objectSource) remember(objectStore, workspace.baseSha, commit);
     return commit;
   }
+  // A refusal that says what to do reaches the job's report as it is.
+  if (failure instanceof UserFacingError) throw failure;
   throw new Error(`could not make the sandbox's view of ${workspace.baseSha}: ${describeError(failure)}`);
 }
 
@@ -203,8 +205,9 @@ async function treeWithout(
     const named = new Set(forbidden);
     const left = splitNul(await git.raw(["ls-files", "-z"])).filter((file) => named.has(file));
     if (left.length > 0) {
-      throw new Error(
-        `the forbidden file ${JSON.stringify(left[0])} could not be left out of the sandbox's view (is its name valid UTF-8?); rename it in the repository`,
+      throw new WorkspaceError(
+        `The forbidden file ${JSON.stringify(left[0])} could not be left out of the sandbox's view of the repository (is its name valid UTF-8?), so no command may run on it.`,
+        "Rename the file in the repository to a name that is valid UTF-8, then start the job again.",
       );
     }
     return (await git.raw(["write-tree"])).trim();

@@ -197,9 +197,15 @@ describe("the sandbox's git view", () => {
       "agent/view-14",
       new RepositoryCache(path.join(oddNames.root, "c"), 1024 ** 3),
     );
-    await expect(prepareGitView(job, policy)).rejects.toThrow(
+    const refusal = prepareGitView(job, policy);
+    await expect(refusal).rejects.toThrow(
       /forbidden file "keys\/\uFFFD\.pem" could not be left out of the sandbox's view/,
     );
+    // A workspace problem with what to do, not an unexpected failure.
+    await expect(refusal).rejects.toMatchObject({
+      name: "WorkspaceError",
+      hint: expect.stringContaining("Rename the file"),
+    });
     await job.dispose();
   });
 
