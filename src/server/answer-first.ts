@@ -3,7 +3,9 @@
  * queueing; each of them GitHub API calls) waits for its `turn()` while webhooks keep arriving, so
  * it does not compete with their acknowledgements for the event loop. A turn comes once no webhook
  * has arrived for `quietMs`, and never later than `maxWaitMs` after it was asked for, so a steady
- * stream of webhooks cannot starve the work.
+ * stream of webhooks cannot starve the work. A webhook that came alone (none in the `quietMs`
+ * before it) is no burst: work asked for then goes at once, so a job that one label starts does
+ * not wait for a quiet that is already there.
  *
  * Nothing waiting here can be lost: the receiver records each request durably before it answers,
  * and a request never handled (the process stopped while it waited) is picked up by the intake's
@@ -13,6 +15,7 @@ export class AnswerFirst {
   private readonly quietMs: number;
   private readonly maxWaitMs: number;
   private lastArrivalAt = Number.NEGATIVE_INFINITY;
+  private previousArrivalAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: { quietMs?: number; maxWaitMs?: number } = {}) {
     this.quietMs = options.quietMs ?? 20;
@@ -21,6 +24,7 @@ export class AnswerFirst {
 
   /** A webhook has arrived and is being answered. */
   arrived(): void {
+    this.previousArrivalAt = this.lastArrivalAt;
     this.lastArrivalAt = performance.now();
   }
 
@@ -41,7 +45,7 @@ export class AnswerFirst {
 
   /**
    * Resolves once webhooks have paused (see the class), or after `maxWaitMs` (the class's, or a
-   * shorter one); at once when none is arriving.
+   * shorter one); at once when none is arriving, or when the last one came alone.
    */
   async turn(maxWaitMs = this.maxWaitMs): Promise<void> {
     const limit = Math.min(maxWaitMs, this.maxWaitMs);
@@ -50,7 +54,8 @@ export class AnswerFirst {
       const now = performance.now();
       const quietFor = now - this.lastArrivalAt;
       const waitedFor = now - askedAt;
-      if (quietFor >= this.quietMs || waitedFor >= limit) return;
+      const cameAlone = this.lastArrivalAt - this.previousArrivalAt >= this.quietMs;
+      if (quietFor >= this.quietMs || cameAlone || waitedFor >= limit) return;
       const wait = Math.min(this.quietMs - quietFor, limit - waitedFor);
       await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(wait))));
     }

@@ -9,9 +9,18 @@ describe("AnswerFirst", () => {
     expect(performance.now() - started).toBeLessThan(100);
   });
 
+  it("gives work its turn at once after a webhook that came alone", async () => {
+    const traffic = new AnswerFirst({ quietMs: 10_000 });
+    traffic.arrived();
+    const started = performance.now();
+    await traffic.turn();
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
   it("holds work while webhooks keep arriving, then lets it run once they pause", async () => {
     const traffic = new AnswerFirst({ quietMs: 40, maxWaitMs: 10_000 });
     let ran = false;
+    traffic.arrived();
     traffic.arrived();
     const turn = traffic.turn().then(() => (ran = true));
     for (let i = 0; i < 5; i += 1) {
@@ -32,6 +41,7 @@ describe("AnswerFirst", () => {
         await sleep(10);
       }
     })();
+    await sleep(25);
     const started = performance.now();
     await traffic.turn();
     arriving = false;
@@ -41,6 +51,7 @@ describe("AnswerFirst", () => {
 
   it("paces long work only until it has waited its budget, or the process is stopping", async () => {
     const traffic = new AnswerFirst({ quietMs: 1_000, maxWaitMs: 60 });
+    traffic.arrived();
     traffic.arrived();
     let stopping = false;
     // Whether a call returns at once (before a timer could fire), or waits for a turn.
