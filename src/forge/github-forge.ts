@@ -23,6 +23,7 @@ const MAX_ISSUE_COMMENTS = 100;
 /** The GitHub App implementation of `Forge`, bound to one issue through an installation client. */
 export class GitHubForge implements Forge {
   private statusCommentId: number | undefined;
+  private repositoryRead: Promise<RepositoryInfo> | undefined;
   private readonly octokit: Octokit;
   private readonly owner: string;
   private readonly repo: string;
@@ -58,7 +59,12 @@ export class GitHubForge implements Forge {
     return { owner: this.owner, repo: this.repo };
   }
 
-  async getRepository(): Promise<RepositoryInfo> {
+  getRepository(): Promise<RepositoryInfo> {
+    this.repositoryRead = this.readRepository();
+    return this.repositoryRead;
+  }
+
+  private async readRepository(): Promise<RepositoryInfo> {
     const { data } = await this.octokit.rest.repos.get(this.repoParams);
     const { data: branch } = await this.octokit.rest.repos.getBranch({
       ...this.repoParams,
@@ -68,15 +74,14 @@ export class GitHubForge implements Forge {
   }
 
   async getIssueThread(): Promise<IssueThread> {
-    const { data: issue } = await this.octokit.rest.issues.get({
-      ...this.repoParams,
-      issue_number: this.issueNumber,
-    });
-    const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, {
-      ...this.repoParams,
-      issue_number: this.issueNumber,
-      per_page: 100,
-    });
+    const [{ data: issue }, comments] = await Promise.all([
+      this.octokit.rest.issues.get({ ...this.repoParams, issue_number: this.issueNumber }),
+      this.octokit.paginate(this.octokit.rest.issues.listComments, {
+        ...this.repoParams,
+        issue_number: this.issueNumber,
+        per_page: 100,
+      }),
+    ]);
     return {
       number: issue.number,
       title: issue.title,
@@ -90,8 +95,13 @@ export class GitHubForge implements Forge {
     };
   }
 
+  /** The installation token the API calls use (valid for an hour), for git over HTTPS. */
   async gitCredentials(): Promise<GitCredentials> {
-    // An installation token (valid for an hour), minted fresh for each job.
+    // Taken from auth-app's cache, where an API call's hook put it. Asked of `auth()` while the
+    // cache has none, auth-app mints one with a request that lacks the base URL of a GitHub
+    // Enterprise server (it calls api.github.com), so an API call comes first: the repository's
+    // read, usually already on its way.
+    await (this.repositoryRead ?? this.getRepository()).catch(() => undefined);
     const auth = (await this.octokit.auth({ type: "installation" })) as { token: string };
     return { username: "x-access-token", password: auth.token };
   }

@@ -1,5 +1,5 @@
 import nock from "nock";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { githubRepositories } from "../../src/forge/github-repository-forge.ts";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { mergeIfReady } from "../../src/merge/merge-flow.ts";
@@ -28,8 +28,10 @@ function installationToken() {
     .reply(201, { token: "ghs_test", expires_at: new Date(Date.now() + 3_600_000).toISOString() });
 }
 
+// Unit files share their workers: what this file tells nock must not outlive it.
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
 
 describe("the GitHub RepositoryForge never sends a secret it knows", () => {
   it("masks it in a comment body", async () => {

@@ -1,0 +1,38 @@
+import nock from "nock";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { GitHubForge } from "../../src/forge/github-forge.ts";
+import type { Octokit } from "../../src/forge/octokit.ts";
+import { LogCapture, testProbot } from "../helpers/test-probot.ts";
+
+const ENTERPRISE = "http://github.example.test";
+const API = `${ENTERPRISE}/api/v3`;
+
+// Unit files share their workers: what this file tells nock must not outlive it.
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+describe("the GitHub Forge on a GitHub Enterprise server", () => {
+  it("gives git the installation token minted by the server the app talks to, read beside the repository", async () => {
+    const scope = nock(API)
+      .post("/app/installations/7/access_tokens")
+      .reply(201, { token: "ghs_enterprise", expires_at: new Date(Date.now() + 3_600_000).toISOString() })
+      .get("/repos/octo/repo")
+      .reply(200, { clone_url: `${ENTERPRISE}/octo/repo.git`, default_branch: "main" })
+      .get("/repos/octo/repo/branches/main")
+      .reply(200, { commit: { sha: "a".repeat(40) } });
+    const probot = testProbot(new LogCapture(), { baseUrl: API });
+    const forge = new GitHubForge({
+      octokit: (await probot.auth(7)) as Octokit,
+      owner: "octo",
+      repo: "repo",
+      issueNumber: 1,
+      appIdentity: async () => ({ name: "issue-agent[bot]", email: "bot@example.test" }),
+    });
+    // No token is cached yet: the credentials are asked for while the repository is being read.
+    const [repository, credentials] = await Promise.all([forge.getRepository(), forge.gitCredentials()]);
+    expect(repository.defaultBranch).toBe("main");
+    expect(credentials).toEqual({ username: "x-access-token", password: "ghs_enterprise" });
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+});
