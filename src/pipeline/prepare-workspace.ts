@@ -84,7 +84,7 @@ export async function prepareWorkspace(
     signal: control.signal,
   });
   const toolchainNote = renderToolchains(toolchains.prepared.used);
-  if (toolchainNote) await run.reporter.note(toolchainNote);
+  if (toolchainNote) void run.reporter.note(toolchainNote);
   const sandboxFor: SandboxFor = (access) => baseSandboxFor(toolchains.access(access));
   const sandbox = await sandboxFor({
     network: config.sandbox.network,
@@ -112,7 +112,7 @@ export async function prepareWorkspace(
   await run.save();
 
   const tests = planTestCommand(config.gates.tests.command, await readRepositoryRoot(dir));
-  await run.reporter.note(renderTestCommandNote(tests, config.gates.test_first));
+  void run.reporter.note(renderTestCommandNote(tests, config.gates.test_first));
   return { workspace, dir, paths, sandbox, setup, tests, toolchains: toolchainNote };
 }
 
@@ -150,7 +150,7 @@ async function runSetupStep(
 ): Promise<void> {
   const { deps, reporter } = run;
   const { config } = run.job;
-  await reporter.phase(`Setting up the workspace (${plan.source})`);
+  void reporter.phase(`Setting up the workspace (${plan.source})`);
   const report = await runSetup({
     workspace,
     plan,
@@ -163,7 +163,7 @@ async function runSetupStep(
     signal: control.signal,
     redact: (text) => deps.redactor.redact(text),
   });
-  await reporter.note(renderSetupNote(report));
+  void reporter.note(renderSetupNote(report));
   run.job = withEvent(run.job, `setup done in ${Math.round(report.durationMs / 1000)} s`);
   await run.save();
 }

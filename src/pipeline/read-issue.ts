@@ -49,14 +49,18 @@ export async function readIssue(run: JobRun, control: JobControl): Promise<Start
   }
   if (control.stoppedBy) throw new JobCancelled(`@${control.stoppedBy} stopped the job before it started.`);
   if (run.interrupted)
-    await reporter.note(
+    void reporter.note(
       `The app restarted while this job was running; attempt ${job.attempts} started over from the beginning.`,
     );
-  const repository = await forge.getRepository();
-  await reporter.start(repository.baseSha);
-  const issue = await forge.getIssueThread();
+  // Read side by side, and the thread before the status comment exists (so it is not in the
+  // thread); the check run and status comment are made while the workspace is prepared.
+  const [repository, issue, credentials] = await Promise.all([
+    forge.getRepository(),
+    forge.getIssueThread(),
+    forge.gitCredentials(),
+  ]);
+  void reporter.start(repository.baseSha);
   run.trajectory.titled(issue.title);
-  const credentials = await forge.gitCredentials();
   deps.redactor.add(...credentialForms(credentials));
 
   // A follow-up job on the agent's pull request: the review's inline comments are its input.

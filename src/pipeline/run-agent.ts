@@ -38,9 +38,9 @@ export async function runAgent(
   const { config } = run.job;
   const model = deps.modelFor(run.job);
   const { messages, truncationNote } = input.conversation;
-  if (truncationNote) await reporter.note(truncationNote);
+  if (truncationNote) void reporter.note(truncationNote);
   reporter.progress.log = log;
-  await reporter.phase("The agent is working");
+  void reporter.phase("The agent is working");
   const tools = deps.tools ?? defaultTools;
   const price = priceFor(model.name, priceOverride(config), deps.modelPrices);
   if (config.agent.max_cost_usd !== undefined && !price) {

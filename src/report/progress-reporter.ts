@@ -10,6 +10,9 @@ type Logger = Pick<FullLogger, "warn">;
  * Owns the job's two progress surfaces: one status comment on the issue (created once, then
  * edited) and one check run on the base commit. Updates are serialized; a failed update is logged
  * and never fails the job, because the job's real work matters more than its progress display.
+ * For the same reason the job's steps do not wait for them (each is two GitHub writes, a few
+ * hundred milliseconds): they stay queued in order, and the job's end (`finish`, a parked job's
+ * status) waits for the queue.
  */
 export class ProgressReporter {
   readonly progress: JobProgress;
