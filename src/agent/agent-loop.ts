@@ -52,7 +52,7 @@ export async function runAgentLoop(options: {
   const { model, tools, messages, limits, context } = options;
   const toolDefinitions = tools.map(toOpenAITool);
   // The tool definitions travel with every request and count against the context budget.
-  const toolTokens = countTokens(JSON.stringify(toolDefinitions));
+  const toolTokens = definitionTokens(JSON.stringify(toolDefinitions));
   const log = context.log;
   let formatErrors = 0;
   // A resumed job adds to the time of its runs before the pause.
@@ -186,7 +186,23 @@ function misbehaved(count: number): ModelMisbehaved {
   );
 }
 
+/** The tokens of the tool definitions; the same definitions start every job, so the last is kept. */
+let lastDefinitions = { text: "", tokens: 0 };
+
+function definitionTokens(text: string): number {
+  if (lastDefinitions.text !== text) lastDefinitions = { text, tokens: countTokens(text) };
+  return lastDefinitions.tokens;
+}
+
+/** Each tool's parameters as JSON Schema, made once per process: the same tools start every job. */
+const jsonSchemas = new WeakMap<Tool["parameters"], Record<string, unknown>>();
+
 function toOpenAITool(tool: Tool): ChatCompletionTool {
-  const { $schema: _schema, ...parameters } = z.toJSONSchema(tool.parameters) as Record<string, unknown>;
+  let parameters = jsonSchemas.get(tool.parameters);
+  if (!parameters) {
+    const { $schema: _schema, ...schema } = z.toJSONSchema(tool.parameters) as Record<string, unknown>;
+    parameters = schema;
+    jsonSchemas.set(tool.parameters, parameters);
+  }
   return { type: "function", function: { name: tool.name, description: tool.description, parameters } };
 }

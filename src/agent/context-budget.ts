@@ -31,22 +31,41 @@ function messageTokens(message: ChatCompletionMessageParam): number {
 }
 
 function countTextTokens(message: ChatCompletionMessageParam): number {
-  let text = typeof message.content === "string" ? message.content : JSON.stringify(message.content ?? "");
-  if (message.role === "assistant" && message.tool_calls) text += JSON.stringify(message.tool_calls);
-  return countTokens(text) + PER_MESSAGE_TOKENS;
+  return countTokens(textOf(message)) + PER_MESSAGE_TOKENS;
+}
+
+function textOf(message: ChatCompletionMessageParam): string {
+  const text = typeof message.content === "string" ? message.content : JSON.stringify(message.content ?? "");
+  return message.role === "assistant" && message.tool_calls
+    ? text + JSON.stringify(message.tool_calls)
+    : text;
+}
+
+/**
+ * At least the conversation's tokens, without a tokenizer: o200k_base is a byte-level BPE, so no
+ * token is shorter than a byte. Under the budget, this bound spares counting (a few milliseconds
+ * of the event loop for a first prompt that lists a large repository).
+ */
+function tokensAtMost(messages: readonly ChatCompletionMessageParam[]): number {
+  let total = 0;
+  for (const message of messages) total += Buffer.byteLength(textOf(message)) + PER_MESSAGE_TOKENS;
+  return total;
 }
 
 /**
  * Keeps the conversation under `maxTokens` before it is sent: the oldest tool results (never the
  * newest) are replaced, one by one, by a line that says what was left out and how to see it
  * again. Replaced results stay replaced, so the prefix the provider caches does not change again.
- * Returns how many results were replaced; throws when even that cannot make the request fit.
+ * Returns how many results were replaced and the tokens (at most that many, when the bytes alone
+ * show that the conversation fits); throws when even replacing cannot make the request fit.
  */
 export function fitToContext(
   messages: ChatCompletionMessageParam[],
   maxTokens: number,
   fixedTokens = 0,
 ): { elided: number; tokens: number } {
+  const bound = tokensAtMost(messages) + fixedTokens;
+  if (bound <= maxTokens) return { elided: 0, tokens: bound };
   let tokens = conversationTokens(messages) + fixedTokens;
   let elided = 0;
   if (tokens <= maxTokens) return { elided, tokens };

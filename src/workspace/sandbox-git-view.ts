@@ -106,7 +106,7 @@ async function storedViewCommit(
   policy: PathPolicy,
   objectStore: string,
 ): Promise<ViewCommit> {
-  const known = rememberedCommit(objectStore, workspace.baseSha, policy);
+  const known = madeCommits.get(`${objectStore}\0${workspace.baseSha}`);
   if (known && (await storeHas(objectStore, workspace.gitEnv, known.sha))) return known;
   const sources = [...(workspace.objectSource ? [workspace.objectSource] : []), workspace.dir];
   let failure: unknown;
@@ -129,32 +129,22 @@ async function storedViewCommit(
 interface ViewCommit {
   sha: string;
   forbidden: string[];
-  /** Every file of the base, from which the forbidden ones are picked for another policy. */
-  files: string[];
 }
 
-/** View commits made by this process, by store and base; the newest few are kept. */
-const madeCommits = new Map<string, ViewCommit[]>();
+/**
+ * View commits made by this process, by store and base; the newest few are kept. A store serves
+ * one set of forbidden rules (its name is the policy's forbiddenKey), so a commit remembered for
+ * a store and base is the one the job's policy would make: its files need no judging again.
+ */
+const madeCommits = new Map<string, ViewCommit>();
 const REMEMBERED_BASES = 16;
-
-function rememberedCommit(store: string, baseSha: string, policy: PathPolicy): ViewCommit | undefined {
-  const made = madeCommits.get(`${store}\0${baseSha}`);
-  if (!made?.[0]) return undefined;
-  // The view commit depends only on the base and which of its files are forbidden.
-  const forbidden = made[0].files.filter((file) => policy.isForbidden(file));
-  return made.find((commit) => sameList(commit.forbidden, forbidden));
-}
 
 function remember(store: string, baseSha: string, commit: ViewCommit): void {
   const key = `${store}\0${baseSha}`;
-  const made = [commit, ...(madeCommits.get(key) ?? []).filter((known) => known.sha !== commit.sha)];
   madeCommits.delete(key);
-  madeCommits.set(key, made.slice(0, 4));
+  madeCommits.set(key, commit);
   if (madeCommits.size > REMEMBERED_BASES) madeCommits.delete(madeCommits.keys().next().value!);
 }
-
-const sameList = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((item, index) => item === b[index]);
 
 const storeHas = (objectStore: string, env: Record<string, string>, commit: string) =>
   openGit(objectStore, env)
@@ -180,7 +170,7 @@ async function sanitizedCommit(
     ? await treeWithout(repository, workspace, forbidden)
     : `${workspace.baseSha}^{tree}`;
   const message = "The base of this job (forbidden files left out)";
-  return { sha: (await git.raw(["commit-tree", tree, "-m", message])).trim(), forbidden, files };
+  return { sha: (await git.raw(["commit-tree", tree, "-m", message])).trim(), forbidden };
 }
 
 /** The base's tree without `forbidden`, written from an index of its own. */

@@ -39,6 +39,23 @@ describe("fitToContext", () => {
     expect(fitToContext(messages, 6_000).elided).toBe(0);
   });
 
+  it("never lets a conversation through that is one token over, whatever its script", () => {
+    // Counting is skipped while the bytes show the conversation fits; that shortcut must never
+    // pass one the tokenizer would find too long.
+    const texts = [
+      "export const adapter = (address: string) => address.trim();\n".repeat(40),
+      "日本語のテキストと絵文字 🚀🎉 ".repeat(60),
+      "ÄÖÜ äöü ß — naïve café résumé ".repeat(60),
+      "a".repeat(3_000),
+    ];
+    for (const text of texts) {
+      const messages: ChatCompletionMessageParam[] = [{ role: "user", content: text }];
+      const exact = conversationTokens(messages);
+      expect(fitToContext(messages, exact).elided).toBe(0);
+      expect(() => fitToContext(messages, exact - 1)).toThrow(LimitsExceeded);
+    }
+  });
+
   it("refuses to send a request that cannot fit, saying which setting to raise", () => {
     const messages = conversation(5);
     expect(() => fitToContext(messages, 900)).toThrow(LimitsExceeded);
