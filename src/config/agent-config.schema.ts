@@ -192,7 +192,7 @@ export const agentConfigSchema = z
           "Globs never read, never written, and hidden from commands; a directory matched (`secrets`, `secrets/`) takes everything in it.",
         ),
         require_review: ruleList([]).describe(
-          "Globs that may change, but then the PR opens as a draft labelled needs-human-review. Dependency manifests, lockfiles and CI workflows always need review.",
+          "Globs that may change, but then the PR opens as a draft labelled needs-human-review; a directory matched takes everything in it. Dependency manifests, lockfiles and CI workflows always need review.",
         ),
       })
       .prefault({})

@@ -74,7 +74,7 @@ export class PathPolicy {
   private readonly writable: picomatch.Matcher;
   private readonly readOnly: picomatch.Matcher;
   private readonly forbidden: picomatch.Matcher;
-  private readonly review: Array<{ matches: picomatch.Matcher; reason: string }>;
+  private readonly review: Array<{ matches: picomatch.Matcher; dirs: Map<string, boolean>; reason: string }>;
   /** Directories already judged, by rule list: a repository's files share few directories. */
   private readonly forbiddenDirs = new Map<string, boolean>();
   private readonly readOnlyDirs = new Map<string, boolean>();
@@ -102,12 +102,9 @@ export class PathPolicy {
     this.readOnly = compileStrict(rules.read_only);
     this.forbidden = compileStrict(rules.forbidden);
     this.review = [
-      ...ALWAYS_REVIEW.map(({ glob, reason }) => ({ matches: compileStrict([glob]), reason })),
-      ...rules.require_review.map((glob) => ({
-        matches: compileStrict([glob]),
-        reason: `paths.require_review: ${glob}`,
-      })),
-    ];
+      ...ALWAYS_REVIEW,
+      ...rules.require_review.map((glob) => ({ glob, reason: `paths.require_review: ${glob}` })),
+    ].map(({ glob, reason }) => ({ matches: compileStrict([glob]), dirs: new Map(), reason }));
   }
 
   /**
@@ -130,9 +127,12 @@ export class PathPolicy {
     return "write";
   }
 
-  /** Why a change to this path needs human review, if it does. */
+  /**
+   * Why a change to this path needs human review, if it does. A rule that names a directory
+   * (`db/migrations`, `schema/`) takes every file in it, as the forbidden and read-only rules do.
+   */
   reviewReason(relativePath: string): string | undefined {
-    return this.review.find((entry) => entry.matches(relativePath))?.reason;
+    return this.review.find((entry) => matchesOrIsUnder(entry.matches, entry.dirs, relativePath))?.reason;
   }
 
   /** Why a change to this path breaks the rules, if it does. */

@@ -85,6 +85,20 @@ describe("PathPolicy", () => {
     }
   });
 
+  it("asks for review of every file in a directory a review rule names", () => {
+    const rules = new PathPolicy({
+      write: ["**"],
+      read_only: [],
+      forbidden: [],
+      require_review: ["db/migrations", "schema/"],
+    });
+    expect(rules.reviewReason("db/migrations/001_users.sql")).toBe("paths.require_review: db/migrations");
+    expect(rules.reviewReason("schema/deep/tables.sql")).toBe("paths.require_review: schema/");
+    for (const path of ["db/seed.sql", "db/migrationsx/1.sql", "src/schema.ts"]) {
+      expect(rules.reviewReason(path)).toBeUndefined();
+    }
+  });
+
   it("names its forbidden rules apart from the same rules under the earlier matching", () => {
     // The git view's stores are kept by this key across upgrades: the store an older app made for
     // `secrets` (which then forbade only the directory's name) holds the files in it.
