@@ -4,8 +4,9 @@
  * it does not compete with their acknowledgements for the event loop. A turn comes once no webhook
  * has arrived for `quietMs`, and never later than `maxWaitMs` after it was asked for, so a steady
  * stream of webhooks cannot starve the work. A webhook that came alone (none in the `quietMs`
- * before it) is no burst: work asked for then goes at once, so a job that one label starts does
- * not wait for a quiet that is already there.
+ * before it, and none in the quarter of it since) is no burst: the work goes then, so a job that
+ * one label starts does not wait 20 ms for a quiet that is already there. The quarter tells it
+ * from a burst's first webhook, whose followers come within a few milliseconds.
  *
  * Nothing waiting here can be lost: the receiver records each request durably before it answers,
  * and a request never handled (the process stopped while it waited) is picked up by the intake's
@@ -45,7 +46,7 @@ export class AnswerFirst {
 
   /**
    * Resolves once webhooks have paused (see the class), or after `maxWaitMs` (the class's, or a
-   * shorter one); at once when none is arriving, or when the last one came alone.
+   * shorter one); at once when none is arriving, and soon when the last one came alone.
    */
   async turn(maxWaitMs = this.maxWaitMs): Promise<void> {
     const limit = Math.min(maxWaitMs, this.maxWaitMs);
@@ -55,8 +56,9 @@ export class AnswerFirst {
       const quietFor = now - this.lastArrivalAt;
       const waitedFor = now - askedAt;
       const cameAlone = this.lastArrivalAt - this.previousArrivalAt >= this.quietMs;
-      if (quietFor >= this.quietMs || cameAlone || waitedFor >= limit) return;
-      const wait = Math.min(this.quietMs - quietFor, limit - waitedFor);
+      const quietNeeded = cameAlone ? this.quietMs / 4 : this.quietMs;
+      if (quietFor >= quietNeeded || waitedFor >= limit) return;
+      const wait = Math.min(quietNeeded - quietFor, limit - waitedFor);
       await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(wait))));
     }
   }

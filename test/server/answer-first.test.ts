@@ -9,12 +9,24 @@ describe("AnswerFirst", () => {
     expect(performance.now() - started).toBeLessThan(100);
   });
 
-  it("gives work its turn at once after a webhook that came alone", async () => {
-    const traffic = new AnswerFirst({ quietMs: 10_000 });
+  it("gives work its turn a quarter of the quiet after a webhook that came alone", async () => {
+    const traffic = new AnswerFirst({ quietMs: 2_000 });
     traffic.arrived();
     const started = performance.now();
     await traffic.turn();
-    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(450);
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
+
+  it("holds work for the whole quiet when a second webhook follows the first", async () => {
+    const traffic = new AnswerFirst({ quietMs: 400 });
+    traffic.arrived();
+    const started = performance.now();
+    const turn = traffic.turn();
+    await sleep(50);
+    traffic.arrived();
+    await turn;
+    expect(performance.now() - started).toBeGreaterThanOrEqual(440);
   });
 
   it("holds work while webhooks keep arriving, then lets it run once they pause", async () => {
