@@ -6,8 +6,7 @@ import type {
 import { z } from "zod";
 import { JobCancelled, LimitsExceeded, ModelMisbehaved } from "../errors.ts";
 import type { Model } from "./model.ts";
-import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
-import { fitToContext } from "./context-budget.ts";
+import { fitToContext, tokensOf } from "./context-budget.ts";
 import { costOf, type ModelPrice } from "./pricing.ts";
 import { executeToolCall } from "./tools/execute-tool-call.ts";
 import type { AgentOutcome, Tool, ToolContext } from "./tools/tool.ts";
@@ -190,7 +189,7 @@ function misbehaved(count: number): ModelMisbehaved {
 let lastDefinitions = { text: "", tokens: 0 };
 
 function definitionTokens(text: string): number {
-  if (lastDefinitions.text !== text) lastDefinitions = { text, tokens: countTokens(text) };
+  if (lastDefinitions.text !== text) lastDefinitions = { text, tokens: tokensOf(text) };
   return lastDefinitions.tokens;
 }
 

@@ -31,7 +31,18 @@ function messageTokens(message: ChatCompletionMessageParam): number {
 }
 
 function countTextTokens(message: ChatCompletionMessageParam): number {
-  return countTokens(textOf(message)) + PER_MESSAGE_TOKENS;
+  return tokensOf(textOf(message)) + PER_MESSAGE_TOKENS;
+}
+
+/** Special tokens' names (`<|endoftext|>`) are text here: the tokenizer would throw on them. */
+const AS_TEXT = { disallowedSpecial: new Set<string>() };
+
+/**
+ * The tokens of a text as the model reads it. An issue or a file can hold a special token's name;
+ * the API takes it as ordinary text, and so does this count, rather than failing the job.
+ */
+export function tokensOf(text: string): number {
+  return countTokens(text, AS_TEXT);
 }
 
 function textOf(message: ChatCompletionMessageParam): string {
