@@ -100,8 +100,9 @@ export class GitHubForge implements Forge {
     // Taken from auth-app's cache, where an API call's hook put it. Asked of `auth()` while the
     // cache has none, auth-app mints one with a request that lacks the base URL of a GitHub
     // Enterprise server (it calls api.github.com), so an API call comes first: the repository's
-    // read, usually already on its way.
-    await (this.repositoryRead ?? this.getRepository()).catch(() => undefined);
+    // read, usually already on its way. When that fails, so does this: asked of auth() then, the
+    // mint would go to api.github.com, with the app's signed token.
+    await (this.repositoryRead ?? this.getRepository());
     const auth = (await this.octokit.auth({ type: "installation" })) as { token: string };
     return { username: "x-access-token", password: auth.token };
   }

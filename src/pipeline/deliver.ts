@@ -71,8 +71,10 @@ async function revise(
     replies: finished.reviewReplies ?? [],
     redact: (text) => deps.redactor.redact(text),
   });
+  // The record as it is now, not as it was before publishing: the reporter may have added the
+  // check run's and status comment's ids meanwhile (see ProgressReporter.start).
   run.job = {
-    ...withEvent(job, `pushed ${pushed.commits} commit(s) to #${revision.pullNumber}`),
+    ...withEvent(run.job, `pushed ${pushed.commits} commit(s) to #${revision.pullNumber}`),
     pullRequestUrls: [pushed.url],
   };
   run.reporter.progress.pullRequestUrls = [pushed.url];
@@ -118,6 +120,7 @@ async function publish(
   });
   const urls = published.map((p) => p.pull.url);
   reporter.progress.pullRequestUrls = urls;
-  run.job = { ...withEvent(job, `opened ${urls.join(", ")}`), pullRequestUrls: urls };
+  // The record as it is now (see revise).
+  run.job = { ...withEvent(run.job, `opened ${urls.join(", ")}`), pullRequestUrls: urls };
   return publishedVerdict(published, finished.summary);
 }

@@ -52,13 +52,20 @@ export async function readIssue(run: JobRun, control: JobControl): Promise<Start
     void reporter.note(
       `The app restarted while this job was running; attempt ${job.attempts} started over from the beginning.`,
     );
-  // Read side by side, and the thread before the status comment exists (so it is not in the
-  // thread); the check run and status comment are made while the workspace is prepared.
+  // Read side by side, and the thread before the status comment exists (the reporter shows
+  // nothing before its start), so that it is not part of the thread. The check run and the status
+  // comment are made while the workspace is prepared; when the thread or the token cannot be read,
+  // they are made all the same, to carry the failure where maintainers look.
+  const repositoryRead = forge.getRepository();
   const [repository, issue, credentials] = await Promise.all([
-    forge.getRepository(),
+    repositoryRead,
     forge.getIssueThread(),
     forge.gitCredentials(),
-  ]);
+  ]).catch(async (error: unknown) => {
+    const read = await repositoryRead.catch(() => undefined);
+    if (read) void reporter.start(read.baseSha);
+    throw error;
+  });
   void reporter.start(repository.baseSha);
   run.trajectory.titled(issue.title);
   deps.redactor.add(...credentialForms(credentials));

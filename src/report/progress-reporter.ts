@@ -12,7 +12,8 @@ type Logger = Pick<FullLogger, "warn">;
  * and never fails the job, because the job's real work matters more than its progress display.
  * For the same reason the job's steps do not wait for them (each is two GitHub writes, a few
  * hundred milliseconds): they stay queued in order, and the job's end (`finish`, a parked job's
- * status) waits for the queue.
+ * status) waits for the queue. Nothing is shown before `start` (it shows all that came before):
+ * the job reads the issue thread first, and the status comment must not be part of it.
  */
 export class ProgressReporter {
   readonly progress: JobProgress;
@@ -21,6 +22,7 @@ export class ProgressReporter {
   private checkRunId: number | undefined;
   private chain: Promise<void> = Promise.resolve();
   private pendingRefresh: Promise<void> | undefined;
+  private started = false;
   private readonly onIds: (ids: { checkRunId?: number; statusCommentId?: number }) => void;
 
   /**
@@ -44,6 +46,7 @@ export class ProgressReporter {
   }
 
   async start(baseSha: string): Promise<void> {
+    this.started = true;
     await this.enqueue("start", async () => {
       if (this.checkRunId === undefined) {
         this.checkRunId = await this.forge.createCheckRun(baseSha, renderCheckOutput(this.progress));
@@ -70,6 +73,7 @@ export class ProgressReporter {
    * is two GitHub writes, and GitHub throttles writes, so a burst of changes costs one refresh.
    */
   refresh(): Promise<void> {
+    if (!this.started) return Promise.resolve();
     if (this.pendingRefresh) return this.pendingRefresh;
     this.pendingRefresh = this.enqueue("update", async () => {
       this.pendingRefresh = undefined;

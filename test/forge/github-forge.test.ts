@@ -35,4 +35,26 @@ describe("the GitHub Forge on a GitHub Enterprise server", () => {
     expect(credentials).toEqual({ username: "x-access-token", password: "ghs_enterprise" });
     expect(scope.pendingMocks()).toEqual([]);
   });
+
+  it("never asks api.github.com for the token when the Enterprise server fails to mint it", async () => {
+    nock(API).post("/app/installations/7/access_tokens").times(2).reply(500, { message: "Server Error" });
+    const probot = testProbot(new LogCapture(), { baseUrl: API });
+    const forge = new GitHubForge({
+      octokit: (await probot.auth(7)) as Octokit,
+      owner: "octo",
+      repo: "repo",
+      issueNumber: 1,
+      appIdentity: async () => ({ name: "issue-agent[bot]", email: "bot@example.test" }),
+    });
+    const [repository, credentials] = await Promise.allSettled([
+      forge.getRepository(),
+      forge.gitCredentials(),
+    ]);
+    expect(repository.status).toBe("rejected");
+    expect(credentials.status).toBe("rejected");
+    // nock refuses every other host: a request to api.github.com would say so here.
+    expect(String((credentials as PromiseRejectedResult).reason)).not.toMatch(
+      /api\.github\.com|Disallowed net connect/,
+    );
+  });
 });

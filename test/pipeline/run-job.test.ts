@@ -24,7 +24,12 @@ const writeHello = { call: "write_file", args: { path: "hello.txt", content: "he
  * One job of the real pipeline against a real clone and sandbox, with an in-process scripted
  * model and the local forge (plus the comments it would post): what each test drives and reads.
  */
-async function jobBench(script: ConstructorParameters<typeof ScriptedModel>[0], config: object = {}) {
+async function jobBench(
+  script: ConstructorParameters<typeof ScriptedModel>[0],
+  config: object = {},
+  /** Forge methods replaced, each given the local forge's own. */
+  replaced: Partial<Record<keyof Forge, (local: LocalForge, ...args: never[]) => unknown>> = {},
+) {
   const remote = createRemoteRepository({ "README.md": "# demo\n" });
   const workspaceRoot = mkdtempSync(path.join(os.tmpdir(), "issue-agent-pipeline-"));
   cleanups.push(remote.cleanup, () => rmSync(workspaceRoot, { recursive: true, force: true }));
@@ -45,6 +50,8 @@ async function jobBench(script: ConstructorParameters<typeof ScriptedModel>[0], 
   const forge = new Proxy(local, {
     get(target, property, receiver) {
       if (property === "comment") return async (body: string) => void comments.push(body);
+      const replacement = replaced[property as keyof Forge];
+      if (replacement) return (...args: never[]) => replacement(target, ...args);
       const value = Reflect.get(target, property, receiver) as unknown;
       return typeof value === "function" ? value.bind(target) : value;
     },
@@ -177,5 +184,44 @@ describe("the pipeline, step by step, with an in-process model", () => {
     expect(bench.local.result).toMatchObject({ conclusion: "cancelled" });
     expect(bench.local.result?.output.title).toContain("stopped by @maintainer");
     expect(bench.model.requests).toHaveLength(1);
+  });
+
+  it("concludes its check run as failed when the issue cannot be read", async () => {
+    const bench = await jobBench(
+      [finish],
+      {},
+      {
+        getIssueThread: () => Promise.reject(new Error("GitHub answered 502 for the issue")),
+      },
+    );
+    const job = await bench.run();
+    expect(job.state).toBe("failed");
+    expect(bench.local.result?.conclusion).toBe("failure");
+    expect(bench.model.requests).toHaveLength(0);
+  });
+
+  it("reads the issue thread before its status comment exists, even with a message waiting", async () => {
+    const events: string[] = [];
+    const bench = await jobBench(
+      [writeHello, finish],
+      {},
+      {
+        getIssueThread: async (local) => {
+          events.push("thread asked");
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          events.push("thread read");
+          return local.getIssueThread();
+        },
+        setStatusComment: (local, body: string) => {
+          events.push("status comment");
+          return local.setStatusComment(body);
+        },
+      },
+    );
+    // Read by the job as it opens, and shown in the status comment: never before the thread.
+    await bench.send("message", "Use a capital H");
+    expect((await bench.run()).state).toBe("succeeded");
+    expect(events.indexOf("status comment")).toBeGreaterThan(events.indexOf("thread read"));
+    expect(events.indexOf("thread read")).toBeGreaterThan(-1);
   });
 });
