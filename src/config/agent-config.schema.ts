@@ -16,6 +16,9 @@ import { toolchainConfigSchema } from "./toolchain-config.schema.ts";
  * defaults below. Unknown keys are rejected so a typo never silently falls back to a default.
  * `scripts/write-config-schema.ts` publishes this as JSON Schema in `schema/agent-config.schema.json`.
  */
+/** The label that starts the agent unless `.github/agent.yml` names another. */
+export const DEFAULT_TRIGGER_LABEL = "agent";
+
 export const agentConfigSchema = z
   .strictObject({
     trigger: z
@@ -24,7 +27,7 @@ export const agentConfigSchema = z
           .string()
           .min(1)
           .max(50)
-          .default("agent")
+          .default(DEFAULT_TRIGGER_LABEL)
           .describe("Adding this label to an issue starts the agent on it."),
       })
       .prefault({})

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from "yaml";
 import { ConfigError, describeError } from "../errors.ts";
 import type { AgentConfig } from "./agent-config.schema.ts";
-import { CONFIG_PATH } from "./agent-config.schema.ts";
+import { CONFIG_PATH, DEFAULT_TRIGGER_LABEL } from "./agent-config.schema.ts";
 import { parseAgentConfig } from "./parse-agent-config.ts";
 
 /**
@@ -36,7 +36,7 @@ export async function loadRepoConfig(
 /** The label a possibly invalid config meant to use, so a broken file still gets its error shown. */
 export function intendedLabel(raw: unknown): string {
   const label = (raw as { trigger?: { label?: unknown } } | undefined)?.trigger?.label;
-  return typeof label === "string" ? label : "agent";
+  return typeof label === "string" ? label : DEFAULT_TRIGGER_LABEL;
 }
 
 /** For local runs: the YAML text of the file, or undefined when there is none. */

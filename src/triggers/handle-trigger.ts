@@ -1,4 +1,4 @@
-import type { AgentConfig } from "../config/agent-config.schema.ts";
+import { DEFAULT_TRIGGER_LABEL, type AgentConfig } from "../config/agent-config.schema.ts";
 import type { RepositoryForge } from "../forge/repository-forge.ts";
 import { helpText } from "../report/render-command-replies.ts";
 import { answerForJob } from "./answer-for-job.ts";
@@ -36,7 +36,15 @@ export async function handleTrigger(
   // 1. A label only counts if it is the configured one, so the config comes first for labels; a
   //    comment is authorized first, so `/agent stop` works even while the config is broken.
   let config: AgentConfig | undefined;
+  let access: Promise<boolean> | undefined;
   if (trigger.kind === "label") {
+    // The usual trigger label: the sender's access is asked for while the config is read, a round
+    // trip to GitHub fewer before the job starts. Any other label waits for the config, so the
+    // labels a busy repository adds all day cost no permission check.
+    if (request.labelName === DEFAULT_TRIGGER_LABEL) {
+      access = repository.hasWriteAccess(trigger.sender);
+      access.catch(() => undefined); // awaited by authorize, unless the config ends the request first
+    }
     config = await configOrReply(repository, request, reply, log);
     if (!config) return;
     if (request.labelName !== config.trigger.label) {
@@ -46,7 +54,7 @@ export async function handleTrigger(
   }
 
   // 2. Only people with write access may ask; asked of the host, never the payload.
-  if (!(await authorize(request, repository, reply, log))) return;
+  if (!(await authorize(request, access ?? repository.hasWriteAccess(trigger.sender), reply, log))) return;
 
   // 3. Commands that need no config, then requests on a pull request, then the issue's job.
   if (await answerHelp(request, config, reply)) return;
@@ -72,15 +80,15 @@ export async function handleTrigger(
   await start({ ...trigger, instructions }, config, deps, reply, log);
 }
 
-/** Whether the sender has write access; someone who asks without it is told so. */
+/** Whether the sender has write access (as the host answered); someone who asks without it is told so. */
 async function authorize(
   request: TriggerRequest,
-  repository: RepositoryForge,
+  access: Promise<boolean>,
   reply: (body: string) => Promise<unknown>,
   log: Log,
 ): Promise<boolean> {
   const { kind, sender } = request.trigger;
-  if (await repository.hasWriteAccess(sender)) return true;
+  if (await access) return true;
   // Anyone may review a pull request; a review from someone without write access is simply not
   // a request to the agent, so it gets no reply.
   if (kind === "review") {

@@ -124,6 +124,9 @@ describe("who and what may start work", () => {
       mockInstallationToken(),
       mockRepoConfig("trigger:\n  label: robot\n"),
       mockRepoConfig("trigger:\n  label: robot\n"),
+      // The default label's sender is asked about while the config is read (the intake cannot
+      // know yet that this repository uses another label); then the comment's.
+      mockPermission("maintainer", "maintain"),
       mockPermission("maintainer", "maintain"),
       mockReaction(record, 31),
       mockJob(record, {

@@ -69,6 +69,30 @@ describe("handleTrigger against the test RepositoryForge", () => {
     expect(repository.comments).toEqual([]);
   });
 
+  it("asks for the sender's access while it reads the config, for the usual trigger label", async () => {
+    let configAsked!: () => void;
+    const configRead = new Promise<void>((resolve) => (configAsked = resolve));
+    const slowConfig = Object.assign(Object.create(repository) as MemoryRepositoryForge, {
+      loadConfig: async () => {
+        await configRead;
+        return repository.loadConfig();
+      },
+    });
+    const handled = handle(label(), slowConfig);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The config is still being read, and the access was asked for all the same.
+    expect(repository.calls).toEqual(["hasWriteAccess"]);
+    configAsked();
+    await handled;
+    expect(queue.queued).toHaveLength(1);
+  });
+
+  it("asks nothing about the sender for a label that starts nothing", async () => {
+    await handle(label("bug"));
+    expect(repository.calls).toEqual(["loadConfig"]);
+    expect(queue.queued).toEqual([]);
+  });
+
   it("does nothing for a label that is not the configured one", async () => {
     repository.config = { trigger: { label: "robot" } };
     await handle(label("agent"));
