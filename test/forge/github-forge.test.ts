@@ -12,6 +12,18 @@ beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
 afterAll(() => nock.enableNetConnect());
 
+/** The job's forge as the app makes it on an Enterprise server, with no token cached yet. */
+async function enterpriseForge(): Promise<GitHubForge> {
+  const probot = testProbot(new LogCapture(), { baseUrl: API });
+  return new GitHubForge({
+    octokit: (await probot.auth(7)) as Octokit,
+    owner: "octo",
+    repo: "repo",
+    issueNumber: 1,
+    appIdentity: async () => ({ name: "issue-agent[bot]", email: "bot@example.test" }),
+  });
+}
+
 describe("the GitHub Forge on a GitHub Enterprise server", () => {
   it("gives git the installation token minted by the server the app talks to, read beside the repository", async () => {
     const scope = nock(API)
@@ -21,14 +33,7 @@ describe("the GitHub Forge on a GitHub Enterprise server", () => {
       .reply(200, { clone_url: `${ENTERPRISE}/octo/repo.git`, default_branch: "main" })
       .get("/repos/octo/repo/branches/main")
       .reply(200, { commit: { sha: "a".repeat(40) } });
-    const probot = testProbot(new LogCapture(), { baseUrl: API });
-    const forge = new GitHubForge({
-      octokit: (await probot.auth(7)) as Octokit,
-      owner: "octo",
-      repo: "repo",
-      issueNumber: 1,
-      appIdentity: async () => ({ name: "issue-agent[bot]", email: "bot@example.test" }),
-    });
+    const forge = await enterpriseForge();
     // No token is cached yet: the credentials are asked for while the repository is being read.
     const [repository, credentials] = await Promise.all([forge.getRepository(), forge.gitCredentials()]);
     expect(repository.defaultBranch).toBe("main");
@@ -38,14 +43,7 @@ describe("the GitHub Forge on a GitHub Enterprise server", () => {
 
   it("never asks api.github.com for the token when the Enterprise server fails to mint it", async () => {
     nock(API).post("/app/installations/7/access_tokens").times(2).reply(500, { message: "Server Error" });
-    const probot = testProbot(new LogCapture(), { baseUrl: API });
-    const forge = new GitHubForge({
-      octokit: (await probot.auth(7)) as Octokit,
-      owner: "octo",
-      repo: "repo",
-      issueNumber: 1,
-      appIdentity: async () => ({ name: "issue-agent[bot]", email: "bot@example.test" }),
-    });
+    const forge = await enterpriseForge();
     const [repository, credentials] = await Promise.allSettled([
       forge.getRepository(),
       forge.gitCredentials(),
