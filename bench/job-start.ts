@@ -65,8 +65,9 @@ async function twoJobs(
   return { first: starts[0]!, second: starts[1]! };
 }
 
-export async function jobStart(rounds: number): Promise<RatioResult[]> {
-  const remote = await remoteGitHub(FILES);
+/** `latencyMs`: each answer of the fake GitHub (API and git) that late, as across a network. */
+export async function jobStart(rounds: number, latencyMs = 0): Promise<RatioResult[]> {
+  const remote = await remoteGitHub(FILES, latencyMs);
   let firstRequestAt = 0;
   const model = new ScriptedModelServer(() => {
     firstRequestAt = performance.now();
@@ -96,7 +97,7 @@ export async function jobStart(rounds: number): Promise<RatioResult[]> {
   }
   const ratios = (jobs: number[]) => median(jobs.map((job, round) => job / clones[round]!));
   console.log(
-    `job start — from the issues.labeled webhook entering the app to the agent's first model request (issue read, check run and status comment made, workspace and its sandbox git view ready, setup planned, prompt built); ${rounds} rounds, a repository of ${FILES.toLocaleString("en-US")} files over authenticated smart-HTTP (fake GitHub in another process):`,
+    `job start — from the issues.labeled webhook entering the app to the agent's first model request (issue read, check run and status comment made, workspace and its sandbox git view ready, setup planned, prompt built); ${rounds} rounds, a repository of ${FILES.toLocaleString("en-US")} files over authenticated smart-HTTP (fake GitHub in another process${latencyMs ? `, each answer ${latencyMs} ms late` : ""}):`,
   );
   console.log(
     `  plain git clone of the base branch: median ${ms(median(clones))}  (${clones.map(ms).join(", ")})`,

@@ -33,11 +33,14 @@ export function verdictLine(result: RatioResult): string {
   return `${passes(result) ? "PASS" : "FAIL"}  ${result.name}: ${result.ratio.toFixed(2)}× (target ≤ ${result.target}×)`;
 }
 
-/** GitHub's API, and a repository of `files` files over smart-HTTP when `files` > 0, in a child process. */
-export async function remoteGitHub(files: number) {
+/**
+ * GitHub's API, and a repository of `files` files over smart-HTTP when `files` > 0, in a child
+ * process; each answer `latencyMs` late, as from a GitHub across a network.
+ */
+export async function remoteGitHub(files: number, latencyMs = 0) {
   const child = spawn(
     process.execPath,
-    [path.join(import.meta.dirname, "remote-github.ts"), INSTALLATION_TOKEN, `${files}`],
+    [path.join(import.meta.dirname, "remote-github.ts"), INSTALLATION_TOKEN, `${files}`, `${latencyMs}`],
     {
       stdio: ["pipe", "pipe", "inherit"],
     },

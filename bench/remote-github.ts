@@ -2,8 +2,9 @@
 // for, a repository of <files> small files served over authenticated smart-HTTP (GitHttpServer).
 // In production GitHub is another machine; run inside the benchmark's process, its request
 // handling and the copying of git packs would be charged to the app being measured.
-// Usage: node bench/remote-github.ts <token> <files>; prints {"api", "cloneUrl"} as one JSON
-// line, serves until its stdin closes, then removes the repository.
+// Usage: node bench/remote-github.ts <token> <files> [latency ms]; prints {"api", "cloneUrl"} as
+// one JSON line, serves until its stdin closes, then removes the repository. The latency is waited
+// before each answer of the API and of git, as a remote GitHub's round trip.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -11,9 +12,10 @@ import path from "node:path";
 import { FakeGitHubServer } from "../test/helpers/fake-github-server.ts";
 import { GitHttpServer } from "../test/helpers/git-http-server.ts";
 
-const [token, filesArg] = process.argv.slice(2);
-if (!token) throw new Error("usage: remote-github.ts token files");
+const [token, filesArg, latencyArg] = process.argv.slice(2);
+if (!token) throw new Error("usage: remote-github.ts token files [latency ms]");
 const files = Number(filesArg ?? 0);
+const latencyMs = Number(latencyArg ?? 0);
 
 /**
  * One commit of `files` files spread over 350 directories, written by `git fast-import` straight
@@ -42,10 +44,15 @@ let cloneUrl = "";
 let git: GitHttpServer | undefined;
 if (files > 0) {
   const bare = createRepository(root);
-  git = new GitHttpServer({ projectRoot: root, token });
+  git = new GitHttpServer({ projectRoot: root, token, latencyMs });
   cloneUrl = GitHttpServer.cloneUrl(await git.start(), root, bare);
 }
-const github = new FakeGitHubServer({ token, cloneUrl: () => cloneUrl, baseSha: () => "0".repeat(40) });
+const github = new FakeGitHubServer({
+  token,
+  cloneUrl: () => cloneUrl,
+  baseSha: () => "0".repeat(40),
+  latencyMs,
+});
 const api = `http://${await github.start()}/api/v3`;
 process.stdout.write(`${JSON.stringify({ api, cloneUrl })}\n`);
 

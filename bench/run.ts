@@ -1,8 +1,10 @@
 // `npm run bench`: the speed targets, each a ratio against a baseline measured in the same run on
 // this machine (see docs/benchmarks.md). Not part of the test suite.
-//   npm run bench -- [webhook | webhook-embedded | webhook-redis] [start] [step] [tokens] [redteam] [--rounds N] [--strict]
+//   npm run bench -- [webhook | webhook-embedded | webhook-redis] [start] [step] [tokens] [redteam] [--rounds N] [--strict] [--github-latency MS]
 // Names pick measurements (all by default). `--strict` exits non-zero when a ratio misses its
 // target; without it only the red team (an escape, or an ordinary command refused) fails the run.
+// `--github-latency` makes the job start's fake GitHub answer that many milliseconds late (API
+// and git alike, the plain clone's too), as a GitHub across a network would.
 import { parseArgs } from "node:util";
 import { stepOverhead, tokenEfficiency } from "./agent-loop-costs.ts";
 import { jobStart } from "./job-start.ts";
@@ -12,7 +14,11 @@ import { webhookAcknowledgement } from "./webhook-ack.ts";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { strict: { type: "boolean", default: false }, rounds: { type: "string", default: "3" } },
+  options: {
+    strict: { type: "boolean", default: false },
+    rounds: { type: "string", default: "3" },
+    "github-latency": { type: "string", default: "0" },
+  },
 });
 const rounds = Math.max(1, Number(values.rounds));
 const wanted = (name: string) => positionals.length === 0 || positionals.includes(name);
@@ -20,7 +26,7 @@ const ratios: RatioResult[] = [];
 for (const mode of ["embedded", "redis"] as const) {
   if (wanted("webhook") || wanted(`webhook-${mode}`)) ratios.push(await webhookAcknowledgement(mode, rounds));
 }
-if (wanted("start")) ratios.push(...(await jobStart(rounds)));
+if (wanted("start")) ratios.push(...(await jobStart(rounds, Math.max(0, Number(values["github-latency"])))));
 if (wanted("step")) await stepOverhead();
 if (wanted("tokens")) await tokenEfficiency();
 const failures = wanted("redteam") ? await redTeam() : 0;

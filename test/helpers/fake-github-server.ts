@@ -13,14 +13,30 @@ export interface RecordedCall {
  * app in other processes where nock cannot reach. It answers what the app asks for a labeled
  * issue, from trigger to pull request, and records every call.
  */
+interface FakeGitHubOptions {
+  token: string;
+  cloneUrl: () => string;
+  baseSha: () => string;
+  /** Waited before each answer, as a remote GitHub's round trip (the benchmark's --github-latency). */
+  latencyMs?: number;
+}
+
+/** Runs `handle` after `latencyMs`, or at once without one. */
+export function afterLatency(latencyMs: number | undefined, handle: () => void): void {
+  if (latencyMs) setTimeout(handle, latencyMs);
+  else handle();
+}
+
 export class FakeGitHubServer {
   readonly calls: RecordedCall[] = [];
-  private readonly server = http.createServer((req, res) => void this.handle(req, res));
+  private readonly server = http.createServer((req, res) =>
+    afterLatency(this.options.latencyMs, () => void this.handle(req, res)),
+  );
   private nextId = 1_000;
   private nextPull = 100;
-  private readonly options: { token: string; cloneUrl: () => string; baseSha: () => string };
+  private readonly options: FakeGitHubOptions;
 
-  constructor(options: { token: string; cloneUrl: () => string; baseSha: () => string }) {
+  constructor(options: FakeGitHubOptions) {
     this.options = options;
   }
 

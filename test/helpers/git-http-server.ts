@@ -3,6 +3,7 @@ import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { afterLatency } from "./fake-github-server.ts";
 
 /**
  * Git's smart-HTTP protocol over `git http-backend` (CGI), guarded by HTTP basic auth with the
@@ -14,10 +15,13 @@ export class GitHttpServer {
   private readonly projectRoot: string;
   private readonly token: string;
 
-  constructor(options: { projectRoot: string; token: string }) {
+  /** `latencyMs`: waited before each answer, as a remote GitHub's round trip (see FakeGitHubServer). */
+  constructor(options: { projectRoot: string; token: string; latencyMs?: number }) {
     this.projectRoot = options.projectRoot;
     this.token = options.token;
-    this.server = http.createServer((req, res) => this.handle(req, res));
+    this.server = http.createServer((req, res) =>
+      afterLatency(options.latencyMs, () => this.handle(req, res)),
+    );
   }
 
   async start(): Promise<string> {
