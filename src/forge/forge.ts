@@ -15,8 +15,6 @@ export interface RepositoryInfo {
   /** What `git clone` fetches; from the API so Enterprise hosts work. */
   cloneUrl: string;
   defaultBranch: string;
-  /** Head of the default branch: the base commit that carries the job's check run. */
-  baseSha: string;
 }
 
 /** HTTP basic credentials for git; sent as a header, never written into a URL or `.git/config`. */
@@ -75,6 +73,8 @@ export interface ReviewComment {
 
 export interface Forge {
   getRepository(): Promise<RepositoryInfo>;
+  /** The commit a branch points at: the default branch's carries the job's check run. */
+  branchHead(branch: string): Promise<string>;
   getIssueThread(): Promise<IssueThread>;
   gitCredentials(): Promise<GitCredentials | undefined>;
   /** Who the commits are by: the app's bot account on GitHub. */

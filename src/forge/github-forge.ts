@@ -66,11 +66,12 @@ export class GitHubForge implements Forge {
 
   private async readRepository(): Promise<RepositoryInfo> {
     const { data } = await this.octokit.rest.repos.get(this.repoParams);
-    const { data: branch } = await this.octokit.rest.repos.getBranch({
-      ...this.repoParams,
-      branch: data.default_branch,
-    });
-    return { cloneUrl: data.clone_url, defaultBranch: data.default_branch, baseSha: branch.commit.sha };
+    return { cloneUrl: data.clone_url, defaultBranch: data.default_branch };
+  }
+
+  async branchHead(branch: string): Promise<string> {
+    const { data } = await this.octokit.rest.repos.getBranch({ ...this.repoParams, branch });
+    return data.commit.sha;
   }
 
   async getIssueThread(): Promise<IssueThread> {

@@ -41,8 +41,11 @@ export class LocalForge implements Forge {
   async getRepository(): Promise<RepositoryInfo> {
     const git = openGit(this.repoPath, process.env);
     const defaultBranch = (await git.revparse(["--abbrev-ref", "HEAD"])).trim();
-    const baseSha = (await git.revparse(["HEAD"])).trim();
-    return { cloneUrl: this.repoPath, defaultBranch, baseSha };
+    return { cloneUrl: this.repoPath, defaultBranch };
+  }
+
+  async branchHead(branch: string): Promise<string> {
+    return (await openGit(this.repoPath, process.env).revparse([`refs/heads/${branch}`])).trim();
   }
 
   async getIssueThread(): Promise<IssueThread> {

@@ -54,19 +54,28 @@ export async function readIssue(run: JobRun, control: JobControl): Promise<Start
     );
   // Read side by side, and the thread before the status comment exists (the reporter shows
   // nothing before its start), so that it is not part of the thread. The check run and the status
-  // comment are made while the workspace is prepared; when the thread or the token cannot be read,
-  // they are made all the same, to carry the failure where maintainers look.
+  // comment are made while the workspace is prepared, the check run on the default branch's head,
+  // which the work does not wait for (the workspace reads its base as it fetches). When the thread
+  // or the token cannot be read, they are made all the same, to carry the failure where
+  // maintainers look.
   const repositoryRead = forge.getRepository();
+  const baseSha = repositoryRead.then((repository) => forge.branchHead(repository.defaultBranch));
+  baseSha.catch(() => undefined); // start() says why; unused when the repository cannot be read
   const [repository, issue, credentials] = await Promise.all([
     repositoryRead,
     forge.getIssueThread(),
     forge.gitCredentials(),
   ]).catch(async (error: unknown) => {
-    const read = await repositoryRead.catch(() => undefined);
-    if (read) void reporter.start(read.baseSha);
+    if (
+      await repositoryRead.then(
+        () => true,
+        () => false,
+      )
+    )
+      void reporter.start(baseSha);
     throw error;
   });
-  void reporter.start(repository.baseSha);
+  void reporter.start(baseSha);
   run.trajectory.titled(issue.title);
   deps.redactor.add(...credentialForms(credentials));
 

@@ -22,6 +22,7 @@ export function redactingForge(forge: Forge, redactor: SecretRedactor): Forge {
   });
   return {
     getRepository: () => forge.getRepository(),
+    branchHead: (branch) => forge.branchHead(branch),
     getIssueThread: () => forge.getIssueThread(),
     gitCredentials: () => forge.gitCredentials(),
     commitAuthor: () => forge.commitAuthor(),

@@ -45,11 +45,21 @@ export class ProgressReporter {
     this.onIds = options.onIds ?? (() => undefined);
   }
 
-  async start(baseSha: string): Promise<void> {
+  /**
+   * Makes (or, after an interruption, updates) the check run on the base commit, and the status
+   * comment; shows what came before. Without the base commit (it could not be read), the status
+   * comment is still made, and the job goes on without a check run.
+   */
+  async start(baseSha: string | Promise<string>): Promise<void> {
     this.started = true;
     await this.enqueue("start", async () => {
+      const sha = await Promise.resolve(baseSha).catch((error: unknown) => {
+        this.log.warn({ err: error }, "could not read the base commit for the check run");
+        return undefined;
+      });
       if (this.checkRunId === undefined) {
-        this.checkRunId = await this.forge.createCheckRun(baseSha, renderCheckOutput(this.progress));
+        if (sha !== undefined)
+          this.checkRunId = await this.forge.createCheckRun(sha, renderCheckOutput(this.progress));
       } else {
         await this.forge.updateCheckRun(this.checkRunId, renderCheckOutput(this.progress));
       }

@@ -30,9 +30,7 @@ describe("the GitHub Forge on a GitHub Enterprise server", () => {
       .post("/app/installations/7/access_tokens")
       .reply(201, { token: "ghs_enterprise", expires_at: new Date(Date.now() + 3_600_000).toISOString() })
       .get("/repos/octo/repo")
-      .reply(200, { clone_url: `${ENTERPRISE}/octo/repo.git`, default_branch: "main" })
-      .get("/repos/octo/repo/branches/main")
-      .reply(200, { commit: { sha: "a".repeat(40) } });
+      .reply(200, { clone_url: `${ENTERPRISE}/octo/repo.git`, default_branch: "main" });
     const forge = await enterpriseForge();
     // No token is cached yet: the credentials are asked for while the repository is being read.
     const [repository, credentials] = await Promise.all([forge.getRepository(), forge.gitCredentials()]);

@@ -200,6 +200,51 @@ describe("the pipeline, step by step, with an in-process model", () => {
     expect(bench.model.requests).toHaveLength(0);
   });
 
+  it("starts the work without waiting for the base commit its check run is made on", async () => {
+    let headRead = false;
+    let modelAskedFirst = false;
+    const bench = await jobBench(
+      [
+        () => {
+          modelAskedFirst = !headRead;
+          return writeHello;
+        },
+        finish,
+      ],
+      {},
+      {
+        branchHead: async (local, branch: string) => {
+          await new Promise((resolve) => setTimeout(resolve, 1_500));
+          headRead = true;
+          return local.branchHead(branch);
+        },
+      },
+    );
+    expect((await bench.run()).state).toBe("succeeded");
+    expect(modelAskedFirst).toBe(true);
+    // The check run came all the same, and carries the job's end.
+    expect(bench.local.result?.conclusion).toBe("success");
+  });
+
+  it("goes on without a check run when the base commit cannot be read, and says how it ended", async () => {
+    const statusComments: string[] = [];
+    const bench = await jobBench(
+      [writeHello, finish],
+      {},
+      {
+        branchHead: () => Promise.reject(new Error("GitHub answered 502 for the branch")),
+        setStatusComment: (local, body: string) => {
+          statusComments.push(body);
+          return local.setStatusComment(body);
+        },
+      },
+    );
+    expect((await bench.run()).state).toBe("succeeded");
+    expect(bench.local.result).toBeUndefined();
+    expect(bench.local.pullRequestFiles).toHaveLength(1);
+    expect(statusComments.at(-1)).toContain("✅ issue-agent: opened");
+  });
+
   it("reads the issue thread before its status comment exists, even with a message waiting", async () => {
     const events: string[] = [];
     const bench = await jobBench(
