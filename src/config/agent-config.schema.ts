@@ -11,14 +11,14 @@ import { ruleEntry, ruleList } from "./rule-list.ts";
 import { sandboxConfigSchema } from "./sandbox-config.schema.ts";
 import { toolchainConfigSchema } from "./toolchain-config.schema.ts";
 
+/** The label that starts the agent unless `.github/agent.yml` names another. */
+export const DEFAULT_TRIGGER_LABEL = "agent";
+
 /**
  * `.github/agent.yml`: per-repository settings, read from the default branch only, merged over the
  * defaults below. Unknown keys are rejected so a typo never silently falls back to a default.
  * `scripts/write-config-schema.ts` publishes this as JSON Schema in `schema/agent-config.schema.json`.
  */
-/** The label that starts the agent unless `.github/agent.yml` names another. */
-export const DEFAULT_TRIGGER_LABEL = "agent";
-
 export const agentConfigSchema = z
   .strictObject({
     trigger: z

@@ -66,13 +66,8 @@ export async function readIssue(run: JobRun, control: JobControl): Promise<Start
     forge.getIssueThread(),
     forge.gitCredentials(),
   ]).catch(async (error: unknown) => {
-    if (
-      await repositoryRead.then(
-        () => true,
-        () => false,
-      )
-    )
-      void reporter.start(baseSha);
+    const [read] = await Promise.allSettled([repositoryRead]);
+    if (read.status === "fulfilled") void reporter.start(baseSha);
     throw error;
   });
   void reporter.start(baseSha);
