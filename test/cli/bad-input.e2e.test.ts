@@ -81,6 +81,15 @@ describe("issue-agent run refuses bad input before any work", () => {
     expectRefused(exit, `--repo ${plain}: not a git repository (point it at a clone)`);
   });
 
+  it("a --repo whose HEAD is detached, which names no branch to start from", async () => {
+    git(clone, "checkout", "--quiet", "--detach");
+    const exit = await runCli(["run", "--repo", clone, "--issue", ISSUE], { OPENAI_BASE_URL: modelUrl }, tmp);
+    expectRefused(
+      exit,
+      `--repo ${clone}: HEAD is detached; check out the branch the work should start from (git switch <branch>)`,
+    );
+  });
+
   it("an --issue that looks like a file path but names no file", async () => {
     const exit = await runCli(
       ["run", "--repo", clone, "--issue", "./issue.md"],
