@@ -97,7 +97,7 @@ export async function jobStart(rounds: number, latencyMs = 0): Promise<RatioResu
   }
   const ratios = (jobs: number[]) => median(jobs.map((job, round) => job / clones[round]!));
   console.log(
-    `job start — from the issues.labeled webhook entering the app to the agent's first model request (issue read, check run and status comment made, workspace and its sandbox git view ready, setup planned, prompt built); ${rounds} rounds, a repository of ${FILES.toLocaleString("en-US")} files over authenticated smart-HTTP (fake GitHub in another process${latencyMs ? `, each answer ${latencyMs} ms late` : ""}):`,
+    `job start — from the issues.labeled webhook entering the app to the agent's first model request (issue read, check run and status comment asked for, workspace and its sandbox git view ready, setup planned, prompt built); ${rounds} rounds, a repository of ${FILES.toLocaleString("en-US")} files over authenticated smart-HTTP (fake GitHub in another process${latencyMs ? `, each answer ${latencyMs} ms late` : ""}):`,
   );
   console.log(
     `  plain git clone of the base branch: median ${ms(median(clones))}  (${clones.map(ms).join(", ")})`,

@@ -6,6 +6,9 @@ import { renderCheckOutput, renderStatusComment } from "./render-status.ts";
 
 type Logger = Pick<FullLogger, "warn">;
 
+const NO_CHECK_RUN =
+  "⚠️ GitHub did not give the default branch's head commit, so this job has no check run (and no Stop button there); `/agent stop` stops it.";
+
 /**
  * Owns the job's two progress surfaces: one status comment on the issue (created once, then
  * edited) and one check run on the base commit. Updates are serialized; a failed update is logged
@@ -47,17 +50,18 @@ export class ProgressReporter {
 
   /**
    * Makes (or, after an interruption, updates) the check run on the base commit, and the status
-   * comment; shows what came before. Without the base commit (it could not be read), the status
-   * comment is still made, and the job goes on without a check run.
+   * comment; shows what came before. Without the base commit (it could not be read), the job goes
+   * on without a check run, and the status comment says so and how to stop the job.
    */
   async start(baseSha: string | Promise<string>): Promise<void> {
     this.started = true;
     await this.enqueue("start", async () => {
-      const sha = await Promise.resolve(baseSha).catch((error: unknown) => {
-        this.log.warn({ err: error }, "could not read the base commit for the check run");
-        return undefined;
-      });
       if (this.checkRunId === undefined) {
+        const sha = await Promise.resolve(baseSha).catch((error: unknown) => {
+          this.log.warn({ err: error }, "could not read the base commit for the check run");
+          this.progress.notes.push(NO_CHECK_RUN);
+          return undefined;
+        });
         if (sha !== undefined)
           this.checkRunId = await this.forge.createCheckRun(sha, renderCheckOutput(this.progress));
       } else {

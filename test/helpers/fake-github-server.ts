@@ -8,11 +8,6 @@ export interface RecordedCall {
   body: any;
 }
 
-/**
- * GitHub's REST API as a real HTTP server (Enterprise-style, under /api/v3), for tests that run the
- * app in other processes where nock cannot reach. It answers what the app asks for a labeled
- * issue, from trigger to pull request, and records every call.
- */
 interface FakeGitHubOptions {
   token: string;
   cloneUrl: () => string;
@@ -27,6 +22,11 @@ export function afterLatency(latencyMs: number | undefined, handle: () => void):
   else handle();
 }
 
+/**
+ * GitHub's REST API as a real HTTP server (Enterprise-style, under /api/v3), for tests that run the
+ * app in other processes where nock cannot reach. It answers what the app asks for a labeled
+ * issue, from trigger to pull request, and records every call.
+ */
 export class FakeGitHubServer {
   readonly calls: RecordedCall[] = [];
   private readonly server = http.createServer((req, res) =>

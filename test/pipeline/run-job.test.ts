@@ -201,12 +201,14 @@ describe("the pipeline, step by step, with an in-process model", () => {
   });
 
   it("starts the work without waiting for the base commit its check run is made on", async () => {
-    let headRead = false;
-    let modelAskedFirst = false;
+    // The base commit is read only once the model has been asked: a job that waited for it first
+    // would never ask, and the test would time out.
+    let modelAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (modelAsked = resolve));
     const bench = await jobBench(
       [
         () => {
-          modelAskedFirst = !headRead;
+          modelAsked();
           return writeHello;
         },
         finish,
@@ -214,14 +216,12 @@ describe("the pipeline, step by step, with an in-process model", () => {
       {},
       {
         branchHead: async (local, branch: string) => {
-          await new Promise((resolve) => setTimeout(resolve, 1_500));
-          headRead = true;
+          await asked;
           return local.branchHead(branch);
         },
       },
     );
     expect((await bench.run()).state).toBe("succeeded");
-    expect(modelAskedFirst).toBe(true);
     // The check run came all the same, and carries the job's end.
     expect(bench.local.result?.conclusion).toBe("success");
   });
@@ -243,6 +243,9 @@ describe("the pipeline, step by step, with an in-process model", () => {
     expect(bench.local.result).toBeUndefined();
     expect(bench.local.pullRequestFiles).toHaveLength(1);
     expect(statusComments.at(-1)).toContain("✅ issue-agent: opened");
+    expect(statusComments.at(-1)).toContain(
+      "this job has no check run (and no Stop button there); `/agent stop` stops it",
+    );
   });
 
   it("reads the issue thread before its status comment exists, even with a message waiting", async () => {
