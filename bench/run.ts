@@ -20,13 +20,23 @@ const { values, positionals } = parseArgs({
     "github-latency": { type: "string", default: "0" },
   },
 });
-const rounds = Math.max(1, Number(values.rounds));
+/** A whole number of at least `least` from an option, or the run stops saying which option is wrong. */
+function count(option: string, value: string, least: number): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < least) {
+    console.error(`--${option} ${value}: give a whole number of at least ${least}`);
+    process.exit(2);
+  }
+  return parsed;
+}
+const rounds = count("rounds", values.rounds, 1);
+const githubLatency = count("github-latency", values["github-latency"], 0);
 const wanted = (name: string) => positionals.length === 0 || positionals.includes(name);
 const ratios: RatioResult[] = [];
 for (const mode of ["embedded", "redis"] as const) {
   if (wanted("webhook") || wanted(`webhook-${mode}`)) ratios.push(await webhookAcknowledgement(mode, rounds));
 }
-if (wanted("start")) ratios.push(...(await jobStart(rounds, Math.max(0, Number(values["github-latency"])))));
+if (wanted("start")) ratios.push(...(await jobStart(rounds, githubLatency)));
 if (wanted("step")) await stepOverhead();
 if (wanted("tokens")) await tokenEfficiency();
 const failures = wanted("redteam") ? await redTeam() : 0;
