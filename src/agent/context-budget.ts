@@ -17,22 +17,22 @@ export function conversationTokens(messages: readonly ChatCompletionMessageParam
 }
 
 /**
- * Counts per message object: the loop sends the same messages every turn, and a replaced message
- * is a new object, so each message is tokenized once instead of once per turn.
+ * A measure of a message, taken once per message object: the loop sends the same messages every
+ * turn, and a replaced message is a new object, so each is measured once instead of once per turn.
  */
-const counted = new WeakMap<ChatCompletionMessageParam, number>();
-
-function messageTokens(message: ChatCompletionMessageParam): number {
-  const known = counted.get(message);
-  if (known !== undefined) return known;
-  const tokens = countTextTokens(message);
-  counted.set(message, tokens);
-  return tokens;
+function perMessage(measure: (message: ChatCompletionMessageParam) => number) {
+  const known = new WeakMap<ChatCompletionMessageParam, number>();
+  return (message: ChatCompletionMessageParam): number => {
+    let value = known.get(message);
+    if (value === undefined) {
+      value = measure(message);
+      known.set(message, value);
+    }
+    return value;
+  };
 }
 
-function countTextTokens(message: ChatCompletionMessageParam): number {
-  return tokensOf(textOf(message)) + PER_MESSAGE_TOKENS;
-}
+const messageTokens = perMessage((message) => tokensOf(textOf(message)) + PER_MESSAGE_TOKENS);
 
 /** Special tokens' names (`<|endoftext|>`) are text here: the tokenizer would throw on them. */
 const AS_TEXT = { disallowedSpecial: new Set<string>() };
@@ -59,9 +59,11 @@ function textOf(message: ChatCompletionMessageParam): string {
  */
 function tokensAtMost(messages: readonly ChatCompletionMessageParam[]): number {
   let total = 0;
-  for (const message of messages) total += Buffer.byteLength(textOf(message)) + PER_MESSAGE_TOKENS;
+  for (const message of messages) total += messageBytes(message);
   return total;
 }
+
+const messageBytes = perMessage((message) => Buffer.byteLength(textOf(message)) + PER_MESSAGE_TOKENS);
 
 /**
  * Keeps the conversation under `maxTokens` before it is sent: the oldest tool results (never the
