@@ -24,5 +24,5 @@ export async function findRepository(value: string): Promise<string> {
       `--repo ${value}: HEAD is detached; check out the branch the work should start from (git switch <branch>)`,
     );
   }
-  return top.trim();
+  return top;
 }

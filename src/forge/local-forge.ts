@@ -40,12 +40,12 @@ export class LocalForge implements Forge {
 
   async getRepository(): Promise<RepositoryInfo> {
     const git = openGit(this.repoPath, process.env);
-    const defaultBranch = (await git.revparse(["--abbrev-ref", "HEAD"])).trim();
+    const defaultBranch = await git.revparse(["--abbrev-ref", "HEAD"]);
     return { cloneUrl: this.repoPath, defaultBranch };
   }
 
   async branchHead(branch: string): Promise<string> {
-    return (await openGit(this.repoPath, process.env).revparse([`refs/heads/${branch}`])).trim();
+    return openGit(this.repoPath, process.env).revparse([`refs/heads/${branch}`]);
   }
 
   async getIssueThread(): Promise<IssueThread> {

@@ -115,7 +115,7 @@ export class StepDelivery {
     const pending = await this.judgePending(git);
     if (pending) return { refused: pending };
     await git.raw(["add", "--all", "--", ...pathspecs]);
-    const baseSha = (await git.revparse(["HEAD"])).trim();
+    const baseSha = await git.revparse(["HEAD"]);
     const gitlinks = await stagedGitlinks(git, baseSha);
     const linked = this.refuse(pendingEntriesGate(gitlinks.map((file) => ({ path: `${file}/`, size: 0 }))));
     if (linked) {
@@ -142,7 +142,7 @@ export class StepDelivery {
       "-m",
       `${request.title}\n\n${request.summary}\n\n${trailer}`,
     ]);
-    return (await git.revparse(["HEAD"])).trim();
+    return git.revparse(["HEAD"]);
   }
 
   /** The gates run on the step alone: what is not in it is stashed meanwhile. */

@@ -268,7 +268,7 @@ async function cloneSequentially(
   } else {
     await git.raw(["checkout", "-b", branch]);
   }
-  return { branch, baseSha: (await git.revparse(["HEAD"])).trim(), gitView: undefined };
+  return { branch, baseSha: await git.revparse(["HEAD"]), gitView: undefined };
 }
 
 /** Discards a finished job's changes, untracked and ignored files and branches, so the tree can be kept. */
