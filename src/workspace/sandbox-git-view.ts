@@ -106,7 +106,7 @@ async function storedViewCommit(
   policy: PathPolicy,
   objectStore: string,
 ): Promise<ViewCommit> {
-  const known = madeCommits.get(`${objectStore}\0${workspace.baseSha}`);
+  const known = madeCommits.get(viewKey(objectStore, workspace.baseSha));
   if (known && (await storeHas(objectStore, workspace.gitEnv, known.sha))) return known;
   const sources = [...(workspace.objectSource ? [workspace.objectSource] : []), workspace.dir];
   let failure: unknown;
@@ -138,9 +138,10 @@ interface ViewCommit {
  */
 const madeCommits = new Map<string, ViewCommit>();
 const REMEMBERED_BASES = 16;
+const viewKey = (store: string, baseSha: string) => `${store}\0${baseSha}`;
 
 function remember(store: string, baseSha: string, commit: ViewCommit): void {
-  const key = `${store}\0${baseSha}`;
+  const key = viewKey(store, baseSha);
   madeCommits.delete(key);
   madeCommits.set(key, commit);
   if (madeCommits.size > REMEMBERED_BASES) madeCommits.delete(madeCommits.keys().next().value!);
