@@ -53,11 +53,11 @@ export class ProgressReporter {
    * comment; shows what came before. Without the base commit (it could not be read), the job goes
    * on without a check run, and the status comment says so and how to stop the job.
    */
-  async start(baseSha: string | Promise<string>): Promise<void> {
+  async start(baseSha: Promise<string>): Promise<void> {
     this.started = true;
     await this.enqueue("start", async () => {
       if (this.checkRunId === undefined) {
-        const sha = await Promise.resolve(baseSha).catch((error: unknown) => {
+        const sha = await baseSha.catch((error: unknown) => {
           this.log.warn({ err: error }, "could not read the base commit for the check run");
           this.progress.notes.push(NO_CHECK_RUN);
           return undefined;
