@@ -6,7 +6,7 @@ import type {
 import { z } from "zod";
 import { JobCancelled, LimitsExceeded, ModelMisbehaved } from "../errors.ts";
 import type { Model } from "./model.ts";
-import { fitToContext, tokensOf } from "./context-budget.ts";
+import { fitToContext } from "./context-budget.ts";
 import { costOf, type ModelPrice } from "./pricing.ts";
 import { executeToolCall } from "./tools/execute-tool-call.ts";
 import type { AgentOutcome, Tool, ToolContext } from "./tools/tool.ts";
@@ -51,7 +51,7 @@ export async function runAgentLoop(options: {
   const { model, tools, messages, limits, context } = options;
   const toolDefinitions = tools.map(toOpenAITool);
   // The tool definitions travel with every request and count against the context budget.
-  const toolTokens = definitionTokens(JSON.stringify(toolDefinitions));
+  const definitionsText = JSON.stringify(toolDefinitions);
   const log = context.log;
   let formatErrors = 0;
   // A resumed job adds to the time of its runs before the pause.
@@ -69,7 +69,7 @@ export async function runAgentLoop(options: {
         messages.push({ role: "user", content: steeringMessage(message) });
       }
       if (limits.maxContextTokens !== undefined) {
-        const fitted = fitToContext(messages, limits.maxContextTokens, toolTokens);
+        const fitted = fitToContext(messages, limits.maxContextTokens, definitionsText);
         log.elidedToolOutputs += fitted.elided;
       }
       log.turns += 1;
@@ -183,14 +183,6 @@ function misbehaved(count: number): ModelMisbehaved {
     `The model answered ${count} times in a row without a usable tool call, so the run was stopped.`,
     "Check that the configured model supports tool calling (function calling).",
   );
-}
-
-/** The tokens of the tool definitions; the same definitions start every job, so the last is kept. */
-let lastDefinitions = { text: "", tokens: 0 };
-
-function definitionTokens(text: string): number {
-  if (lastDefinitions.text !== text) lastDefinitions = { text, tokens: tokensOf(text) };
-  return lastDefinitions.tokens;
 }
 
 /** Each tool's parameters as JSON Schema, made once per process: the same tools start every job. */

@@ -1,6 +1,23 @@
+import { createRequire } from "node:module";
+import type { countTokens as CountTokensFunction } from "gpt-tokenizer/encoding/o200k_base";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
 import { LimitsExceeded } from "../errors.ts";
+
+type CountTokens = typeof CountTokensFunction;
+let loadedCounter: CountTokens | undefined;
+
+/**
+ * The tokenizer, loaded the first time a count is needed: most conversations stay under the byte
+ * bound (see tokensAtMost) and never need one. Its tables add about 50 MB to the process, and every
+ * child process the app starts (git, the sandbox) forks all of it: loaded up front, each spawn held
+ * the event loop about twice as long.
+ */
+function countTokens(...args: Parameters<CountTokens>): number {
+  loadedCounter ??= (
+    createRequire(import.meta.url)("gpt-tokenizer/encoding/o200k_base") as { countTokens: CountTokens }
+  ).countTokens;
+  return loadedCounter(...args);
+}
 
 /** Tokens a message costs beyond its text (role, separators), as OpenAI's chat format counts them. */
 const PER_MESSAGE_TOKENS = 4;
@@ -41,7 +58,7 @@ const AS_TEXT = { disallowedSpecial: new Set<string>() };
  * The tokens of a text as the model reads it. An issue or a file can hold a special token's name;
  * the API takes it as ordinary text, and so does this count, rather than failing the job.
  */
-export function tokensOf(text: string): number {
+function tokensOf(text: string): number {
   return countTokens(text, AS_TEXT);
 }
 
@@ -69,17 +86,20 @@ const messageBytes = perMessage((message) => Buffer.byteLength(textOf(message)) 
  * Keeps the conversation under `maxTokens` before it is sent: the oldest tool results (never the
  * newest) are replaced, one by one, by a line that says what was left out and how to see it
  * again. Replaced results stay replaced, so the prefix the provider caches does not change again.
- * Returns how many results were replaced and the tokens (at most that many, when the bytes alone
- * show that the conversation fits); throws when even replacing cannot make the request fit.
+ * `fixedText` travels with every request beside the messages (the tool definitions) and counts
+ * against the same budget. Returns how many results were replaced and the tokens (at most that
+ * many, when the bytes alone show that the request fits); throws when even replacing cannot make
+ * the request fit.
  */
 export function fitToContext(
   messages: ChatCompletionMessageParam[],
   maxTokens: number,
-  fixedTokens = 0,
+  fixedText = "",
 ): { elided: number; tokens: number } {
-  const bound = tokensAtMost(messages) + fixedTokens;
+  const fixed = measureFixed(fixedText);
+  const bound = tokensAtMost(messages) + fixed.bytes;
   if (bound <= maxTokens) return { elided: 0, tokens: bound };
-  let tokens = conversationTokens(messages) + fixedTokens;
+  let tokens = conversationTokens(messages) + fixed.tokens();
   let elided = 0;
   if (tokens <= maxTokens) return { elided, tokens };
   const toolIndexes = messages.flatMap((message, index) => (message.role === "tool" ? [index] : []));
@@ -105,6 +125,20 @@ export function fitToContext(
     );
   }
   return { elided, tokens };
+}
+
+/**
+ * The text sent with every request beside the messages (the tool definitions): the same text starts
+ * every job, so the last one's measures are kept; its tokens are counted only when asked for.
+ */
+let lastFixed = { text: "", bytes: 0, tokens: (): number => 0 };
+
+function measureFixed(text: string): { bytes: number; tokens: () => number } {
+  if (lastFixed.text !== text) {
+    let counted: number | undefined;
+    lastFixed = { text, bytes: Buffer.byteLength(text), tokens: () => (counted ??= tokensOf(text)) };
+  }
+  return lastFixed;
 }
 
 function toolNames(messages: readonly ChatCompletionMessageParam[]): Map<string, string> {

@@ -1,3 +1,5 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { describe, expect, it } from "vitest";
 import { conversationTokens, fitToContext } from "../../src/agent/context-budget.ts";
@@ -56,6 +58,46 @@ describe("fitToContext", () => {
       expect(fitToContext(messages, exact).elided).toBe(0);
       expect(() => fitToContext(messages, exact - 1)).toThrow(LimitsExceeded);
     }
+  });
+
+  it("counts the text sent beside the messages (the tool definitions) exactly, once counting is needed", () => {
+    const definitions = JSON.stringify([{ name: "read_file", description: "Liest eine Datei — ganz 📄" }]);
+    const tokensOfDefinitions =
+      conversationTokens([{ role: "user", content: definitions }]) -
+      conversationTokens([{ role: "user", content: "" }]);
+    for (const text of ["plain words ".repeat(200), "日本語のテキスト ".repeat(100)]) {
+      const messages: ChatCompletionMessageParam[] = [{ role: "user", content: text }];
+      const exact = conversationTokens(messages) + tokensOfDefinitions;
+      expect(fitToContext(messages, exact, definitions).tokens).toBeLessThanOrEqual(
+        exact + definitions.length,
+      );
+      expect(() => fitToContext(messages, exact - 1, definitions)).toThrow(LimitsExceeded);
+    }
+  });
+
+  it("loads no tokenizer while the bytes show that the request fits", async () => {
+    // Its tables add about 50 MB to the process, which every git or sandbox process it starts
+    // forks; a process that never counts never pays for them. Checked in a process of its own:
+    // the test workers share their modules.
+    const script = `
+      import { registerHooks } from "node:module";
+      let loaded = false;
+      registerHooks({
+        resolve(specifier, context, next) {
+          const resolved = next(specifier, context);
+          loaded ||= resolved.url.includes("gpt-tokenizer");
+          return resolved;
+        },
+      });
+      const { fitToContext } = await import("./src/agent/context-budget.ts");
+      fitToContext([{ role: "user", content: "Fix the typo in README.md" }], 8_000, "[tool definitions]");
+      const before = loaded;
+      fitToContext([{ role: "user", content: "word ".repeat(3_000) }], 8_000, "[tool definitions]");
+      console.log(JSON.stringify({ before, after: loaded }));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: new URL("../..", import.meta.url).pathname,
+    });
+    expect(JSON.parse(stdout)).toEqual({ before: false, after: true });
   });
 
   it("refuses to send a request that cannot fit, saying which setting to raise", () => {
