@@ -103,6 +103,8 @@ export class RepositoryCache {
       () => false,
     );
     if (exists) {
+      // The refspec is given here, not kept in the mirror's config: a bare clone keeps none, and
+      // writing one would cost the first job a git process in sequence.
       await openGit(mirror, gitEnv).raw([
         "fetch",
         "--prune",
@@ -115,8 +117,6 @@ export class RepositoryCache {
     await mkdir(this.root, { recursive: true });
     await rm(mirror, { recursive: true, force: true });
     await openGit(this.root, gitEnv).raw(["clone", "--bare", "--quiet", "--no-tags", cloneUrl, mirror]);
-    // A bare clone keeps no fetch refspec; set one so later fetches update every branch.
-    await openGit(mirror, gitEnv).raw(["config", "remote.origin.fetch", "+refs/heads/*:refs/heads/*"]);
   }
 
   /** Removes least recently used mirrors, never one in use, until the cache fits its budget. */

@@ -117,6 +117,23 @@ describe("RepositoryCache", () => {
     await direct.dispose();
   });
 
+  it("sees the branches pushed and deleted since the mirror was made when it names the next branch", async () => {
+    const cache = new RepositoryCache(path.join(root, "prune-cache"), 1024 ** 3);
+    const first = await workspaceFor(cache, "agent/7-p");
+    expect(first.branch).toBe("agent/7-p");
+    await first.dispose();
+    // Pushed after the mirror was made (the first job's, say): the next job must not take it.
+    git(remote.bare, "branch", "agent/7-p", "main");
+    const second = await workspaceFor(cache, "agent/7-p");
+    expect(second.branch).toBe("agent/7-p-2");
+    await second.dispose();
+    // Deleted on the remote (its PR merged): the name is free again.
+    git(remote.bare, "branch", "-D", "agent/7-p");
+    const third = await workspaceFor(cache, "agent/7-p");
+    expect(third.branch).toBe("agent/7-p");
+    await third.dispose();
+  });
+
   it("says which branch is missing when the repository has no base branch", async () => {
     const cache = new RepositoryCache(path.join(root, "missing-cache"), 1024 ** 3);
     const job = createWorkspace({
