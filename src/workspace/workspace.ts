@@ -9,6 +9,7 @@ import { dependencyCacheOf, type CachedRepository, type RepositoryCache } from "
 import { GENERATED_EXCLUDES } from "./generated-files.ts";
 import { unusedBranchName } from "./branch-name.ts";
 import { allSettled } from "./all-settled.ts";
+import { baseTreeOf, type BaseEntry } from "./base-tree.ts";
 import { prepareGitView, type GitView } from "./sandbox-git-view.ts";
 
 /**
@@ -21,11 +22,18 @@ export interface Workspace {
   branch: string;
   baseBranch: string;
   baseSha: string;
+  /**
+   * The tree was made as the base branch's commit (a new branch), not as a follow-up job's
+   * continued branch: what is checked out is the base's files, nothing an agent wrote.
+   */
+  madeOnBase: boolean;
   /** Environment of the app's local git processes (hardened; no credentials). */
   gitEnv: Record<string, string>;
   git: Git;
   /** The only git client that carries the credentials header: for pushing, nothing local. */
   remoteGit: Git;
+  /** The base branch's files, listed once for the job (see baseTreeOf). */
+  baseTree: () => Promise<readonly BaseEntry[]>;
   /** The repository cache's mirror this clone borrows objects from; commands must see it. */
   objectSource: string | undefined;
   /**
@@ -106,15 +114,18 @@ function workspaceOf(
   { dir, scratch, env, remoteEnv, cached, dispose }: Scaffold,
   made: { branch: string; baseSha: string },
 ): Workspace {
+  const git = openGit(dir, env);
   return {
     dir,
     scratch,
     branch: made.branch,
     baseBranch: options.baseBranch,
     baseSha: made.baseSha,
+    madeOnBase: !options.continueBranch,
     gitEnv: env,
-    git: openGit(dir, env),
+    git,
     remoteGit: openGit(dir, remoteEnv),
+    baseTree: baseTreeOf(git, options.baseBranch),
     objectSource: cached?.path,
     dependencyCache: cached ? dependencyCacheOf(cached.path) : path.join(scratch, "dependency-cache"),
     dispose,

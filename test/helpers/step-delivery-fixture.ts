@@ -8,6 +8,7 @@ import { planTestCommand, type TestCommandPlan } from "../../src/gates/detect-te
 import { readRepositoryRoot } from "../../src/gates/read-repository-root.ts";
 import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
 import { ProcessSandbox } from "../../src/sandbox/process-sandbox.ts";
+import { baseTreeOf } from "../../src/workspace/base-tree.ts";
 import { gitEnvironment } from "../../src/workspace/git-environment.ts";
 import { openGit } from "../../src/git.ts";
 import type { Workspace } from "../../src/workspace/workspace.ts";
@@ -44,15 +45,18 @@ export async function deliveryFixture(
   git(dir, "-c", "user.name=M", "-c", "user.email=m@example.com", "commit", "--quiet", "-m", "base");
   git(dir, "checkout", "--quiet", "-b", "agent/1-fix");
   const gitEnv = gitEnvironment(scratch, undefined);
+  const localGit = openGit(dir, gitEnv);
   const workspace: Workspace = {
     dir,
     scratch,
     branch: "agent/1-fix",
     baseBranch: "main",
     baseSha: git(dir, "rev-parse", "HEAD").trim(),
+    madeOnBase: true,
     gitEnv,
-    git: openGit(dir, gitEnv),
+    git: localGit,
     remoteGit: openGit(dir, gitEnv),
+    baseTree: baseTreeOf(localGit, "main"),
     objectSource: undefined,
     dependencyCache: path.join(scratch, "cache"),
     dispose: async () => undefined,

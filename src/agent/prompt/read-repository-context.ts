@@ -14,9 +14,8 @@ export async function readRepositoryContext(
   config: AgentConfig,
   setupCommands: readonly string[],
 ): Promise<RepositoryContext> {
-  const base = `refs/remotes/origin/${workspace.baseBranch}`;
-  const listing = await workspace.git.raw(["ls-tree", "-r", "--name-only", "-z", base]);
-  const trackedFiles = listing.split("\0").filter(Boolean);
+  const base = `refs/heads/${workspace.baseBranch}`;
+  const trackedFiles = (await workspace.baseTree()).map((entry) => entry.path);
   const instructionFiles: RepositoryContext["instructionFiles"] = [];
   for (const path of trackedFiles.filter(isInstructionFile)) {
     const text = await workspace.git.raw(["show", `${base}:${path}`]).catch(() => "");

@@ -7,9 +7,11 @@ import type { Workspace } from "../workspace.ts";
  * setup leaves untracked (node_modules, .venv) stays; its excludes are in `.git/info/exclude`.
  */
 export async function onBaseTree<T>(
-  workspace: Pick<Workspace, "git" | "baseBranch" | "branch">,
+  workspace: Pick<Workspace, "git" | "baseBranch" | "branch" | "madeOnBase">,
   prepare: () => Promise<T>,
 ): Promise<T> {
+  // A new branch is still the base's commit: nothing has moved it since the tree was made.
+  if (workspace.madeOnBase) return prepare();
   const { git } = workspace;
   const base = `refs/heads/${workspace.baseBranch}`;
   const [head, baseSha] = (await git.revparse(["HEAD", base])).split("\n");

@@ -10,21 +10,16 @@ const MAX_TOOLCHAIN_FILE = 1_000_000;
  * nothing); a file git fails to read is an error, never a silently missing declaration.
  */
 export async function readBaseFiles(
-  workspace: Pick<Workspace, "git" | "baseBranch">,
+  workspace: Pick<Workspace, "git" | "baseBranch" | "baseTree">,
   names: readonly string[],
 ): Promise<{ files: Set<string>; read: (name: string) => string | undefined }> {
   const ref = `refs/heads/${workspace.baseBranch}`;
-  // `<mode> <type> <object>\t<name>`, NUL-terminated so a name git would quote still matches.
-  const entries = (await workspace.git.raw(["ls-tree", "-z", ref]))
-    .split("\0")
-    .filter(Boolean)
-    .map((entry) => {
-      const tab = entry.indexOf("\t");
-      return { type: entry.slice(0, tab).split(" ")[1], name: entry.slice(tab + 1) };
-    });
-  const files = new Set(entries.map((entry) => entry.name));
+  const entries = await workspace.baseTree();
+  // The root's names: its files, and the directories the deeper paths start with.
+  const files = new Set(entries.map((entry) => entry.path.split("/", 1)[0]!));
   const texts = new Map<string, string>();
-  for (const { name } of entries.filter((entry) => entry.type === "blob" && names.includes(entry.name))) {
+  const named = entries.filter((entry) => entry.type === "blob" && names.includes(entry.path));
+  for (const { path: name } of named) {
     const text = await workspace.git.raw(["cat-file", "blob", `${ref}:${name}`]);
     if (text.length <= MAX_TOOLCHAIN_FILE) texts.set(name, text);
   }

@@ -31,7 +31,7 @@ export interface JobToolchains {
  * SetupFailed here.
  */
 export async function setUpToolchains(options: {
-  workspace: Pick<Workspace, "git" | "baseBranch" | "scratch">;
+  workspace: Pick<Workspace, "git" | "baseBranch" | "baseTree" | "scratch">;
   workspaceDir: string;
   config: AgentConfig;
   /** Where provisioned toolchains are kept, one directory per version; commands only read it. */

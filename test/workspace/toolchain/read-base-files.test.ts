@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { openGit } from "../../../src/git.ts";
 import { afterEach, describe, expect, it } from "vitest";
+import { baseTreeOf } from "../../../src/workspace/base-tree.ts";
 import { readBaseFiles } from "../../../src/workspace/toolchain/read-base-files.ts";
 
 const dirs: string[] = [];
@@ -29,15 +30,26 @@ function repository(files: Record<string, string>): string {
   return dir;
 }
 
-const read = (dir: string) =>
-  readBaseFiles({ git: openGit(dir, process.env), baseBranch: "main" }, [".nvmrc", ".python-version"]);
+const read = (dir: string, git = openGit(dir, process.env)) =>
+  readBaseFiles({ git, baseBranch: "main", baseTree: baseTreeOf(git, "main") }, [
+    ".nvmrc",
+    ".python-version",
+  ]);
 
 describe("reading the base branch's toolchain files", () => {
   it("reads the named files and lists the root", async () => {
-    const base = await read(repository({ ".nvmrc": "22\n", "package.json": "{}\n" }));
+    const base = await read(
+      repository({
+        ".nvmrc": "22\n",
+        "package.json": "{}\n",
+        "src/.python-version": "3.12\n",
+        "src/a.ts": "",
+      }),
+    );
     expect(base.read(".nvmrc")).toBe("22\n");
+    // Only the root's files declare: one deeper down is a subproject's.
     expect(base.read(".python-version")).toBeUndefined();
-    expect([...base.files].sort()).toEqual([".nvmrc", "package.json"]);
+    expect([...base.files].sort()).toEqual([".nvmrc", "package.json", "src"]);
   });
 
   it("takes a directory of that name for no declaration", async () => {
