@@ -22,10 +22,7 @@ export interface Workspace {
   branch: string;
   baseBranch: string;
   baseSha: string;
-  /**
-   * The tree was made as the base branch's commit (a new branch), not as a follow-up job's
-   * continued branch: what is checked out is the base's files, nothing an agent wrote.
-   */
+  /** Made on the base's commit (a new branch), not on a follow-up job's branch the agent wrote. */
   madeOnBase: boolean;
   /** Environment of the app's local git processes (hardened; no credentials). */
   gitEnv: Record<string, string>;
@@ -72,6 +69,7 @@ interface Scaffold {
   env: Record<string, string>;
   remoteEnv: Record<string, string>;
   cached: CachedRepository | undefined;
+  baseTree: Workspace["baseTree"];
   dispose: Workspace["dispose"];
 }
 
@@ -111,10 +109,9 @@ class ViewError extends Error {
 
 function workspaceOf(
   options: WorkspaceOptions,
-  { dir, scratch, env, remoteEnv, cached, dispose }: Scaffold,
+  { dir, scratch, env, remoteEnv, cached, baseTree, dispose }: Scaffold,
   made: { branch: string; baseSha: string },
 ): Workspace {
-  const git = openGit(dir, env);
   return {
     dir,
     scratch,
@@ -123,9 +120,9 @@ function workspaceOf(
     baseSha: made.baseSha,
     madeOnBase: !options.continueBranch,
     gitEnv: env,
-    git,
+    git: openGit(dir, env),
     remoteGit: openGit(dir, remoteEnv),
-    baseTree: baseTreeOf(git, options.baseBranch),
+    baseTree,
     objectSource: cached?.path,
     dependencyCache: cached ? dependencyCacheOf(cached.path) : path.join(scratch, "dependency-cache"),
     dispose,
@@ -163,7 +160,8 @@ async function scaffoldWorkspace(options: WorkspaceOptions): Promise<Scaffold> {
       cached?.release();
     }
   };
-  return { jobDir, dir, scratch, env, remoteEnv, cached, dispose };
+  const baseTree = baseTreeOf(openGit(dir, env), options.baseBranch);
+  return { jobDir, dir, scratch, env, remoteEnv, cached, baseTree, dispose };
 }
 
 /**
@@ -173,7 +171,7 @@ async function scaffoldWorkspace(options: WorkspaceOptions): Promise<Scaffold> {
  */
 async function fromMirror(
   options: WorkspaceOptions,
-  { jobDir, dir, scratch, env }: Scaffold,
+  { jobDir, dir, scratch, env, baseTree }: Scaffold,
   cached: CachedRepository,
   cache: RepositoryCache,
 ): Promise<{ branch: string; baseSha: string; gitView: GitView | undefined }> {
@@ -204,14 +202,18 @@ async function fromMirror(
       : undefined,
   );
   // The job's branch is checked out while the view is made, then the base's refs are set (not
-  // alongside: moving the branch a fresh clone's HEAD points to locks HEAD, which checkout writes).
+  // alongside: moving the branch a fresh clone's HEAD points to locks HEAD, which checkout writes),
+  // and the base's files listed for the steps after (if the view is still being made, beside it).
   const checkout = Promise.all([baseSha, branch, tree]).then(([sha, name, placed], git = openGit(dir, env)) =>
     allSettled([
-      git.raw(["checkout", "--quiet", "--force", "-B", name, sha]).then(() =>
-        git.raw(["update-ref", "--stdin"], {
-          input: `update ${baseRef} ${sha}\nupdate refs/remotes/origin/${options.baseBranch} ${sha}\n`,
-        }),
-      ),
+      git
+        .raw(["checkout", "--quiet", "--force", "-B", name, sha])
+        .then(() =>
+          git.raw(["update-ref", "--stdin"], {
+            input: `update ${baseRef} ${sha}\nupdate refs/remotes/origin/${options.baseBranch} ${sha}\n`,
+          }),
+        )
+        .then(baseTree),
       // A new clone's origin is the mirror; pushes go to the repository itself.
       placed === "cloned" ? git.raw(["remote", "set-url", "origin", options.cloneUrl]) : undefined,
     ]),
