@@ -105,7 +105,8 @@ export async function prepareWorkspace(
   });
   if (paused) {
     await restoreWorkspace(workspace, paused);
-    workspace = { ...workspace, baseSha: paused.baseSha };
+    // The tree now holds the agent's work: nothing after this may take it for the base's files.
+    workspace = { ...workspace, baseSha: paused.baseSha, madeOnBase: false };
     hold.workspace = workspace;
   }
   run.job = withEvent(run.job, `workspace ready on branch ${workspace.branch} at ${workspace.baseSha}`);

@@ -213,7 +213,8 @@ async function fromMirror(
             input: `update ${baseRef} ${sha}\nupdate refs/remotes/origin/${options.baseBranch} ${sha}\n`,
           }),
         )
-        .then(baseTree),
+        // A failed listing is for the steps that read it to report, not a failed clone.
+        .then(() => baseTree().catch(() => undefined)),
       // A new clone's origin is the mirror; pushes go to the repository itself.
       placed === "cloned" ? git.raw(["remote", "set-url", "origin", options.cloneUrl]) : undefined,
     ]),

@@ -57,6 +57,18 @@ describe("reading the base branch's toolchain files", () => {
     expect(base.read(".nvmrc")).toBeUndefined();
   });
 
+  it("takes a submodule of that name for no declaration", async () => {
+    const dir = repository({ "README.md": "x\n" });
+    const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: dir, encoding: "utf8" }).trim();
+    execFileSync("git", ["update-index", "--add", "--cacheinfo", `160000,${commit},.nvmrc`], { cwd: dir });
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "gitlink"], {
+      cwd: dir,
+    });
+    const base = await read(dir);
+    expect(base.read(".nvmrc")).toBeUndefined();
+    expect(base.files.has(".nvmrc")).toBe(true);
+  });
+
   it("fails, rather than silently dropping the declaration, when git cannot read the file", async () => {
     const dir = repository({ ".nvmrc": "18\n" });
     const blob = execFileSync("git", ["rev-parse", "main:.nvmrc"], { cwd: dir, encoding: "utf8" }).trim();
