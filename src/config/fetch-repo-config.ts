@@ -1,21 +1,74 @@
+import { composeConfigGet } from "@probot/octokit-plugin-config";
 import type { Octokit } from "../forge/octokit.ts";
 import merge from "deepmerge";
 import { CONFIG_PATH } from "./agent-config.schema.ts";
 
 /**
  * `.github/agent.yml` from the repository's default branch, falling back to the owner's `.github`
- * repository and following `_extends`, exactly as Probot's `context.config` does: null when no file
- * exists. Used outside a webhook's context, by the intake stage.
+ * repository and following `_extends`, exactly as Probot's `context.config` does (the same code):
+ * null when no file exists. Used outside a webhook's context, by the intake stage.
+ *
+ * The owner's file is asked for beside the repository's, not once the repository's is found
+ * missing: a repository on the defaults (no file of its own, the usual case) then waits for one
+ * round trip to GitHub instead of two before its job starts. The price is one request more, whose
+ * answer goes unused, for a repository that has its own file.
  */
 export async function fetchRepoConfig(
   octokit: Octokit,
   repo: { owner: string; repo: string },
 ): Promise<unknown> {
-  const { config, files } = await octokit.config.get({
+  const { config, files } = await composeConfigGet(withOwnerDefaultsEarly(octokit, repo), {
     ...repo,
     path: CONFIG_PATH,
     defaults: (configs: Array<Record<string, unknown>>) =>
       merge.all<Record<string, unknown>>([{}, ...configs]),
   });
   return files.some((file) => file.config !== null) ? config : null;
+}
+
+/** The request the config reader makes for the owner's `.github` repository (see getConfigFile). */
+interface ContentsRequest {
+  url?: string;
+  owner?: string;
+  repo?: string;
+  path?: string;
+  ref?: string;
+}
+
+const isOwnerDefaults = (request: ContentsRequest, owner: string) =>
+  request.url === "/repos/{owner}/{repo}/contents/{path}" &&
+  request.owner === owner &&
+  request.repo === ".github" &&
+  request.path === CONFIG_PATH &&
+  request.ref === undefined;
+
+/**
+ * The client the config reader is given: its first request for the owner's defaults is answered
+ * by one sent now, with the same parameters the reader would send; everything else goes out as
+ * asked. The `.github` repository's own config has no other repository to fall back to.
+ */
+function withOwnerDefaultsEarly(octokit: Octokit, repo: { owner: string; repo: string }): Octokit {
+  if (repo.repo === ".github") return octokit;
+  const early = octokit.request({
+    method: "GET",
+    url: "/repos/{owner}/{repo}/contents/{path}",
+    owner: repo.owner,
+    repo: ".github",
+    path: CONFIG_PATH,
+    mediaType: { format: "raw" },
+  });
+  // Unused when the repository has its own file: its failure is then nobody's.
+  early.catch(() => undefined);
+  let served = false;
+  const request = Object.assign(
+    (route: ContentsRequest, parameters?: object) => {
+      if (!served && parameters === undefined && isOwnerDefaults(route, repo.owner)) {
+        served = true;
+        return early;
+      }
+      return octokit.request(route as never, parameters as never);
+    },
+    { endpoint: octokit.request.endpoint },
+  );
+  return { request } as unknown as Octokit;
 }

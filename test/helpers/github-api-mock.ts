@@ -91,14 +91,15 @@ export function mockRepoConfig(yamlText: string | undefined): nock.Scope {
   const scope = nock(API);
   if (yamlText === undefined) {
     scope.get(`${repoPath()}/contents/.github%2Fagent.yml`).reply(404, { message: "Not Found" });
-    scope
-      .get(`${PREFIX}/repos/${OWNER}/.github/contents/.github%2Fagent.yml`)
-      .reply(404, { message: "Not Found" });
   } else {
     scope
       .get(`${repoPath()}/contents/.github%2Fagent.yml`)
       .reply(200, yamlText, { "content-type": "text/plain; charset=utf-8" });
   }
+  // The owner's defaults are asked for beside the repository's file, whether or not it has one.
+  scope
+    .get(`${PREFIX}/repos/${OWNER}/.github/contents/.github%2Fagent.yml`)
+    .reply(404, { message: "Not Found" });
   return scope;
 }
 

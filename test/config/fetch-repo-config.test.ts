@@ -1,0 +1,84 @@
+import nock from "nock";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { githubRepositories } from "../../src/forge/github-repository-forge.ts";
+import { SecretRedactor } from "../../src/security/secret-redactor.ts";
+import { LogCapture, testProbot } from "../helpers/test-probot.ts";
+
+const API = "https://api.github.com";
+const OWN = "/repos/octo/repo/contents/.github%2Fagent.yml";
+const OWNER_DEFAULTS = "/repos/octo/.github/contents/.github%2Fagent.yml";
+const yaml = (text: string) => [200, text, { "content-type": "text/plain; charset=utf-8" }] as const;
+const notFound = [404, { message: "Not Found" }] as const;
+
+/** `.github/agent.yml` as the intake reads it, through the app's GitHub repository port. */
+async function readConfig(repo = "repo") {
+  nock(API)
+    .post("/app/installations/1/access_tokens")
+    .reply(201, { token: "ghs_test", expires_at: new Date(Date.now() + 3_600_000).toISOString() });
+  const probot = testProbot(new LogCapture());
+  const repository = await githubRepositories(
+    { auth: () => probot.auth(1) },
+    new SecretRedactor(),
+  )({ installationId: 1, owner: "octo", repo });
+  return repository.loadConfig();
+}
+
+// Unit files share their workers: what this file tells nock must not outlive it.
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+describe("reading .github/agent.yml", () => {
+  it("takes the owner's defaults when the repository has none, asking for both at once", async () => {
+    const asked: string[] = [];
+    nock(API)
+      .get(OWN)
+      .delay(150)
+      .reply(() => (asked.push("own"), notFound));
+    nock(API)
+      .get(OWNER_DEFAULTS)
+      .reply(() => (asked.push("owner's defaults"), yaml("trigger:\n  label: robot\n")));
+    expect(await readConfig()).toEqual({ trigger: { label: "robot" } });
+    // The owner's file was asked for while the repository's answer was still on its way.
+    expect(asked).toEqual(["owner's defaults", "own"]);
+  });
+
+  it("takes the repository's own file over the owner's defaults", async () => {
+    const scope = nock(API)
+      .get(OWN)
+      .reply(...yaml("trigger:\n  label: mine\n"))
+      .get(OWNER_DEFAULTS)
+      .reply(...yaml("trigger:\n  label: theirs\n"));
+    expect(await readConfig()).toEqual({ trigger: { label: "mine" } });
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+
+  it("follows `_extends` from the owner's defaults, as Probot does", async () => {
+    nock(API)
+      .get(OWN)
+      .reply(...notFound)
+      .get(OWNER_DEFAULTS)
+      .reply(...yaml("_extends: shared\ngates:\n  max_diff_lines: 100\n"))
+      .get("/repos/octo/shared/contents/.github%2Fagent.yml")
+      .reply(...yaml("trigger:\n  label: robot\ngates:\n  max_diff_lines: 900\n"));
+    expect(await readConfig()).toEqual({ trigger: { label: "robot" }, gates: { max_diff_lines: 100 } });
+  });
+
+  it("is null when neither the repository nor its owner has one", async () => {
+    nock(API)
+      .get(OWN)
+      .reply(...notFound)
+      .get(OWNER_DEFAULTS)
+      .reply(...notFound);
+    expect(await readConfig()).toBeNull();
+  });
+
+  it("asks only once for the `.github` repository's own file", async () => {
+    const scope = nock(API)
+      .get(OWNER_DEFAULTS)
+      .once()
+      .reply(...yaml("trigger:\n  label: robot\n"));
+    expect(await readConfig(".github")).toEqual({ trigger: { label: "robot" } });
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+});
