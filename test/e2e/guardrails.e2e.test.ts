@@ -178,6 +178,28 @@ describe("changes that need a human", () => {
   });
 });
 
+describe("changes under a directory the maintainers review", () => {
+  it("opens a PR that adds a migration under `require_review: [db/migrations]` as a draft, naming the rule", async () => {
+    const { record } = await runLabeledJob(
+      [
+        call("write_file", {
+          path: "db/migrations/001_add_greeting.sql",
+          content: "ALTER TABLE t ADD c int;\n",
+        }),
+        fixGreeting,
+        testGreeting,
+        finish("Add the greeting column"),
+      ],
+      { config: "paths:\n  require_review: [db/migrations]\n", pullRequests: 1, labeled: [12] },
+    );
+    expect(record.pulls[0]).toMatchObject({ draft: true });
+    expect(record.pulls[0]!.body).toContain(
+      "- `db/migrations/001_add_greeting.sql`: paths.require_review: db/migrations",
+    );
+    expect(record.checkRunUpdates.at(-1)).toMatchObject({ conclusion: "action_required" });
+  });
+});
+
 describe("hostile moves", () => {
   it("refuses them, tells the model which rule, and lists and annotates them in the check run", async () => {
     const { h, record } = await runLabeledJob(
