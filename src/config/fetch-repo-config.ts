@@ -45,10 +45,9 @@ const isOwnerDefaults = (request: ContentsRequest, owner: string) =>
 /**
  * The client the config reader is given: its first request for the owner's defaults is answered
  * by one sent now, with the same parameters the reader would send; everything else goes out as
- * asked. The `.github` repository's own config has no other repository to fall back to.
+ * asked. (For the `.github` repository itself, that first request is its own file's.)
  */
 function withOwnerDefaultsEarly(octokit: Octokit, repo: { owner: string; repo: string }): Octokit {
-  if (repo.repo === ".github") return octokit;
   const early = octokit.request({
     method: "GET",
     url: "/repos/{owner}/{repo}/contents/{path}",

@@ -64,6 +64,26 @@ describe("reading .github/agent.yml", () => {
     expect(await readConfig()).toEqual({ trigger: { label: "robot" }, gates: { max_diff_lines: 100 } });
   });
 
+  it("lets a repository's own file start from the owner's defaults with `_extends: .github`", async () => {
+    const scope = nock(API)
+      .get(OWN)
+      .reply(...yaml("_extends: .github\ngates:\n  max_diff_lines: 100\n"))
+      .get(OWNER_DEFAULTS)
+      .once()
+      .reply(...yaml("trigger:\n  label: robot\ngates:\n  max_diff_lines: 900\n"));
+    expect(await readConfig()).toEqual({ trigger: { label: "robot" }, gates: { max_diff_lines: 100 } });
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+
+  it("takes the repository's own file when the owner's defaults cannot be read", async () => {
+    nock(API)
+      .get(OWN)
+      .reply(...yaml("trigger:\n  label: mine\n"))
+      .get(OWNER_DEFAULTS)
+      .reply(500, { message: "Server Error" });
+    expect(await readConfig()).toEqual({ trigger: { label: "mine" } });
+  });
+
   it("is null when neither the repository nor its owner has one", async () => {
     nock(API)
       .get(OWN)
