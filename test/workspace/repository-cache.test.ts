@@ -170,6 +170,26 @@ describe("RepositoryCache", () => {
 describe("the cache's budget", () => {
   afterEach(() => vi.unstubAllEnvs());
 
+  it("is checked a moment after jobs release their mirrors, once for them all, not as the next job starts", async () => {
+    const cache = new RepositoryCache(path.join(root, "later-cache"), 1, { budgetCheckDelayMs: 100 });
+    const other = createRemoteRepository({ "b.txt": "b\n" });
+    try {
+      const evict = vi.spyOn(cache, "evict");
+      const first = await cache.acquire(remote.bare, { PATH: process.env.PATH ?? "" });
+      const second = await cache.acquire(other.bare, { PATH: process.env.PATH ?? "" });
+      first.release();
+      second.release();
+      expect(evict).not.toHaveBeenCalled();
+      expect(existsSync(first.path) && existsSync(second.path)).toBe(true);
+      await vi.waitFor(() => expect(existsSync(first.path) || existsSync(second.path)).toBe(false), {
+        timeout: 5_000,
+      });
+      expect(evict).toHaveBeenCalledTimes(1);
+    } finally {
+      other.cleanup();
+    }
+  });
+
   it("counts the package caches beside a mirror, not only the mirror", async () => {
     const cacheRoot = path.join(root, "budget-cache");
     const held = await new RepositoryCache(cacheRoot, 1024 ** 3).acquire(remote.bare, {
