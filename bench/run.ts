@@ -1,7 +1,8 @@
-// `npm run bench`: the speed targets, each a ratio against a baseline measured in the same run on
-// this machine (see docs/benchmarks.md). Not part of the test suite.
+// `npm run bench`: the speed targets and the context budget's token saving, each a ratio against a
+// baseline measured in the same run on this machine (see docs/benchmarks.md). Not part of the
+// test suite.
 //   npm run bench -- [webhook | webhook-embedded | webhook-redis] [start] [step] [tokens] [redteam] [--rounds N] [--strict] [--github-latency MS]
-// Names pick measurements (all by default). `--strict` exits non-zero when a ratio misses its
+// Names pick measurements (all by default; an unknown name stops the run). `--strict` exits non-zero when a ratio misses its
 // target; without it only the red team (an escape, or an ordinary command refused) fails the run.
 // `--github-latency` makes the job start's fake GitHub answer that many milliseconds late (API
 // and git alike, the plain clone's too), as a GitHub across a network would.
@@ -31,6 +32,12 @@ function count(option: string, value: string, least: number): number {
 }
 const rounds = count("rounds", values.rounds, 1);
 const githubLatency = count("github-latency", values["github-latency"], 0);
+const NAMES = ["webhook", "webhook-embedded", "webhook-redis", "start", "step", "tokens", "redteam"];
+const unknown = positionals.filter((name) => !NAMES.includes(name));
+if (unknown.length > 0) {
+  console.error(`no measurement named ${unknown.join(", ")}: choose from ${NAMES.join(", ")}`);
+  process.exit(2);
+}
 const wanted = (name: string) => positionals.length === 0 || positionals.includes(name);
 const ratios: RatioResult[] = [];
 for (const mode of ["embedded", "redis"] as const) {
@@ -38,10 +45,10 @@ for (const mode of ["embedded", "redis"] as const) {
 }
 if (wanted("start")) ratios.push(...(await jobStart(rounds, githubLatency)));
 if (wanted("step")) await stepOverhead();
-if (wanted("tokens")) await tokenEfficiency();
+if (wanted("tokens")) ratios.push(await tokenEfficiency());
 const failures = wanted("redteam") ? await redTeam() : 0;
 if (ratios.length > 0) {
-  console.log("speed targets (ratios against baselines of this run):");
+  console.log("targets (ratios against baselines of this run):");
   for (const ratio of ratios) console.log(`  ${verdictLine(ratio)}`);
 }
 const missed = ratios.filter((ratio) => !passes(ratio)).length;
