@@ -1,6 +1,7 @@
 import { composeConfigGet } from "@probot/octokit-plugin-config";
 import type { Octokit } from "../forge/octokit.ts";
 import merge from "deepmerge";
+import { ConfigError } from "../errors.ts";
 import { CONFIG_PATH } from "./agent-config.schema.ts";
 
 /**
@@ -23,7 +24,27 @@ export async function fetchRepoConfig(
     defaults: (configs: Array<Record<string, unknown>>) =>
       merge.all<Record<string, unknown>>([{}, ...configs]),
   });
+  refuseMissingBase(files);
   return files.some((file) => file.config !== null) ? config : null;
+}
+
+/**
+ * A file that `_extends` a base the app cannot read (missing, or on a repository the app is not
+ * installed on) would go on without the base's settings, as Probot's reader does: an
+ * organisation's shared forbidden paths or deny rules silently gone. It is refused instead.
+ */
+function refuseMissingBase(
+  files: ReadonlyArray<{ owner: string; repo: string; path: string; config: unknown }>,
+) {
+  const missing = files.findIndex(
+    (file, index) => file.config === null && files.slice(0, index).some((earlier) => earlier.config !== null),
+  );
+  if (missing < 1) return;
+  const [extending, base] = [files[missing - 1]!, files[missing]!];
+  throw new ConfigError(
+    `\`_extends\` in ${extending.owner}/${extending.repo}'s \`${extending.path}\` names \`${base.path}\` in ${base.owner}/${base.repo}, which does not exist or which the app cannot read.`,
+    `Create that file, install the app on ${base.owner}/${base.repo} too, or correct \`_extends\`; no job starts without the settings it names.`,
+  );
 }
 
 /** The request the config reader makes for the owner's `.github` repository (see getConfigFile). */

@@ -16,6 +16,8 @@ export async function loadRepoConfig(
   try {
     raw = await load();
   } catch (error) {
+    // Already said the way the maintainer should read it (an `_extends` base that is missing).
+    if (error instanceof ConfigError) return { ok: false, raw: undefined, error };
     return {
       ok: false,
       raw: undefined,

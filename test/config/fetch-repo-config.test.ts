@@ -1,5 +1,7 @@
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loadRepoConfig } from "../../src/config/load-repo-config.ts";
+import { ConfigError } from "../../src/errors.ts";
 import { githubRepositories } from "../../src/forge/github-repository-forge.ts";
 import { SecretRedactor } from "../../src/security/secret-redactor.ts";
 import { LogCapture, testProbot } from "../helpers/test-probot.ts";
@@ -82,6 +84,28 @@ describe("reading .github/agent.yml", () => {
       .get(OWNER_DEFAULTS)
       .reply(500, { message: "Server Error" });
     expect(await readConfig()).toEqual({ trigger: { label: "mine" } });
+  });
+
+  it("refuses an `_extends` base the app cannot read, naming it, instead of going on without it", async () => {
+    nock(API)
+      .get(OWN)
+      .reply(...yaml("_extends: shared\ngates:\n  max_diff_lines: 100\n"))
+      .get(OWNER_DEFAULTS)
+      .reply(...notFound)
+      .get("/repos/octo/shared/contents/.github%2Fagent.yml")
+      .reply(...notFound);
+    const error = await readConfig().then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      "`_extends` in octo/repo's `.github/agent.yml` names `.github/agent.yml` in octo/shared, which does not exist or which the app cannot read.",
+    );
+    // As the intake shows it on the issue: this message, not a YAML hint.
+    const loaded = await loadRepoConfig(() => Promise.reject(error));
+    expect(loaded).toMatchObject({ ok: false, error: { message: (error as ConfigError).message } });
+    expect((loaded as { error: ConfigError }).error.hint).toContain("install the app on octo/shared");
   });
 
   it("is null when neither the repository nor its owner has one", async () => {
