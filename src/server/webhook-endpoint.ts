@@ -62,6 +62,21 @@ export function webhookEndpoint(options: {
   }
   return createNodeMiddleware(webhooks, {
     path: options.env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH,
-    log: options.log,
+    log: { ...options.log, error: (failure) => logFailure(options.log, failure) },
   });
+}
+
+/**
+ * @octokit/webhooks logs every request it refuses as an AggregateError with its stack: about 40
+ * lines for a wrong signature, which anyone who can reach the server can send. A refused request
+ * (its answer a 4xx) is one warning line; a receiver that failed keeps its error whole.
+ */
+function logFailure(log: EndpointLog, failure: string | object): void {
+  const errors = failure instanceof AggregateError ? (failure.errors as unknown[]) : [failure];
+  const first = errors[0] as { status?: unknown; message?: unknown } | undefined;
+  if (typeof first?.status === "number" && first.status < 500) {
+    log.warn(`webhook refused (${first.status}): ${String(first.message)}`);
+    return;
+  }
+  log.error(errors.length === 1 && typeof errors[0] === "object" && errors[0] ? errors[0] : failure);
 }

@@ -7,7 +7,7 @@ import { webhookEndpoint, type Delivery } from "../../src/server/webhook-endpoin
 import { issueCommentEdited, issuesLabeled } from "../fixtures/events.ts";
 
 const SECRET = "endpoint-secret";
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+const quiet = { debug() {}, info() {}, warn(_msg: unknown) {}, error(_msg: unknown) {} };
 
 let server: http.Server | undefined;
 afterEach(() => {
@@ -17,15 +17,16 @@ afterEach(() => {
 });
 
 /** The endpoint in a server as Probot's runs its added handlers: unclaimed requests get a 404. */
-async function serve(env: NodeJS.ProcessEnv) {
+async function serve(env: NodeJS.ProcessEnv, log: typeof quiet = quiet, failing = false) {
   const received: Array<{ delivery: Delivery; event: string }> = [];
   const handle = webhookEndpoint({
     env,
     events: ["issues.labeled", "issue_comment.created"],
     receive: async (delivery, event) => {
+      if (failing) throw new Error("the delivery log is unreachable");
       received.push({ delivery, event });
     },
-    log: quiet,
+    log,
   });
   server = http.createServer((req, res) => {
     void handle(req, res).then((claimed) => {
@@ -70,6 +71,32 @@ describe("the app's webhook endpoint", () => {
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("signature does not match");
     expect(received).toEqual([]);
+  });
+
+  it("logs a refused delivery as one warning line, and a failed receiver as its error", async () => {
+    const lines: Array<[string, unknown]> = [];
+    const log = {
+      debug() {},
+      info() {},
+      warn: (msg: unknown) => void lines.push(["warn", msg]),
+      error: (msg: unknown) => void lines.push(["error", msg]),
+    };
+    const refusing = await serve({ WEBHOOK_SECRET: SECRET }, log);
+    expect((await post(`${refusing.base}/api/github/webhooks`, labeled, "forged")).status).toBe(400);
+    expect(lines).toEqual([
+      [
+        "warn",
+        "webhook refused (400): [@octokit/webhooks] signature does not match event payload and secret",
+      ],
+    ]);
+    lines.length = 0;
+    server?.closeAllConnections();
+    server?.close();
+    const failing = await serve({ WEBHOOK_SECRET: SECRET }, log, true);
+    expect((await post(`${failing.base}/api/github/webhooks`, labeled)).status).toBe(500);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]![0]).toBe("error");
+    expect((lines[0]![1] as Error).message).toBe("the delivery log is unreachable");
   });
 
   it("answers an event the app does not take without receiving it", async () => {
