@@ -60,9 +60,16 @@ export function webhookEndpoint(options: {
       options.receive({ id, name, payload }, event),
     );
   }
+  const { log } = options;
   return createNodeMiddleware(webhooks, {
     path: options.env.WEBHOOK_PATH || DEFAULT_WEBHOOK_PATH,
-    log: { ...options.log, error: (failure) => logFailure(options.log, failure) },
+    // Each method passed on by name: a pino logger's methods are its prototype's, not its own.
+    log: {
+      debug: (message) => log.debug(message),
+      info: (message) => log.info(message),
+      warn: (message) => log.warn(message),
+      error: (failure) => logFailure(log, failure),
+    },
   });
 }
 

@@ -75,12 +75,18 @@ describe("the app's webhook endpoint", () => {
 
   it("logs a refused delivery as one warning line, and a failed receiver as its error", async () => {
     const lines: Array<[string, unknown]> = [];
-    const log = {
-      debug() {},
-      info() {},
-      warn: (msg: unknown) => void lines.push(["warn", msg]),
-      error: (msg: unknown) => void lines.push(["error", msg]),
-    };
+    // A logger whose methods are its prototype's, as pino's are.
+    class PrototypeLog {
+      debug() {}
+      info() {}
+      warn(msg: unknown) {
+        lines.push(["warn", msg]);
+      }
+      error(msg: unknown) {
+        lines.push(["error", msg]);
+      }
+    }
+    const log = new PrototypeLog();
     const refusing = await serve({ WEBHOOK_SECRET: SECRET }, log);
     expect((await post(`${refusing.base}/api/github/webhooks`, labeled, "forged")).status).toBe(400);
     expect(lines).toEqual([
