@@ -4,6 +4,7 @@ import { ConfigError, UserFacingError } from "./errors.ts";
 import { loadDotEnv } from "./load-env.ts";
 import { SmeeChannelClient } from "./server/offline-smee-client.ts";
 import { createProbotLog } from "./server/probot-log.ts";
+import { checkPrivateKeyPath } from "./server/private-key-path.ts";
 import { probeGitHub } from "./server/probe-github.ts";
 import { PROBOT_WEBHOOK_PATH, unsafeWebhookSecret } from "./server/webhook-endpoint.ts";
 import { loadSettings, withoutProbotRedis } from "./settings.ts";
@@ -14,6 +15,7 @@ try {
   // Before anything reads the environment: Probot applies .env only inside run(), after the
   // options below are taken.
   loadDotEnv();
+  checkPrivateKeyPath(process.env);
   // Without credentials Probot serves its setup page; with them, the app itself.
   const configured = Boolean(process.env.APP_ID && (process.env.PRIVATE_KEY || process.env.PRIVATE_KEY_PATH));
   // Out of setup mode, webhooks need a secret of the app's own.

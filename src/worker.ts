@@ -12,6 +12,7 @@ import { redactorFromEnv } from "./security/secret-redactor.ts";
 import { operationsHandler } from "./server/health-handler.ts";
 import { delayNotice } from "./report/render-delay-notice.ts";
 import { Metrics } from "./server/metrics.ts";
+import { checkPrivateKeyPath } from "./server/private-key-path.ts";
 import { probeGitHub } from "./server/probe-github.ts";
 import { loadSettings, withoutProbotRedis } from "./settings.ts";
 
@@ -19,6 +20,7 @@ import { loadSettings, withoutProbotRedis } from "./settings.ts";
 // with its own ISSUE_AGENT_CONCURRENCY; `npm start` processes receive the webhooks.
 try {
   loadDotEnv();
+  checkPrivateKeyPath(process.env);
   const settings = loadSettings();
   if (!settings.REDIS_URL) {
     throw new ConfigError(

@@ -105,6 +105,28 @@ describe("`npm start` without a webhook secret of its own", () => {
   });
 });
 
+describe("`npm start` with a private key file that cannot be read", () => {
+  it(
+    "refuses to start in one message naming the file, not Probot's setup page",
+    { timeout: 90_000 },
+    async () => {
+      const checkout = checkoutWith({
+        APP_ID: "4321",
+        PRIVATE_KEY_PATH: "/nonexistent/issue-agent.pem",
+        WEBHOOK_SECRET: SECRET,
+      });
+      const app = checkout.npm(["start"], { PORT: String(await freePort()) });
+      expect(await app.exited).toBe(1);
+      expect(app.output()).toContain(
+        "issue-agent cannot start: PRIVATE_KEY_PATH is /nonexistent/issue-agent.pem, which cannot be read (ENOENT).",
+      );
+      expect(app.output()).toContain("General → Private keys");
+      expect(app.output()).not.toContain("setup mode");
+      expect(app.output()).not.toContain("Listening on");
+    },
+  );
+});
+
 describe("`npm run worker` with the same .env", () => {
   it("takes its settings from .env too", { timeout: 90_000 }, async () => {
     const port = await freePort();
