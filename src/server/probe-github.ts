@@ -32,12 +32,15 @@ export async function probeGitHub(app: AppAuth, host: string, timeoutMs = 5_000)
   } catch (error) {
     return {
       level: "warn",
-      message: `GitHub at ${host} cannot be used: ${describeFailure(error, timeoutMs)}`,
+      message: `GitHub at ${host} cannot be used: ${describeFailure(error, timeoutMs, host !== GITHUB_COM_API)}`,
     };
   }
 }
 
-function describeFailure(error: unknown, timeoutMs: number): string {
+/** The host when GHE_HOST is not set: advice about GHE_HOST would send the reader astray. */
+const GITHUB_COM_API = "api.github.com";
+
+function describeFailure(error: unknown, timeoutMs: number, gheHost: boolean): string {
   const status = (error as { status?: number }).status;
   const githubSays = (error as { response?: { data?: { message?: string } } }).response?.data?.message;
   if (status === 401 || status === 403 || status === 404) {
@@ -53,13 +56,13 @@ function describeFailure(error: unknown, timeoutMs: number): string {
   if (
     causes.some((cause) => (cause as Error).name === "TimeoutError" || (cause as Error).name === "AbortError")
   ) {
-    return `no answer within ${timeoutMs / 1_000} s (a firewall, a proxy that is not set, or the wrong GHE_HOST).`;
+    return `no answer within ${timeoutMs / 1_000} s (a firewall, ${gheHost ? "a proxy that is not set, or the wrong GHE_HOST" : "or a proxy that is not set"}).`;
   }
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
-    return `the host name does not resolve (DNS: ${code}); check GHE_HOST and the machine's DNS.`;
+    return `the host name does not resolve (DNS: ${code}); check ${gheHost ? "GHE_HOST and " : ""}the machine's DNS.`;
   }
   if (code === "ECONNREFUSED")
-    return "the connection was refused (ECONNREFUSED); check GHE_HOST and its port.";
+    return `the connection was refused (ECONNREFUSED); check ${gheHost ? "GHE_HOST and its port" : "the machine's network and proxy settings"}.`;
   if (code?.startsWith("CERT_") || code?.includes("CERT") || code === "SELF_SIGNED_CERT_IN_CHAIN") {
     return `its TLS certificate is not trusted (${code}); set NODE_EXTRA_CA_CERTS to your CA file.`;
   }

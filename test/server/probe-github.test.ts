@@ -66,6 +66,13 @@ describe("the start-up probe of GitHub", () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it("speaks of GHE_HOST only when it is set", async () => {
+    // Without GHE_HOST the app talks to api.github.com: its DNS failing is the machine's problem.
+    const outcome = await probeGitHub(appFor("github.invalid"), "api.github.com");
+    expect(outcome.message).toMatch(/the host name does not resolve .*; check the machine's DNS\.$/);
+    expect(outcome.message).not.toContain("GHE_HOST");
+  });
+
   it("gives up on a host that does not answer after the timeout, saying so", async () => {
     const host = await fakeGitHub("hang");
     const started = Date.now();
