@@ -4,6 +4,7 @@ import type { RunLog } from "../jobs/run-log.ts";
 import type { SecretRedactor } from "../security/secret-redactor.ts";
 import type { JobWording } from "./job-wording.ts";
 import { refusalVerdict } from "./refusal-verdict.ts";
+import { formatCount } from "../format-count.ts";
 
 /** How a job ended, as the check run and the status comment say it. */
 export interface Verdict {
@@ -27,7 +28,7 @@ export function stoppedVerdict(by: string, log: RunLog): Verdict {
     headline: `stopped by @${by}`,
     detail: [
       `@${by} stopped the job with \`/agent stop\`. The running command, if any, was killed; nothing was pushed and no pull request was opened.`,
-      `Done before the stop: ${log.turns} turns, ${log.commands.length} commands, ${done} of ${log.plan.length} plan steps.`,
+      `Done before the stop: ${formatCount(log.turns, "turn")}, ${formatCount(log.commands.length, "command")}, ${done} of ${log.plan.length} plan steps.`,
       "Comment `/agent retry` to start again, or `/agent <instructions>` to start with new instructions.",
     ].join("\n\n"),
   };

@@ -1,5 +1,6 @@
 import type { Job } from "../jobs/job.ts";
 import { quoteMarkdown } from "./quote-markdown.ts";
+import { formatCount } from "../format-count.ts";
 
 /** The answer to `/agent help` (and to an unknown sub-command). */
 export function helpText(label: string | undefined): string {
@@ -24,7 +25,7 @@ export function helpText(label: string | undefined): string {
 /** The answer to `/agent status`, from the job record alone (any process can give it). */
 export function jobSummary(job: Job): string {
   const lines = [
-    `**issue-agent status:** ${job.state === "running" ? "running" : job.state} (job started by @${job.trigger.sender}, ${job.attempts} attempt${job.attempts === 1 ? "" : "s"}).`,
+    `**issue-agent status:** ${job.state === "running" ? "running" : job.state} (job started by @${job.trigger.sender}, ${formatCount(job.attempts, "attempt")}).`,
   ];
   if (job.trigger.instructions) lines.push("", "Instructions:", quoteMarkdown(job.trigger.instructions));
   if (job.waiting) {

@@ -12,6 +12,7 @@ import {
 import { renderPlan } from "./render-plan.ts";
 import { quoteMarkdown } from "./quote-markdown.ts";
 import { commandRow } from "./render-status.ts";
+import { formatCount } from "../format-count.ts";
 
 export interface PullRequestContent {
   issueNumber: number;
@@ -95,7 +96,7 @@ export function renderPullRequestBody(content: PullRequestContent): string {
       : ["_The agent ran no commands._"]),
     "",
     "## Usage",
-    `${log.turns} turns, ${log.usage.modelCalls} model calls, ${log.usage.promptTokens} prompt tokens, ${log.usage.completionTokens} completion tokens (${log.totalTokens} total, ${log.usage.cachedPromptTokens} prompt tokens from the provider's cache); ${formatCost(log.usage.costUsd)}; ${log.commands.length} command${log.commands.length === 1 ? "" : "s"}; ${formatDuration(log.usage.agentMs ?? 0)} of agent time.${log.elidedToolOutputs ? ` ${log.elidedToolOutputs} older tool outputs were left out of later requests to stay within the context budget.` : ""}`,
+    `${formatCount(log.turns, "turn")}, ${formatCount(log.usage.modelCalls, "model call")}, ${log.usage.promptTokens} prompt tokens, ${log.usage.completionTokens} completion tokens (${log.totalTokens} total, ${log.usage.cachedPromptTokens} prompt tokens from the provider's cache); ${formatCost(log.usage.costUsd)}; ${formatCount(log.commands.length, "command")}; ${formatDuration(log.usage.agentMs ?? 0)} of agent time.${log.elidedToolOutputs ? ` ${log.elidedToolOutputs} older tool outputs were left out of later requests to stay within the context budget.` : ""}`,
   ].join("\n");
 }
 

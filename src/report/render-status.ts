@@ -9,6 +9,7 @@ import {
   UNSANDBOXED_WARNING,
 } from "./render-guardrails.ts";
 import { renderPlan } from "./render-plan.ts";
+import { formatCount } from "../format-count.ts";
 
 const ICONS: Record<string, string> = {
   success: "✅",
@@ -128,5 +129,5 @@ const thousands = new Intl.NumberFormat("en-US");
 function usageLine(progress: JobProgress): string {
   const log = progress.log;
   if (!log) return "";
-  return `<sub>${log.turns} turns · ${log.usage.modelCalls} model calls · ${thousands.format(log.usage.promptTokens)} prompt (${thousands.format(log.usage.cachedPromptTokens ?? 0)} cached) + ${thousands.format(log.usage.completionTokens)} completion tokens · ${formatCost(log.usage.costUsd)} · ${log.commands.length} command${log.commands.length === 1 ? "" : "s"} · ${formatDuration(log.usage.agentMs ?? 0)}</sub>`;
+  return `<sub>${formatCount(log.turns, "turn")} · ${formatCount(log.usage.modelCalls, "model call")} · ${thousands.format(log.usage.promptTokens)} prompt (${thousands.format(log.usage.cachedPromptTokens ?? 0)} cached) + ${thousands.format(log.usage.completionTokens)} completion tokens · ${formatCost(log.usage.costUsd)} · ${formatCount(log.commands.length, "command")} · ${formatDuration(log.usage.agentMs ?? 0)}</sub>`;
 }

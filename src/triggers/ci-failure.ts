@@ -1,5 +1,6 @@
 import { CHECK_NAME } from "../forge/forge.ts";
 import type { RepositoryForge } from "../forge/repository-forge.ts";
+import { formatCount } from "../format-count.ts";
 
 export interface FailingCheck {
   name: string;
@@ -60,5 +61,5 @@ export function renderCiFailure(failing: FailingCheck[], attempt: number, maxAtt
 /** The pull request's notice that the agent stopped trying to fix CI. */
 export function renderCiGaveUp(failing: FailingCheck[], maxAttempts: number): string {
   const names = failing.map((check) => `\`${check.name}\``).join(", ");
-  return `CI still fails on this pull request (${names}) after ${maxAttempts} fix attempt${maxAttempts === 1 ? "" : "s"} by issue-agent, so it stops trying. Push a fix, or comment \`/agent <instructions>\` here to ask for another attempt; \`ci.max_fix_attempts\` in .github/agent.yml sets how many it makes on its own.`;
+  return `CI still fails on this pull request (${names}) after ${formatCount(maxAttempts, "fix attempt")} by issue-agent, so it stops trying. Push a fix, or comment \`/agent <instructions>\` here to ask for another attempt; \`ci.max_fix_attempts\` in .github/agent.yml sets how many it makes on its own.`;
 }

@@ -1,5 +1,6 @@
 import type { TrajectoryEvent } from "../trajectory/trajectory.ts";
 import { html, type Html } from "./html.ts";
+import { formatCount } from "../format-count.ts";
 
 export type Event<K extends TrajectoryEvent["kind"]> = Extract<TrajectoryEvent, { kind: K }>;
 
@@ -37,7 +38,7 @@ export function diffLines(diff: string): Html {
 export function stepSummary(step: Event<"step">): string {
   const added = step.files.reduce((sum, file) => sum + file.added, 0);
   const removed = step.files.reduce((sum, file) => sum + file.removed, 0);
-  return `+${added} −${removed} in ${step.files.length} file${step.files.length === 1 ? "" : "s"}`;
+  return `+${added} −${removed} in ${formatCount(step.files.length, "file")}`;
 }
 
 /** A delivered step: its files and its diff, collapsed. */
