@@ -27,6 +27,19 @@ export class ConfigError extends UserFacingError {
   readonly conclusion = "action_required";
 }
 
+/**
+ * A config that `_extends` a base the app cannot read. It carries what was read, so the intake can
+ * still tell which label the repository meant (its own `trigger.label`) and answer on that one.
+ */
+export class MissingConfigBase extends ConfigError {
+  readonly raw: unknown;
+
+  constructor(message: string, hint: string, raw: unknown) {
+    super(message, hint);
+    this.raw = raw;
+  }
+}
+
 /** A step, time or token budget ran out before the agent finished. */
 export class LimitsExceeded extends UserFacingError {
   readonly conclusion = "failure";

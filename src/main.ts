@@ -38,7 +38,7 @@ try {
   // Out of setup mode: say within seconds whether GitHub can be reached with these credentials.
   if (configured) {
     const app = createProbot({ env: withoutProbotRedis(process.env), overrides: { log } });
-    void probeGitHub(app, process.env.GHE_HOST ?? "api.github.com").then(({ level, message }) =>
+    void probeGitHub(app, process.env.GHE_HOST || "api.github.com").then(({ level, message }) =>
       log[level](message),
     );
   }

@@ -33,7 +33,7 @@ try {
   // Probot would also read REDIS_URL and cluster its GitHub request throttling through Bottleneck on
   // Redis, which hangs write requests with ioredis 5; each process throttles its own requests.
   const probot = createProbot({ env: withoutProbotRedis(process.env), overrides: { log } });
-  void probeGitHub(probot, process.env.GHE_HOST ?? "api.github.com").then(({ level, message }) =>
+  void probeGitHub(probot, process.env.GHE_HOST || "api.github.com").then(({ level, message }) =>
     log[level](message),
   );
   const redis = connectRedis(settings.REDIS_URL, log);

@@ -1,7 +1,7 @@
 import { composeConfigGet } from "@probot/octokit-plugin-config";
 import type { Octokit } from "../forge/octokit.ts";
 import merge from "deepmerge";
-import { ConfigError } from "../errors.ts";
+import { MissingConfigBase } from "../errors.ts";
 import { CONFIG_PATH } from "./agent-config.schema.ts";
 
 /**
@@ -24,7 +24,7 @@ export async function fetchRepoConfig(
     defaults: (configs: Array<Record<string, unknown>>) =>
       merge.all<Record<string, unknown>>([{}, ...configs]),
   });
-  refuseMissingBase(files);
+  refuseMissingBase(files, config);
   return files.some((file) => file.config !== null) ? config : null;
 }
 
@@ -35,15 +35,17 @@ export async function fetchRepoConfig(
  */
 function refuseMissingBase(
   files: ReadonlyArray<{ owner: string; repo: string; path: string; config: unknown }>,
+  read: unknown,
 ) {
   const missing = files.findIndex(
     (file, index) => file.config === null && files.slice(0, index).some((earlier) => earlier.config !== null),
   );
   if (missing < 1) return;
   const [extending, base] = [files[missing - 1]!, files[missing]!];
-  throw new ConfigError(
+  throw new MissingConfigBase(
     `\`_extends\` in ${extending.owner}/${extending.repo}'s \`${extending.path}\` names \`${base.path}\` in ${base.owner}/${base.repo}, which does not exist or which the app cannot read.`,
     `Create that file, install the app on ${base.owner}/${base.repo} too, or correct \`_extends\`; no job starts without the settings it names.`,
+    read,
   );
 }
 

@@ -1,5 +1,5 @@
 import { parse as parseYaml } from "yaml";
-import { ConfigError, describeError } from "../errors.ts";
+import { ConfigError, describeError, MissingConfigBase } from "../errors.ts";
 import type { AgentConfig } from "./agent-config.schema.ts";
 import { CONFIG_PATH, DEFAULT_TRIGGER_LABEL } from "./agent-config.schema.ts";
 import { parseAgentConfig } from "./parse-agent-config.ts";
@@ -17,13 +17,16 @@ export async function loadRepoConfig(
     raw = await load();
   } catch (error) {
     // Already said the way the maintainer should read it (an `_extends` base that is missing).
-    if (error instanceof ConfigError) return { ok: false, raw: undefined, error };
+    if (error instanceof MissingConfigBase) return { ok: false, raw: error.raw, error };
+    const reason = describeError(error);
     return {
       ok: false,
       raw: undefined,
       error: new ConfigError(
-        `\`${CONFIG_PATH}\` could not be read: ${describeError(error)}`,
-        "Fix the YAML syntax on the default branch, then label the issue again or comment `/agent`.",
+        `\`${CONFIG_PATH}\` could not be read: ${reason}`,
+        /invalid YAML|invalid JSON|is not an object/.test(reason)
+          ? "Fix the YAML syntax on the default branch, then label the issue again or comment `/agent`."
+          : "Check that the app can read the file on the default branch (and any `_extends` base it names), then label the issue again or comment `/agent`.",
       ),
     };
   }

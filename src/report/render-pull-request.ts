@@ -84,7 +84,7 @@ export function renderPullRequestBody(content: PullRequestContent): string {
     ...(log.refusals.length ? ["", renderRefusals(log.refusals)] : []),
     ...testEvidenceSection(step),
     "",
-    `## Files changed (${step.files.length} files, ${step.lines} lines)`,
+    `## Files changed (${formatCount(step.files.length, "file")}, ${formatCount(step.lines, "line")})`,
     "| File | Added | Removed |",
     "| --- | --- | --- |",
     ...files,

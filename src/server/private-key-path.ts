@@ -8,7 +8,8 @@ import { ConfigError } from "../errors.ts";
  */
 export function checkPrivateKeyPath(env: NodeJS.ProcessEnv): void {
   const file = env.PRIVATE_KEY_PATH;
-  if (!file || env.PRIVATE_KEY) return;
+  // Without APP_ID, Probot opens its setup page, which writes a PRIVATE_KEY that then wins.
+  if (!file || env.PRIVATE_KEY || !env.APP_ID) return;
   try {
     readFileSync(file);
   } catch (error) {

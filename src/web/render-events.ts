@@ -78,7 +78,7 @@ export function eventLine(event: TrajectoryEvent, id: string): Html {
         <code>${event.sha.slice(0, 12)}</code> · <a href="#steps">its diff</a>`;
     case "plan":
       return html`<span class="kind">plan</span> ${event.steps.filter((s) => s.status === "done").length} of
-        ${event.steps.length} steps done`;
+        ${formatCount(event.steps.length, "step")} done`;
     case "note":
       return html`<span class="kind">note</span>
         ${output(`${id}-note`, event.text.split("\n")[0]!.slice(0, 160), event.text)}`;

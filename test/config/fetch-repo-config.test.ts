@@ -1,6 +1,6 @@
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { loadRepoConfig } from "../../src/config/load-repo-config.ts";
+import { intendedLabel, loadRepoConfig } from "../../src/config/load-repo-config.ts";
 import { ConfigError } from "../../src/errors.ts";
 import { githubRepositories } from "../../src/forge/github-repository-forge.ts";
 import { SecretRedactor } from "../../src/security/secret-redactor.ts";
@@ -89,7 +89,7 @@ describe("reading .github/agent.yml", () => {
   it("refuses an `_extends` base the app cannot read, naming it, instead of going on without it", async () => {
     nock(API)
       .get(OWN)
-      .reply(...yaml("_extends: shared\ngates:\n  max_diff_lines: 100\n"))
+      .reply(...yaml("_extends: shared\ntrigger:\n  label: ai\n"))
       .get(OWNER_DEFAULTS)
       .reply(...notFound)
       .get("/repos/octo/shared/contents/.github%2Fagent.yml")
@@ -106,6 +106,9 @@ describe("reading .github/agent.yml", () => {
     const loaded = await loadRepoConfig(() => Promise.reject(error));
     expect(loaded).toMatchObject({ ok: false, error: { message: (error as ConfigError).message } });
     expect((loaded as { error: ConfigError }).error.hint).toContain("install the app on octo/shared");
+    // The repository's own label still tells whether a labelling was meant for the app, and so
+    // whether the error is answered on the issue.
+    expect(intendedLabel((loaded as { raw: unknown }).raw)).toBe("ai");
   });
 
   it("is null when neither the repository nor its owner has one", async () => {

@@ -84,4 +84,14 @@ describe("loadRepoConfig", () => {
     );
     expect(result.error.hint).toContain("Fix the YAML syntax on the default branch");
   });
+
+  it("points a failure that is not the YAML's at what the app could not read", async () => {
+    const result = await loadRepoConfig(async () => {
+      throw new Error("Resource not accessible by integration");
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.hint).not.toContain("YAML");
+    expect(result.error.hint).toContain("Check that the app can read the file on the default branch");
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineTool, ToolError } from "./tool.ts";
+import { formatCount } from "../../format-count.ts";
 
 export const updatePlanTool = defineTool({
   name: "update_plan",
@@ -45,7 +46,7 @@ export const commitStepTool = defineTool({
     if (!result.ok) throw new ToolError(result.message);
     const { step } = result;
     return {
-      output: `Step ${context.log.steps.length} delivered (${step.lines} lines, ${step.files.length} files); every gate passed: ${step.gates.map((g) => `${g.gate} ${g.status}`).join(", ")}.`,
+      output: `Step ${context.log.steps.length} delivered (${formatCount(step.lines, "line")}, ${formatCount(step.files.length, "file")}); every gate passed: ${step.gates.map((g) => `${g.gate} ${g.status}`).join(", ")}.`,
     };
   },
 });
