@@ -6,8 +6,9 @@ import { CONFIG_PATH } from "./agent-config.schema.ts";
 
 /**
  * `.github/agent.yml` from the repository's default branch, falling back to the owner's `.github`
- * repository and following `_extends`, exactly as Probot's `context.config` does (the same code):
- * null when no file exists. Used outside a webhook's context, by the intake stage.
+ * repository and following `_extends`, with the reader Probot's `context.config` uses: null when
+ * no file exists. Unlike Probot, an `_extends` base it cannot read is refused (refuseMissingBase).
+ * Used outside a webhook's context, by the intake stage.
  *
  * The owner's file is asked for beside the repository's, not once the repository's is found
  * missing: a repository on the defaults (no file of its own, the usual case) then waits for one
