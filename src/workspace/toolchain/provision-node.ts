@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import semver from "semver";
 import { runCapped } from "../../sandbox/run-capped.ts";
@@ -60,21 +60,72 @@ export async function provisionNode(options: {
   const names = await readdir(nodeDir).catch(() => [] as string[]);
   await removeAbandonedStaging(nodeDir, names, options.now ?? new Date());
   const cached = await cachedVersions(nodeDir, names);
+  const version = await chooseVersion(nodeDir, cached, options);
+  if (!version) return undefined;
+  const now = options.now ?? new Date();
+  await markUsed(nodeDir, version, now);
+  await removeUnused(nodeDir, cached, version, now);
+  return toolchainAt(nodeDir, version);
+}
+
+/** The cached version the range takes, or the one to install from the registry (installed here). */
+async function chooseVersion(
+  nodeDir: string,
+  cached: string[],
+  options: Parameters<typeof provisionNode>[0],
+): Promise<string | undefined> {
   if (options.range.kind === "range") {
     const hit = semver.maxSatisfying(cached, options.range.range);
-    if (hit) return toolchainAt(nodeDir, hit);
+    if (hit) return hit;
   }
   const npm = (args: string[], cwd: string) => runNpm(args, cwd, options);
   const released = await publishedVersions(nodeDir, npm);
   const version = pickNodeVersion(options.range, released, options.now ?? new Date());
-  if (!version) return undefined;
-  if (cached.includes(version)) return toolchainAt(nodeDir, version);
+  if (!version || cached.includes(version)) return version;
   const pending = inFlight.get(version) ?? install(nodeDir, version, npm);
   inFlight.set(version, pending);
   try {
-    return await pending;
+    return (await pending).version;
   } finally {
     inFlight.delete(version);
+  }
+}
+
+/** A version no job has used for this long is removed when a job next provisions one. */
+const UNUSED_FOR_MS = 30 * 24 * 60 * 60_000;
+/** Its time is when a job last took the version; the install's marker stands in until one has. */
+const LAST_USED = ".issue-agent-last-used";
+
+async function markUsed(nodeDir: string, version: string, now: Date): Promise<void> {
+  const marker = path.join(nodeDir, version, LAST_USED);
+  await writeFile(marker, `${now.toISOString()}\n`);
+  await utimes(marker, now, now);
+}
+
+/**
+ * Keeps the cache from growing with every version a repository ever declared: a version no job
+ * took for 30 days is moved aside (one rename, so no other process sees it half removed) and
+ * deleted. A job that needs it again installs it again.
+ */
+async function removeUnused(nodeDir: string, cached: string[], taken: string, now: Date): Promise<void> {
+  for (const version of cached) {
+    if (version === taken) continue;
+    const dir = path.join(nodeDir, version);
+    const used = await stat(path.join(dir, LAST_USED))
+      .catch(() => stat(path.join(dir, COMPLETE)))
+      .then(
+        (info) => info.mtimeMs,
+        () => now.getTime(),
+      );
+    if (now.getTime() - used < UNUSED_FOR_MS) continue;
+    const aside = path.join(nodeDir, `.unused-${version}-${randomBytes(4).toString("hex")}`);
+    if (
+      await rename(dir, aside).then(
+        () => true,
+        () => false,
+      )
+    )
+      await rm(aside, { recursive: true, force: true });
   }
 }
 
@@ -116,7 +167,8 @@ const ABANDONED_AFTER_MS = 6 * 60 * 60_000;
 
 async function removeAbandonedStaging(nodeDir: string, names: string[], now: Date): Promise<void> {
   for (const name of names) {
-    if (!name.startsWith(".staging-")) continue;
+    // `.unused-`: a version moved aside for removal by a process that died before it was gone.
+    if (!name.startsWith(".staging-") && !name.startsWith(".unused-")) continue;
     const dir = path.join(nodeDir, name);
     const changed = await stat(dir).then(
       (info) => info.mtimeMs,

@@ -3,8 +3,10 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
@@ -43,6 +45,46 @@ describe("the Node.js toolchain cache", () => {
     expect(node?.version).toBe("22.1.0");
     expect(existsSync(abandoned)).toBe(false);
     expect(existsSync(installing)).toBe(true);
+  });
+
+  it("removes versions no job has taken for 30 days, never the one it hands out", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-toolchains-"));
+    const nodeDir = path.join(dir, "node");
+    const now = new Date();
+    const daysAgo = (days: number) => new Date(now.getTime() - days * 24 * 3_600_000);
+    const version = (name: string, installed: Date, lastUsed?: Date) => {
+      mkdirSync(path.join(nodeDir, name), { recursive: true });
+      const complete = path.join(nodeDir, name, ".issue-agent-complete-2");
+      writeFileSync(complete, `${name}\n`);
+      utimesSync(complete, installed, installed);
+      if (lastUsed) {
+        const marker = path.join(nodeDir, name, ".issue-agent-last-used");
+        writeFileSync(marker, "");
+        utimesSync(marker, lastUsed, lastUsed);
+      }
+    };
+    version("18.20.4", daysAgo(90), daysAgo(40)); // last taken 40 days ago
+    version("20.19.1", daysAgo(60)); // installed long ago, never taken since the app kept track
+    version("21.7.3", daysAgo(60), daysAgo(10)); // taken 10 days ago
+    version("22.1.0", daysAgo(60), daysAgo(45)); // old, but the one asked for now
+    const range = nodeRange("22");
+    if (range.kind === "invalid") throw new Error("a valid range");
+    try {
+      const node = await provisionNode({
+        cacheDir: dir,
+        range,
+        environment: { PATH: "/nonexistent" },
+        timeoutMs: 5_000,
+        now,
+      });
+      expect(node?.version).toBe("22.1.0");
+      expect(readdirSync(nodeDir).sort()).toEqual(["21.7.3", "22.1.0"]);
+      // Taken now: it will be kept for another 30 days.
+      const taken = statSync(path.join(nodeDir, "22.1.0", ".issue-agent-last-used")).mtimeMs;
+      expect(Math.abs(taken - now.getTime())).toBeLessThan(1_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([
