@@ -56,16 +56,18 @@ export async function provisionNode(options: {
   now?: Date;
 }): Promise<NodeToolchain | undefined> {
   const nodeDir = path.join(options.cacheDir, "node");
-  await mkdir(nodeDir, { recursive: true });
-  const names = await readdir(nodeDir).catch(() => [] as string[]);
-  await removeAbandonedStaging(nodeDir, names, options.now ?? new Date());
-  const cached = await cachedVersions(nodeDir, names);
-  const version = await chooseVersion(nodeDir, cached, options);
-  if (!version) return undefined;
   const now = options.now ?? new Date();
-  await markUsed(nodeDir, version, now);
-  await removeUnused(nodeDir, cached, version, now);
-  return toolchainAt(nodeDir, version);
+  await mkdir(nodeDir, { recursive: true });
+  for (let attempt = 1; ; attempt += 1) {
+    const names = await readdir(nodeDir).catch(() => [] as string[]);
+    await removeAbandonedStaging(nodeDir, names, now);
+    const version = await chooseVersion(nodeDir, await cachedVersions(nodeDir, names), options);
+    if (!version) return undefined;
+    // Removed by another job while this one chose it (see removeUnused): provided again, once.
+    if ((await markUsed(nodeDir, version, now)) === "gone" && attempt === 1) continue;
+    await removeUnused(nodeDir, names, version, now);
+    return toolchainAt(nodeDir, version);
+  }
 }
 
 /** The cached version the range takes, or the one to install from the registry (installed here). */
@@ -91,41 +93,70 @@ async function chooseVersion(
   }
 }
 
-/** A version no job has used for this long is removed when a job next provisions one. */
+/** A version no job has taken for this long is removed when a job next provisions one. */
 const UNUSED_FOR_MS = 30 * 24 * 60 * 60_000;
-/** Its time is when a job last took the version; the install's marker stands in until one has. */
+/** Its time is when a job last took the version (or when this app first saw it, see removeUnused). */
 const LAST_USED = ".issue-agent-last-used";
 
-async function markUsed(nodeDir: string, version: string, now: Date): Promise<void> {
-  const marker = path.join(nodeDir, version, LAST_USED);
+async function stamp(marker: string, now: Date): Promise<void> {
   await writeFile(marker, `${now.toISOString()}\n`);
   await utimes(marker, now, now);
 }
 
 /**
+ * Marks the version as taken now. A directory that cannot be written (mounted read-only, say)
+ * keeps its versions unmarked, and so never loses one: nothing fails because of it.
+ */
+async function markUsed(
+  nodeDir: string,
+  version: string,
+  now: Date,
+): Promise<"marked" | "gone" | "unwritable"> {
+  return stamp(path.join(nodeDir, version, LAST_USED), now).then(
+    () => "marked" as const,
+    (error: NodeJS.ErrnoException) => (error.code === "ENOENT" ? "gone" : "unwritable"),
+  );
+}
+
+/**
  * Keeps the cache from growing with every version a repository ever declared: a version no job
  * took for 30 days is moved aside (one rename, so no other process sees it half removed) and
- * deleted. A job that needs it again installs it again.
+ * deleted; a job that needs it again installs it again. A version without a mark (installed
+ * before the app kept them, or by an app that does not) gets one now, so its 30 days start here
+ * rather than at its install, and a process that does not mark what it uses gets that long to
+ * stop. A version marked again between the look and the rename (another job took it) is put
+ * back. Nothing here fails the job: what cannot be removed now is tried again next time.
  */
-async function removeUnused(nodeDir: string, cached: string[], taken: string, now: Date): Promise<void> {
-  for (const version of cached) {
-    if (version === taken) continue;
-    const dir = path.join(nodeDir, version);
-    const used = await stat(path.join(dir, LAST_USED))
-      .catch(() => stat(path.join(dir, COMPLETE)))
-      .then(
+async function removeUnused(nodeDir: string, names: string[], taken: string, now: Date): Promise<void> {
+  const fresh = (mtimeMs: number) => now.getTime() - mtimeMs < UNUSED_FOR_MS;
+  for (const name of names) {
+    if (!semver.valid(name) || name === taken) continue;
+    const dir = path.join(nodeDir, name);
+    try {
+      const used = await stat(path.join(dir, LAST_USED)).then(
         (info) => info.mtimeMs,
-        () => now.getTime(),
+        () => undefined,
       );
-    if (now.getTime() - used < UNUSED_FOR_MS) continue;
-    const aside = path.join(nodeDir, `.unused-${version}-${randomBytes(4).toString("hex")}`);
-    if (
-      await rename(dir, aside).then(
-        () => true,
-        () => false,
+      if (used === undefined) {
+        await stamp(path.join(dir, LAST_USED), now);
+        continue;
+      }
+      if (fresh(used)) continue;
+      const aside = path.join(nodeDir, `.unused-${name}-${randomBytes(4).toString("hex")}`);
+      await rename(dir, aside);
+      const since = await stat(path.join(aside, LAST_USED)).then((info) => info.mtimeMs);
+      if (
+        fresh(since) &&
+        (await rename(aside, dir).then(
+          () => true,
+          () => false,
+        ))
       )
-    )
+        continue;
       await rm(aside, { recursive: true, force: true });
+    } catch {
+      // Left for the next time a job provisions one.
+    }
   }
 }
 

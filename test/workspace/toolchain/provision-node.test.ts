@@ -47,44 +47,101 @@ describe("the Node.js toolchain cache", () => {
     expect(existsSync(installing)).toBe(true);
   });
 
-  it("removes versions no job has taken for 30 days, never the one it hands out", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-toolchains-"));
-    const nodeDir = path.join(dir, "node");
-    const now = new Date();
-    const daysAgo = (days: number) => new Date(now.getTime() - days * 24 * 3_600_000);
-    const version = (name: string, installed: Date, lastUsed?: Date) => {
+  describe("keeping the cache from growing", () => {
+    const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3_600_000);
+    /** A cached version, installed then; `lastUsed` when a job last took it, if the app marked it. */
+    const version = (nodeDir: string, name: string, installed: Date, lastUsed?: Date, marker = "-2") => {
       mkdirSync(path.join(nodeDir, name), { recursive: true });
-      const complete = path.join(nodeDir, name, ".issue-agent-complete-2");
+      const complete = path.join(nodeDir, name, `.issue-agent-complete${marker}`);
       writeFileSync(complete, `${name}\n`);
       utimesSync(complete, installed, installed);
       if (lastUsed) {
-        const marker = path.join(nodeDir, name, ".issue-agent-last-used");
-        writeFileSync(marker, "");
-        utimesSync(marker, lastUsed, lastUsed);
+        const used = path.join(nodeDir, name, ".issue-agent-last-used");
+        writeFileSync(used, "");
+        utimesSync(used, lastUsed, lastUsed);
       }
     };
-    version("18.20.4", daysAgo(90), daysAgo(40)); // last taken 40 days ago
-    version("20.19.1", daysAgo(60)); // installed long ago, never taken since the app kept track
-    version("21.7.3", daysAgo(60), daysAgo(10)); // taken 10 days ago
-    version("22.1.0", daysAgo(60), daysAgo(45)); // old, but the one asked for now
-    const range = nodeRange("22");
-    if (range.kind === "invalid") throw new Error("a valid range");
-    try {
+    const range = (text: string) => {
+      const parsed = nodeRange(text);
+      if (parsed.kind === "invalid") throw new Error("a valid range");
+      return parsed;
+    };
+    const dirs: string[] = [];
+    afterEach(() => {
+      for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+    });
+    const newCache = () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "issue-agent-toolchains-"));
+      dirs.push(dir);
+      return { dir, nodeDir: path.join(dir, "node") };
+    };
+
+    it("removes versions no job has taken for 30 days, never the one it hands out", async () => {
+      const { dir, nodeDir } = newCache();
+      const now = new Date();
+      version(nodeDir, "18.20.4", daysAgo(90), daysAgo(40)); // last taken 40 days ago
+      version(nodeDir, "16.20.2", daysAgo(400), daysAgo(40), ""); // the first install format
+      version(nodeDir, "20.19.1", daysAgo(60)); // never marked: its 30 days start now
+      version(nodeDir, "21.7.3", daysAgo(60), daysAgo(10)); // taken 10 days ago
+      version(nodeDir, "22.1.0", daysAgo(60), daysAgo(45)); // old, but the one asked for now
       const node = await provisionNode({
         cacheDir: dir,
-        range,
+        range: range("22"),
         environment: { PATH: "/nonexistent" },
         timeoutMs: 5_000,
         now,
       });
       expect(node?.version).toBe("22.1.0");
-      expect(readdirSync(nodeDir).sort()).toEqual(["21.7.3", "22.1.0"]);
-      // Taken now: it will be kept for another 30 days.
-      const taken = statSync(path.join(nodeDir, "22.1.0", ".issue-agent-last-used")).mtimeMs;
-      expect(Math.abs(taken - now.getTime())).toBeLessThan(1_000);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+      expect(readdirSync(nodeDir).sort()).toEqual(["20.19.1", "21.7.3", "22.1.0"]);
+      for (const kept of ["20.19.1", "22.1.0"]) {
+        const mark = statSync(path.join(nodeDir, kept, ".issue-agent-last-used")).mtimeMs;
+        expect(Math.abs(mark - now.getTime())).toBeLessThan(1_000);
+      }
+    });
+
+    it("provides again a version another job removed while this one chose it", async () => {
+      const { dir, nodeDir } = newCache();
+      version(nodeDir, "24.1.0", daysAgo(90), daysAgo(40));
+      version(nodeDir, "22.1.0", daysAgo(90), daysAgo(1));
+      // A registry that takes a second to answer (and "installs" anything).
+      const bin = path.join(dir, "bin");
+      mkdirSync(bin);
+      const times = JSON.stringify({ "24.0.0": "2025-05-06T00:00:00Z", "24.1.0": "2025-06-01T00:00:00Z" });
+      writeFileSync(path.join(bin, "npm"), `#!/bin/sh\nsleep 1\necho '${times}'\n`);
+      chmodSync(path.join(bin, "npm"), 0o755);
+      const waiting = provisionNode({
+        cacheDir: dir,
+        range: range("lts/*"),
+        environment: { PATH: `${bin}:/usr/bin:/bin` },
+        timeoutMs: 10_000,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Meanwhile another job takes 22 and removes 24.1.0, unused for 40 days.
+      const other = await provisionNode({
+        cacheDir: dir,
+        range: range("22"),
+        environment: { PATH: "/nonexistent" },
+        timeoutMs: 5_000,
+      });
+      expect(other?.version).toBe("22.1.0");
+      const node = await waiting;
+      expect(node?.version).toBe("24.1.0");
+      expect(existsSync(path.join(nodeDir, "24.1.0", ".issue-agent-complete-2"))).toBe(true);
+    });
+
+    it("serves from a directory it cannot mark, rather than fail the job", async () => {
+      const { dir, nodeDir } = newCache();
+      version(nodeDir, "22.1.0", daysAgo(1));
+      // Stands in for a read-only mount (root ignores file modes): the mark cannot be written.
+      mkdirSync(path.join(nodeDir, "22.1.0", ".issue-agent-last-used"));
+      const node = await provisionNode({
+        cacheDir: dir,
+        range: range("22"),
+        environment: { PATH: "/nonexistent" },
+        timeoutMs: 5_000,
+      });
+      expect(node?.version).toBe("22.1.0");
+    });
   });
 
   it.each([
