@@ -16,7 +16,7 @@ const LAYERS: string[][] = [
   ["jobs"],
   ["workspace"],
   ["guardrails", "sandbox"],
-  ["forge", "config", "errors", "log", "format-duration", "format-count", "parsing", "git"],
+  ["forge", "config", "errors", "log", "format-duration", "format-count", "succeeded", "parsing", "git"],
 ];
 
 const rank = (room: string) => LAYERS.findIndex((layer) => layer.includes(room));

@@ -13,6 +13,7 @@ import { pathsGate, reviewReasons } from "./paths-gate.ts";
 import { pendingEntriesGate } from "./pending-entries-gate.ts";
 import { testTamperingReview } from "./test-tampering-review.ts";
 import { testFirstVerdict } from "./test-first-exceptions.ts";
+import { succeeded } from "../succeeded.ts";
 
 export type DeliveryResult = { ok: true; step: DeliveredStep } | { ok: false; message: string };
 
@@ -187,13 +188,7 @@ export class StepDelivery {
     const run = { sandbox, cwd: workspace.dir, ...(signal ? { signal } : {}) };
     const present: string[] = [];
     for (const file of files) {
-      if (
-        await git.raw(["cat-file", "-e", `${headSha}:${file.path}`]).then(
-          () => true,
-          () => false,
-        )
-      )
-        present.push(file.path);
+      if (await succeeded(git.raw(["cat-file", "-e", `${headSha}:${file.path}`]))) present.push(file.path);
     }
     return [
       pathsGate(files, this.options.paths),

@@ -5,6 +5,7 @@ import type { CommandResult, Sandbox } from "../sandbox/sandbox.ts";
 import { classifyTestFiles } from "./classify-test-files.ts";
 import type { TestCommandPlan } from "./detect-test-command.ts";
 import { describeExit, resetTree, runSuite } from "./run-suite.ts";
+import { succeeded } from "../succeeded.ts";
 
 /** Shells' exit codes for a command that was not found or could not be executed. */
 const NOT_RUNNABLE: Record<number, string> = { 126: "not executable", 127: "command not found" };
@@ -71,13 +72,7 @@ async function runBeforeAndAfter(options: TestFirstOptions, command: string, tes
   };
   const testsAtHead: string[] = [];
   for (const test of tests) {
-    if (
-      await git.raw(["cat-file", "-e", `${options.headSha}:${test}`]).then(
-        () => true,
-        () => false,
-      )
-    )
-      testsAtHead.push(test);
+    if (await succeeded(git.raw(["cat-file", "-e", `${options.headSha}:${test}`]))) testsAtHead.push(test);
   }
   try {
     await git.raw(["checkout", "-q", "--detach", options.baseSha]);

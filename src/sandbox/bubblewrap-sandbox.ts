@@ -13,6 +13,7 @@ import { DEFAULT_LIMITS, describeLimitHit, limitsPrelude, type ResourceLimits } 
 import { runCapped } from "./run-capped.ts";
 import type { CommandRequest, CommandResult, Sandbox, SandboxAccess } from "./sandbox.ts";
 import { connectNamespace, inNetworkNamespace, SLIRP_RESOLV_CONF } from "./slirp-network.ts";
+import { succeeded } from "../succeeded.ts";
 
 /** `sh -c` script: writes its pid into each of the first $1 files, then runs the rest. */
 const JOIN_CGROUPS =
@@ -266,13 +267,6 @@ export function probeBubblewrap(): Promise<BubblewrapStatus> {
 
 /** The first path to hide that does not exist as named. */
 async function firstMissing(hidden: SandboxLayout["hidden"]): Promise<string | undefined> {
-  const found = await Promise.all(
-    hidden.map((entry) =>
-      lstat(entry.path).then(
-        () => true,
-        () => false,
-      ),
-    ),
-  );
+  const found = await Promise.all(hidden.map((entry) => succeeded(lstat(entry.path))));
   return hidden[found.indexOf(false)]?.path;
 }

@@ -3,6 +3,7 @@ import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from "node:fs/pro
 import path from "node:path";
 import { execa } from "execa";
 import { openGit } from "../git.ts";
+import { succeeded } from "../succeeded.ts";
 
 export interface CachedRepository {
   /** The bare mirror; job clones borrow its objects, so it must stay while they live. */
@@ -74,11 +75,7 @@ export class RepositoryCache {
   async takeTree(mirror: string, destination: string): Promise<boolean> {
     const pool = treesOf(mirror);
     for (const name of await readdir(pool).catch(() => [] as string[])) {
-      const moved = await rename(path.join(pool, name), destination).then(
-        () => true,
-        () => false,
-      );
-      if (moved) return true;
+      if (await succeeded(rename(path.join(pool, name), destination))) return true;
     }
     return false;
   }
@@ -93,17 +90,11 @@ export class RepositoryCache {
     const idle = await readdir(pool).catch(() => [] as string[]);
     if (idle.length >= TREES_PER_REPOSITORY) return false;
     await mkdir(pool, { recursive: true });
-    return rename(tree, path.join(pool, randomBytes(6).toString("hex"))).then(
-      () => true,
-      () => false,
-    );
+    return succeeded(rename(tree, path.join(pool, randomBytes(6).toString("hex"))));
   }
 
   private async update(mirror: string, cloneUrl: string, gitEnv: Record<string, string>): Promise<void> {
-    const exists = await stat(path.join(mirror, "HEAD")).then(
-      () => true,
-      () => false,
-    );
+    const exists = await succeeded(stat(path.join(mirror, "HEAD")));
     if (exists) {
       // The refspec is given here, not kept in the mirror's config: a bare clone keeps none, and
       // writing one would cost the first job a git process in sequence.

@@ -7,6 +7,7 @@ import { splitNul } from "./change-list.ts";
 import { openGit, type Git } from "../git.ts";
 import { viewStoreOf } from "./repository-cache.ts";
 import type { Workspace } from "./workspace.ts";
+import { succeeded } from "../succeeded.ts";
 
 /** The view's one commit is made the same way every time, so the same base gives the same id. */
 const VIEW_IDENTITY = {
@@ -148,12 +149,7 @@ function remember(store: string, baseSha: string, commit: ViewCommit): void {
 }
 
 const storeHas = (objectStore: string, env: Record<string, string>, commit: string) =>
-  openGit(objectStore, env)
-    .raw(["cat-file", "-e", `${commit}^{commit}`])
-    .then(
-      () => true,
-      () => false,
-    );
+  succeeded(openGit(objectStore, env).raw(["cat-file", "-e", `${commit}^{commit}`]));
 
 /** The base commit's tree without the forbidden paths, committed with no parent. */
 async function sanitizedCommit(
@@ -220,10 +216,7 @@ async function storeCommit(
   objectStore: string,
   commit: string,
 ): Promise<void> {
-  const exists = await stat(path.join(objectStore, "HEAD")).then(
-    () => true,
-    () => false,
-  );
+  const exists = await succeeded(stat(path.join(objectStore, "HEAD")));
   if (!exists)
     await openGit(workspace.scratch, workspace.gitEnv).raw(["init", "--quiet", "--bare", objectStore]);
   else if (await storeHas(objectStore, workspace.gitEnv, commit)) return;
@@ -238,8 +231,8 @@ async function storeCommit(
     : [];
   const revisions = [commit, ...earlier.map((tree) => `^${tree}`)].join("\n");
   // pack-objects reads its revisions on stdin.
-  const packed = await openGit(source, workspace.gitEnv)
-    .raw(
+  const packed = await succeeded(
+    openGit(source, workspace.gitEnv).raw(
       [
         "pack-objects",
         "--revs",
@@ -248,11 +241,8 @@ async function storeCommit(
         path.join(objectStore, "objects", "pack", "pack"),
       ],
       { input: `${revisions}\n` },
-    )
-    .then(
-      () => true,
-      () => false,
-    );
+    ),
+  );
   const copied = packed
     ? store.raw(["update-ref", `refs/views/${commit}`, commit])
     : openGit(source, workspace.gitEnv).raw([

@@ -1,5 +1,6 @@
 import { mkdir, open, readdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { succeeded } from "../../succeeded.ts";
 
 /**
  * Where a developer's shell finds a project's own tools (after `npm ci`, in an activated venv), and
@@ -61,13 +62,7 @@ export async function linkProjectTools(options: {
 async function firstIn(dirs: readonly string[], name: string): Promise<string | undefined> {
   for (const dir of dirs) {
     const file = path.join(dir, name);
-    if (
-      await stat(file).then(
-        () => true,
-        () => false,
-      )
-    )
-      return file;
+    if (await succeeded(stat(file))) return file;
   }
   return undefined;
 }

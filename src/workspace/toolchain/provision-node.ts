@@ -4,6 +4,7 @@ import path from "node:path";
 import semver from "semver";
 import { runCapped } from "../../sandbox/run-capped.ts";
 import { pickNodeVersion, type NodeRange } from "./node-version-range.ts";
+import { succeeded } from "../../succeeded.ts";
 
 /** A Node.js kept in the toolchain cache: its `bin` holds `node`, `corepack` and an npm that runs on it. */
 export interface NodeToolchain {
@@ -145,14 +146,7 @@ async function removeUnused(nodeDir: string, names: string[], taken: string, now
       const aside = path.join(nodeDir, `.unused-${name}-${randomBytes(4).toString("hex")}`);
       await rename(dir, aside);
       const since = await stat(path.join(aside, LAST_USED)).then((info) => info.mtimeMs);
-      if (
-        fresh(since) &&
-        (await rename(aside, dir).then(
-          () => true,
-          () => false,
-        ))
-      )
-        continue;
+      if (fresh(since) && (await succeeded(rename(aside, dir)))) continue;
       await rm(aside, { recursive: true, force: true });
     } catch {
       // Left for the next time a job provisions one.
@@ -255,10 +249,7 @@ async function cachedVersions(nodeDir: string, names: string[]): Promise<string[
 }
 
 async function isComplete(dir: string): Promise<boolean> {
-  return stat(path.join(dir, COMPLETE)).then(
-    () => true,
-    () => false,
-  );
+  return succeeded(stat(path.join(dir, COMPLETE)));
 }
 
 function toolchainAt(nodeDir: string, version: string): NodeToolchain {
