@@ -1,8 +1,13 @@
 import type { Git } from "../git.ts";
 
-/** A file of the base branch as git lists it: `blob`, or `commit` for a submodule. */
+/** A file of the base branch as git lists it. */
 export interface BaseEntry {
+  /** `100644`, `100755`, `120000` (a symbolic link), `160000` (a submodule). */
+  mode: string;
+  /** `blob`, or `commit` for a submodule. */
   type: string;
+  /** The object's id: a file's text, or a link's target. */
+  object: string;
   path: string;
 }
 
@@ -23,6 +28,7 @@ async function list(git: Git, ref: string): Promise<readonly BaseEntry[]> {
     .filter(Boolean)
     .map((entry) => {
       const tab = entry.indexOf("\t");
-      return { type: entry.slice(0, tab).split(" ")[1] ?? "", path: entry.slice(tab + 1) };
+      const [mode = "", type = "", object = ""] = entry.slice(0, tab).split(" ");
+      return { mode, type, object, path: entry.slice(tab + 1) };
     });
 }
