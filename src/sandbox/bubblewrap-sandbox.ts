@@ -1,6 +1,6 @@
 import { execFile, type ChildProcess } from "node:child_process";
 import { existsSync, lstatSync, readlinkSync, statSync } from "node:fs";
-import { lstat, mkdir, realpath, writeFile } from "node:fs/promises";
+import { lstat, mkdir, realpath, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { listWorkspaceEntries } from "../guardrails/paths/list-workspace-entries.ts";
@@ -125,14 +125,24 @@ export class BubblewrapSandbox implements Sandbox {
     const pinned = new Set<string>();
     const entries = await listWorkspaceEntries(workspace, (entry) => policy.isForbidden(entry.relative));
     for (const entry of entries) {
-      const absolute = path.join(workspace, entry.relative);
+      // bwrap follows links in a mount's source and destination, with the app's rights (root's,
+      // when it runs as root): a link is never mounted on. Its rule applies to what it points to in
+      // the workspace, which is listed and judged under its own name as well.
+      const target = entry.isSymbolicLink ? await linkTarget(workspace, entry.relative) : entry;
+      if (!target) continue;
+      const absolute = path.join(workspace, target.relative);
       if (policy.isForbidden(entry.relative)) {
-        hidden.push({ path: absolute, isDirectory: entry.isDirectory });
-        for (let dir = parentOf(entry.relative); dir !== "" && !pinned.has(dir); dir = parentOf(dir))
+        // Once each: a link's target may be named by a rule of its own too.
+        if (!hidden.some((other) => other.path === absolute))
+          hidden.push({ path: absolute, isDirectory: target.isDirectory });
+        for (let dir = parentOf(target.relative); dir !== "" && !pinned.has(dir); dir = parentOf(dir))
           pinned.add(dir);
       }
       // A read-only directory's mount covers what is in it: one mount, not one per file.
-      else if (policy.isReadOnly(entry.relative) && !policy.isReadOnly(parentOf(entry.relative)))
+      else if (
+        policy.isReadOnly(entry.relative) &&
+        (entry.isSymbolicLink || !policy.isReadOnly(parentOf(entry.relative)))
+      )
         readOnly.push(absolute);
     }
     const system = systemLayout();
@@ -174,6 +184,23 @@ export class BubblewrapSandbox implements Sandbox {
     await writeFile(file, SLIRP_RESOLV_CONF);
     return file;
   }
+}
+
+/**
+ * What the link at `relative` points to, when that is in the workspace (not the workspace itself,
+ * not its `.git`): by its real path, which has no link in it while no command runs.
+ */
+async function linkTarget(
+  workspace: string,
+  relative: string,
+): Promise<{ relative: string; isDirectory: boolean } | undefined> {
+  const real = await realpath(path.join(workspace, relative)).catch(() => undefined);
+  if (!real) return undefined;
+  const inside = path.relative(workspace, real).split(path.sep).join("/");
+  if (inside === "" || inside === ".." || inside.startsWith("../") || path.isAbsolute(inside))
+    return undefined;
+  if (inside === ".git" || inside.startsWith(".git/")) return undefined;
+  return { relative: inside, isDirectory: (await stat(real)).isDirectory() };
 }
 
 /**

@@ -5,6 +5,8 @@ export interface WorkspaceEntry {
   /** Relative to the workspace, `/`-separated. */
   relative: string;
   isDirectory: boolean;
+  /** A symbolic link (never a directory here, whatever it points to: it is not walked into). */
+  isSymbolicLink: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export async function listWorkspaceEntries(
       const absolute = path.join(dir, dirent.name);
       const relative = path.relative(root, absolute).split(path.sep).join("/");
       if (relative === ".git") continue;
-      const entry = { relative, isDirectory: dirent.isDirectory() };
+      const entry = { relative, isDirectory: dirent.isDirectory(), isSymbolicLink: dirent.isSymbolicLink() };
       entries.push(entry);
       if (entry.isDirectory && !stop(entry)) await walk(absolute);
     }

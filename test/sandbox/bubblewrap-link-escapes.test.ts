@@ -1,0 +1,86 @@
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
+import { PathPolicy } from "../../src/guardrails/paths/path-policy.ts";
+import { BubblewrapSandbox, probeBubblewrap } from "../../src/sandbox/bubblewrap-sandbox.ts";
+
+// bwrap follows a link where the layout mounts (its destination in the new root, its source in the
+// host's), and it mounts as the app, root here. A link the agent or the repository made, named by a
+// rule, must neither mount the host over the sandbox nor make bwrap create a file on the host.
+const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), "issue-agent-link-escape-")));
+const workspace = path.join(root, "repo");
+const appSecretFile = path.join(root, "app-private-key.pem");
+/**
+ * From the workspace's directory `below` levels down, to bwrap's own root as it sets the mounts up
+ * (the sandbox's root is then at /newroot, the host's at /oldroot).
+ */
+const upToSetupRoot = (below: number) => "../".repeat(workspace.split("/").filter(Boolean).length + below);
+
+const run = (command: string) =>
+  new BubblewrapSandbox({
+    workspace,
+    scratch: path.join(root, "scratch"),
+    access: { network: false },
+    policy: new PathPolicy(
+      parseAgentConfig({
+        paths: { forbidden: [".env*", "**/*.key"], read_only: ["docs/vendor", "lib-link"] },
+      }).paths,
+    ),
+  }).run({ command, cwd: workspace, timeoutMs: 15_000, maxOutputBytes: 20_000 });
+
+beforeAll(async () => {
+  expect(await probeBubblewrap()).toEqual({ available: true });
+  for (const dir of [".git", "docs", "notes", "lib"])
+    mkdirSync(path.join(workspace, dir), { recursive: true });
+  writeFileSync(path.join(workspace, ".git/config"), "[core]\n");
+  writeFileSync(path.join(workspace, "notes/deploy.txt"), "TOKEN=tok-behind-a-link\n");
+  writeFileSync(path.join(workspace, "lib/a.js"), "export {};\n");
+  writeFileSync(path.join(workspace, "README.md"), "readme\n");
+  writeFileSync(appSecretFile, "-----BEGIN PRIVATE KEY----- app\n");
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe("links named by a path rule", () => {
+  it("a read-only rule on a link to the host's root mounts nothing of the host's", async () => {
+    await run(`ln -s ${upToSetupRoot(1)} docs/vendor`);
+    const result = await run(`cat ${appSecretFile}; ls ${root}; cat README.md`);
+    expect(result.output).not.toContain("BEGIN PRIVATE KEY");
+    // The command still runs, in its own workspace.
+    expect(result.output).toContain("readme");
+    await run("rm docs/vendor");
+  });
+
+  it("a forbidden name on a link out of the workspace creates nothing on the host", async () => {
+    const planted = path.join(root, "planted-by-bwrap");
+    await run(`ln -s ${upToSetupRoot(1)}oldroot${planted} evil.key`);
+    const result = await run("echo still-runs");
+    expect(result.output).toContain("still-runs");
+    expect(existsSync(planted)).toBe(false);
+    await run("rm evil.key");
+  });
+
+  it("a forbidden name on a link hides what it points to in the workspace", async () => {
+    await run("ln -s notes/deploy.txt .env.production");
+    const result = await run("cat notes/deploy.txt; cat .env.production; echo end");
+    expect(result.output).not.toContain("tok-behind-a-link");
+    expect(result.output).toContain("end");
+    await run("rm .env.production");
+    expect((await run("cat notes/deploy.txt")).output).toContain("tok-behind-a-link");
+  });
+
+  it("a read-only name on a link makes what it points to in the workspace read-only", async () => {
+    await run("ln -s lib lib-link");
+    const result = await run("touch lib/b.js; echo lib:$?; touch lib-link/c.js; echo link:$?");
+    expect(result.output).toContain("lib:1");
+    expect(result.output).toContain("link:1");
+    expect(existsSync(path.join(workspace, "lib/b.js"))).toBe(false);
+    await run("rm lib-link");
+  });
+
+  it("a link no rule names works as it does outside the sandbox", async () => {
+    const result = await run("ln -s lib/a.js a-link && cat a-link && echo more >> a-link && cat lib/a.js");
+    expect(result).toMatchObject({ exitCode: 0, output: "export {};\nexport {};\nmore\n" });
+  });
+});
