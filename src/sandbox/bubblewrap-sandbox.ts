@@ -1,14 +1,14 @@
 import { execFile, type ChildProcess } from "node:child_process";
 import { existsSync, lstatSync, readlinkSync, statSync } from "node:fs";
-import { lstat, mkdir, realpath, stat, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, realpath, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { listWorkspaceEntries } from "../guardrails/paths/list-workspace-entries.ts";
-import { parentOf, type PathPolicy } from "../guardrails/paths/path-policy.ts";
+import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { bubblewrapArguments, type SandboxLayout } from "./bubblewrap-arguments.ts";
 import { commandEnvironment } from "./command-environment.ts";
 import { APP_ROOT, hostPrivatePaths, pathsToCover } from "./host-private-paths.ts";
 import { createCommandCgroup } from "./create-command-cgroup.ts";
+import { workspaceMounts } from "./workspace-mounts.ts";
 import { DEFAULT_LIMITS, describeLimitHit, limitsPrelude, type ResourceLimits } from "./resource-limits.ts";
 import { runCapped } from "./run-capped.ts";
 import type { CommandRequest, CommandResult, Sandbox, SandboxAccess } from "./sandbox.ts";
@@ -38,8 +38,7 @@ export class BubblewrapSandbox implements Sandbox {
     const home = path.join(this.options.scratch, "home");
     const { access } = this.options;
     const limits = this.options.limits ?? DEFAULT_LIMITS;
-    const outside = [...(access.writableDirs ?? []), ...(access.readOnlyDirs ?? [])];
-    await Promise.all([home, ...outside].map((dir) => mkdir(dir, { recursive: true })));
+    await makeOutsideDirs(home, access);
     const layout = await this.layout(home, limits);
     const unhidable = await firstMissing(
       layout.hidden.filter((entry) => entry.path.startsWith(`${layout.workspace}/`)),
@@ -110,41 +109,8 @@ export class BubblewrapSandbox implements Sandbox {
 
   private async layout(home: string, limits: ResourceLimits): Promise<SandboxLayout> {
     const workspace = await realpath(this.options.workspace);
-    const { policy } = this.options;
-    const hidden: SandboxLayout["hidden"] = [];
-    // git in the sandbox must read the objects its repository borrows: the sanitized store of the
-    // git view, or (without a view) the cache's mirror.
-    const { gitView, objectSource } = this.options;
-    const readOnly: string[] = [
-      ...(gitView ? [gitView.objectStore] : objectSource ? [objectSource] : []),
-      ...(this.options.access.readOnlyDirs ?? []),
-    ];
-    // The directories a hidden path is in, each mounted on itself: a mount point cannot be renamed
-    // or removed, so no command can move a forbidden path out from under the rule that names it
-    // (with `deploy/prod.yml` forbidden, `mv deploy d2` showed `d2/prod.yml` to the next command).
-    const pinned = new Set<string>();
-    const entries = await listWorkspaceEntries(workspace, (entry) => policy.isForbidden(entry.relative));
-    for (const entry of entries) {
-      // bwrap follows links in a mount's source and destination, with the app's rights (root's,
-      // when it runs as root): a link is never mounted on. Its rule applies to what it points to in
-      // the workspace, which is listed and judged under its own name as well.
-      const target = entry.isSymbolicLink ? await linkTarget(workspace, entry.relative) : entry;
-      if (!target) continue;
-      const absolute = path.join(workspace, target.relative);
-      if (policy.isForbidden(entry.relative)) {
-        // Once each: a link's target may be named by a rule of its own too.
-        if (!hidden.some((other) => other.path === absolute))
-          hidden.push({ path: absolute, isDirectory: target.isDirectory });
-        for (let dir = parentOf(target.relative); dir !== "" && !pinned.has(dir); dir = parentOf(dir))
-          pinned.add(dir);
-      }
-      // A read-only directory's mount covers what is in it: one mount, not one per file.
-      else if (
-        policy.isReadOnly(entry.relative) &&
-        (entry.isSymbolicLink || !policy.isReadOnly(parentOf(entry.relative)))
-      )
-        readOnly.push(absolute);
-    }
+    const { policy, gitView, objectSource } = this.options;
+    const mounts = await workspaceMounts(workspace, policy);
     const system = systemLayout();
     const network = this.options.access.network && { resolvConf: await this.resolvConf() };
     const privatePaths = hostPrivatePaths({
@@ -159,17 +125,16 @@ export class BubblewrapSandbox implements Sandbox {
       writable: [...(this.options.access.writableDirs ?? [])],
       systemDirs: system.systemDirs,
       systemLinks: system.systemLinks,
-      // Outer directories first: a later mount of a directory hides the mounts made inside it.
-      // (A read-only directory's mount comes after these; nothing in it can be renamed anyway.)
-      pinned: [...pinned].sort((a, b) => a.length - b.length).map((dir) => path.join(workspace, dir)),
-      readOnly,
-      hidden: [
-        ...system.hidden,
-        // Hide files inside a hidden directory only once: the directory's tmpfs already covers them.
-        ...hidden.filter(
-          (entry) => !hidden.some((dir) => dir.isDirectory && entry.path.startsWith(`${dir.path}/`)),
-        ),
+      // (A read-only directory's mount comes after the pinned ones; nothing in it can be renamed anyway.)
+      pinned: mounts.pinned,
+      readOnly: [
+        // git in the sandbox must read the objects its repository borrows: the sanitized store of
+        // the git view, or (without a view) the cache's mirror.
+        ...(gitView ? [gitView.objectStore] : objectSource ? [objectSource] : []),
+        ...(this.options.access.readOnlyDirs ?? []),
+        ...mounts.readOnly,
       ],
+      hidden: [...system.hidden, ...mounts.hidden],
       gitDir: gitView?.gitDir,
       covered: pathsToCover(privatePaths, system.systemDirs),
       user: sandboxUser(),
@@ -186,21 +151,18 @@ export class BubblewrapSandbox implements Sandbox {
   }
 }
 
-/**
- * What the link at `relative` points to, when that is in the workspace (not the workspace itself,
- * not its `.git`): by its real path, which has no link in it while no command runs.
- */
-async function linkTarget(
-  workspace: string,
-  relative: string,
-): Promise<{ relative: string; isDirectory: boolean } | undefined> {
-  const real = await realpath(path.join(workspace, relative)).catch(() => undefined);
-  if (!real) return undefined;
-  const inside = path.relative(workspace, real).split(path.sep).join("/");
-  if (inside === "" || inside === ".." || inside.startsWith("../") || path.isAbsolute(inside))
-    return undefined;
-  if (inside === ".git" || inside.startsWith(".git/")) return undefined;
-  return { relative: inside, isDirectory: (await stat(real)).isDirectory() };
+/** The directories outside the workspace a command is shown, made if missing. */
+async function makeOutsideDirs(home: string, access: SandboxAccess): Promise<void> {
+  await Promise.all([home, ...(access.readOnlyDirs ?? [])].map((dir) => mkdir(dir, { recursive: true })));
+  // What a command writes there outlives the job (the repository's package caches), and it
+  // writes as the app's user, root's when the app runs as root: a set-user-ID file it leaves
+  // must be out of other users' reach on the host.
+  await Promise.all(
+    (access.writableDirs ?? []).map(async (dir) => {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await chmod(dir, 0o700);
+    }),
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   existsSync,
   mkdirSync,
+  statSync,
   mkdtempSync,
   readFileSync,
   realpathSync,
@@ -70,6 +71,27 @@ describe("BubblewrapSandbox run by root", () => {
     expect(result.output).not.toContain("sk-live-secret");
     expect(result.output).not.toContain("hunter2");
     expect(readFileSync(path.join(workspace, ".env"), "utf8")).toBe("API_KEY=sk-live-secret\n");
+  });
+
+  it("leaves a set-user-ID file it writes outside the workspace out of other users' reach", async () => {
+    const cache = path.join(root, "cache", "repo.deps");
+    mkdirSync(cache, { recursive: true, mode: 0o755 });
+    const result = await new BubblewrapSandbox({
+      workspace,
+      scratch: path.join(root, "scratch"),
+      access: { network: false, writableDirs: [cache] },
+      policy: new PathPolicy(parseAgentConfig({}).paths),
+    }).run({
+      command: `cp /bin/sh ${cache}/sh && chmod 4755 ${cache}/sh && echo copied`,
+      cwd: workspace,
+      timeoutMs: 15_000,
+      maxOutputBytes: 20_000,
+    });
+    expect(result.output).toContain("copied");
+    // The file is set-user-ID on the host, owned by the app's user (root here): only the app may
+    // reach the directory it is in.
+    expect(statSync(path.join(cache, "sh")).mode & 0o4000).toBe(0o4000);
+    expect(statSync(cache).mode & 0o777).toBe(0o700);
   });
 
   it("cannot create a nested user namespace to gain capabilities there", async () => {
