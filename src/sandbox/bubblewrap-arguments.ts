@@ -42,6 +42,8 @@ export interface SandboxLayout {
    * delivers from). Without it the real `.git` is shown read-only.
    */
   gitDir?: string | undefined;
+  /** The fd bwrap reads its seccomp filter from (see keyring-filter.ts). */
+  seccompFd: number;
 }
 
 /**
@@ -74,6 +76,8 @@ export function bubblewrapArguments(layout: SandboxLayout, command: string): str
     ...(layout.network ? [] : ["--unshare-net"]),
     "--hostname",
     "sandbox",
+    "--seccomp",
+    String(layout.seccompFd),
   ];
   for (const dir of layout.systemDirs) args.push("--ro-bind", dir, dir);
   for (const link of layout.systemLinks) args.push("--symlink", link.target, link.path);

@@ -8,6 +8,7 @@ import { bubblewrapArguments, type SandboxLayout } from "./bubblewrap-arguments.
 import { commandEnvironment } from "./command-environment.ts";
 import { APP_ROOT, hostPrivatePaths, pathsToCover } from "./host-private-paths.ts";
 import { createCommandCgroup } from "./create-command-cgroup.ts";
+import { KEYRING_FILTER } from "./keyring-filter.ts";
 import { workspaceMounts } from "./workspace-mounts.ts";
 import { DEFAULT_LIMITS, describeLimitHit, limitsPrelude, type ResourceLimits } from "./resource-limits.ts";
 import { runCapped } from "./run-capped.ts";
@@ -82,6 +83,8 @@ export class BubblewrapSandbox implements Sandbox {
         timeoutMs: request.timeoutMs,
         maxOutputBytes: request.maxOutputBytes,
         signal: request.signal ? AbortSignal.any([request.signal, stopped.signal]) : stopped.signal,
+        // On the fd after the network's pipe, when there is one (layout.seccompFd).
+        inputs: [KEYRING_FILTER],
         ...(layout.network && {
           extraPipes: 1,
           // Each wrapper execs the next, so the spawned pid is the one that holds the namespace.
@@ -141,6 +144,8 @@ export class BubblewrapSandbox implements Sandbox {
       tmpBytes: limits.tmpSizeMb * 1024 * 1024,
       prelude: limitsPrelude(limits),
       network,
+      // fd 3 is the network's "go" pipe, when there is a network (see runCapped's inputs).
+      seccompFd: network ? 4 : 3,
     };
   }
 

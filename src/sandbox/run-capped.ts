@@ -17,6 +17,8 @@ export async function runCapped(options: {
   signal?: AbortSignal;
   /** Pipes beyond stdout and stderr (fd 3, 4, …), for `onSpawn` to talk to the program. */
   extraPipes?: number;
+  /** What the program reads on the fds after those pipes, each written whole and closed. */
+  inputs?: readonly Buffer[];
   /** Called once the program runs; a rejection kills it, and its message ends the output. */
   onSpawn?: (child: ChildProcess) => Promise<void>;
 }): Promise<CommandResult> {
@@ -28,13 +30,19 @@ export async function runCapped(options: {
     extendEnv: false,
     // Its own process group, so a timeout can kill everything it started.
     detached: true,
-    stdio: ["ignore", "pipe", "pipe", ...Array<"pipe">(options.extraPipes ?? 0).fill("pipe")],
+    stdio: [
+      "ignore",
+      "pipe",
+      "pipe",
+      ...Array<"pipe">((options.extraPipes ?? 0) + (options.inputs?.length ?? 0)).fill("pipe"),
+    ],
     all: true,
     buffer: false,
     reject: false,
     stripFinalNewline: false,
   });
   child.all?.on("data", (chunk: Buffer) => capture.push(chunk));
+  feed(child.nodeChildProcess, 3 + (options.extraPipes ?? 0), options.inputs ?? []);
 
   let timedOut = false;
   const killGroup = () => {
@@ -76,4 +84,14 @@ export async function runCapped(options: {
     omittedBytes: capture.omittedBytes,
     durationMs: Date.now() - started,
   };
+}
+
+/** Writes each input whole to its pipe, from fd `first` on, and closes it. */
+function feed(child: ChildProcess, first: number, inputs: readonly Buffer[]): void {
+  inputs.forEach((input, index) => {
+    const pipe = child.stdio[first + index] as NodeJS.WritableStream;
+    // A program that exits without reading its input closes the pipe: nothing to report.
+    pipe.on("error", () => undefined);
+    pipe.end(input);
+  });
 }

@@ -94,6 +94,18 @@ describe("BubblewrapSandbox run by root", () => {
     expect(statSync(cache).mode & 0o777).toBe(0o700);
   });
 
+  it("cannot leave a key in the kernel keyring, which is not namespaced, for the host or a later command", async () => {
+    // add_key(2) on x86_64 and aarch64, into the user keyring of the uid the sandbox maps to.
+    const addKey = { x64: 248, arm64: 217 }[process.arch as "x64" | "arm64"];
+    expect(addKey).toBeDefined();
+    const description = `issue-agent-planted-${process.pid}`;
+    const result = await run(
+      `perl -e 'my ($t, $d, $p) = ("user", "${description}", "x"); my $r = syscall(${addKey}, $t, $d, $p, 1, -4); print "add_key=$r errno=", $! + 0, "\\n"'`,
+    );
+    expect(result.output).toContain("add_key=-1 errno=1");
+    expect(readFileSync("/proc/keys", "utf8")).not.toContain(description);
+  });
+
   it("cannot create a nested user namespace to gain capabilities there", async () => {
     const result = await run("unshare --user --map-root-user true && echo NESTED");
     expect(result.output).not.toContain("NESTED");
