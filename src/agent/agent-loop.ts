@@ -5,6 +5,7 @@ import type {
 } from "openai/resources/chat/completions";
 import { z } from "zod";
 import { JobCancelled, LimitsExceeded, ModelMisbehaved } from "../errors.ts";
+import { formatDuration } from "../format-duration.ts";
 import type { Model } from "./model.ts";
 import { fitToContext } from "./context-budget.ts";
 import { costOf, type ModelPrice } from "./pricing.ts";
@@ -74,14 +75,17 @@ export async function runAgentLoop(options: {
       }
       log.turns += 1;
       options.onStep?.(log.turns);
-      const calls = await askModel(model, messages, toolDefinitions, context, options.price);
+      const calls = await askModel(model, messages, toolDefinitions, context, {
+        limits,
+        price: options.price,
+      });
       if (calls.length === 0) {
         formatErrors += 1;
         if (formatErrors >= limits.maxConsecutiveFormatErrors) throw misbehaved(formatErrors);
         messages.push({ role: "user", content: NUDGE });
         continue;
       }
-      const { outcome, anyWellFormed } = await runCalls(calls, tools, messages, context);
+      const { outcome, anyWellFormed } = await runCalls(calls, tools, messages, context, limits);
       if (outcome) return outcome;
       formatErrors = anyWellFormed ? 0 : formatErrors + 1;
       if (formatErrors >= limits.maxConsecutiveFormatErrors) throw misbehaved(formatErrors);
@@ -101,12 +105,7 @@ function checkLimits(limits: AgentLimits, context: ToolContext): void {
       "Raise `agent.max_steps` in .github/agent.yml, or split the issue into smaller ones.",
     );
   }
-  if (clock.elapsedMs() >= limits.maxMs) {
-    throw new LimitsExceeded(
-      `The agent ran out of time (${Math.round(limits.maxMs / 60_000)} minutes) without finishing.`,
-      "Raise `agent.max_minutes` in .github/agent.yml, or split the issue into smaller ones.",
-    );
-  }
+  if (clock.elapsedMs() >= limits.maxMs) throw outOfTime(limits);
   const spent = log.usage.costUsd ?? 0;
   if (limits.maxCostUsd !== undefined && spent >= limits.maxCostUsd) {
     throw new LimitsExceeded(
@@ -130,14 +129,21 @@ async function askModel(
   messages: ChatCompletionMessageParam[],
   tools: ChatCompletionTool[],
   context: ToolContext,
-  price: ModelPrice | undefined,
+  { limits, price }: { limits: AgentLimits; price: ModelPrice | undefined },
 ): Promise<FunctionCall[]> {
   const { log } = context;
-  const turn = await model.complete({
-    messages,
-    tools,
-    ...(context.signal ? { signal: context.signal } : {}),
-  });
+  // The time limit holds during the call too: an endpoint that hangs, or answers slowly with
+  // retries, must not keep the job past `agent.max_minutes`.
+  const timeUp = AbortSignal.timeout(Math.max(0, limits.maxMs - context.clock.elapsedMs()));
+  const turn = await model
+    .complete({
+      messages,
+      tools,
+      signal: context.signal ? AbortSignal.any([context.signal, timeUp]) : timeUp,
+    })
+    .catch((error: unknown) => {
+      throw timeUp.aborted && !context.signal?.aborted ? outOfTime(limits) : error;
+    });
   log.usage.modelCalls += 1;
   log.usage.promptTokens += turn.usage.promptTokens;
   log.usage.completionTokens += turn.usage.completionTokens;
@@ -154,16 +160,22 @@ async function askModel(
   return calls;
 }
 
-/** Runs a turn's tool calls in order; once one finishes the run, the rest are answered, not run. */
+/**
+ * Runs a turn's tool calls in order; once one finishes the run, the rest are answered, not run.
+ * Time up, the calls not yet run are not run.
+ */
 async function runCalls(
   calls: FunctionCall[],
   tools: readonly Tool[],
   messages: ChatCompletionMessageParam[],
   context: ToolContext,
+  limits: AgentLimits,
 ): Promise<{ outcome: AgentOutcome | undefined; anyWellFormed: boolean }> {
   let outcome: AgentOutcome | undefined;
   let anyWellFormed = false;
   for (const call of calls) {
+    // A turn of many calls stops at the limit too, not only the next model call.
+    if (!outcome && context.clock.elapsedMs() >= limits.maxMs) throw outOfTime(limits);
     const result = outcome
       ? { wellFormed: true, output: "skipped: the run already finished" }
       : await executeToolCall(
@@ -176,6 +188,13 @@ async function runCalls(
     messages.push({ role: "tool", tool_call_id: call.id, content: result.output });
   }
   return { outcome, anyWellFormed };
+}
+
+function outOfTime(limits: AgentLimits): LimitsExceeded {
+  return new LimitsExceeded(
+    `The agent ran out of time (${formatDuration(limits.maxMs)}) without finishing.`,
+    "Raise `agent.max_minutes` in .github/agent.yml, or split the issue into smaller ones.",
+  );
 }
 
 function misbehaved(count: number): ModelMisbehaved {

@@ -106,7 +106,9 @@ export const agentConfigSchema = z
           .positive()
           .max(24 * 60)
           .default(30)
-          .describe("Wall-clock limit for the agent loop, in minutes."),
+          .describe(
+            "Wall-clock limit for the agent loop, in minutes; a model call still under way at the limit is given up.",
+          ),
         question_timeout_minutes: z
           .int()
           .min(1)

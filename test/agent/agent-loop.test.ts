@@ -1,4 +1,5 @@
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -40,14 +41,14 @@ function listingModel(tokens: number, delayMs = 0): Model & { calls: number } {
   };
 }
 
-function run(model: Model, limits: Partial<AgentLimits>, price?: ModelPrice) {
+function run(model: Model, limits: Partial<AgentLimits>, price?: ModelPrice, clock = new JobClock()) {
   const log = new RunLog();
   const config = parseAgentConfig(undefined);
-  const clock = new JobClock();
+  const messages: ChatCompletionMessageParam[] = [{ role: "user", content: "go" }];
   const promise = runAgentLoop({
     model,
     tools: defaultTools,
-    messages: [{ role: "user", content: "go" }],
+    messages,
     limits: { maxSteps: 100, maxMs: 60_000, maxTokens: 1_000_000, maxConsecutiveFormatErrors: 3, ...limits },
     price,
     context: {
@@ -66,7 +67,7 @@ function run(model: Model, limits: Partial<AgentLimits>, price?: ModelPrice) {
       signal: undefined,
     },
   });
-  return { promise, log };
+  return { promise, log, messages };
 }
 
 describe("runAgentLoop limits", () => {
@@ -97,6 +98,31 @@ describe("runAgentLoop limits", () => {
     const { promise } = run(model, { maxMs: 150 });
     await expect(promise).rejects.toThrow("ran out of time");
     expect(model.calls).toBeLessThanOrEqual(4);
+  });
+
+  it("bounds a model call by the time left: one that does not answer is given up at the limit", async () => {
+    let aborted = false;
+    const hanging: Model = {
+      name: "hanging",
+      complete: ({ signal }) =>
+        new Promise((_resolve, reject) =>
+          signal?.addEventListener("abort", () => {
+            aborted = true;
+            reject(new Error("aborted"));
+          }),
+        ),
+    };
+    const { promise } = run(hanging, { maxMs: 200 });
+    await expect(promise).rejects.toThrow("ran out of time (0 s) without finishing");
+    expect(aborted).toBe(true);
+  });
+
+  it("runs none of a turn's calls once the time is up", async () => {
+    const model = listingModel(1);
+    const clock = { elapsedMs: () => (model.calls >= 1 ? 1_000 : 0) } as JobClock;
+    const { promise, messages } = run(model, { maxMs: 500 }, undefined, clock);
+    await expect(promise).rejects.toThrow("ran out of time");
+    expect(messages.filter((message) => message.role === "tool")).toEqual([]);
   });
 
   it("counts steps exactly", async () => {

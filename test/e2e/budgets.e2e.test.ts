@@ -44,3 +44,26 @@ describe("a job's money budget, checked before every model call", () => {
     expect(record.commentEdits.at(-1)!.body).toContain("❌ issue-agent: stopped: a limit was reached");
   });
 });
+
+describe("a job's time limit", () => {
+  it("also bounds a model call that does not answer, and says which limit to raise", async () => {
+    const started = Date.now();
+    const { h, record } = await runLabeledJob(
+      [
+        async () => {
+          // An endpoint that hangs far past the job's 3 s (the SDK's own timeout is 10 minutes).
+          await new Promise((resolve) => setTimeout(resolve, 20_000));
+          return call("give_up", { reason: "too late" });
+        },
+      ],
+      { config: "agent:\n  max_minutes: 0.05\n" },
+    );
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(h.model.requests).toHaveLength(1);
+    const final = record.checkRunUpdates.at(-1)!;
+    expect(final).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(final.output.title).toBe("stopped: a limit was reached");
+    expect(final.output.summary).toContain("The agent ran out of time (3 s) without finishing.");
+    expect(final.output.summary).toContain("Raise `agent.max_minutes` in .github/agent.yml");
+  });
+});

@@ -11,7 +11,7 @@ import { SecretRedactor } from "../../src/security/secret-redactor.ts";
 import { loadSettings, type Settings } from "../../src/settings.ts";
 import { createRemoteRepository } from "./git-fixtures.ts";
 import { GitHttpServer } from "./git-http-server.ts";
-import { ScriptedModelServer, type RecordedRequest, type ScriptedTurn } from "./scripted-model-server.ts";
+import { ScriptedModelServer, type TurnSource } from "./scripted-model-server.ts";
 import { LogCapture, testProbot } from "./test-probot.ts";
 
 export const OWNER = "octo-org";
@@ -47,7 +47,7 @@ export interface Harness {
 
 export async function startHarness(options: {
   files?: Record<string, string>;
-  script: Array<ScriptedTurn | ((request: RecordedRequest) => ScriptedTurn)>;
+  script: TurnSource[];
   settings?: Partial<Settings>;
   /** The app's process environment (Probot's own variables and those settings name). */
   env?: NodeJS.ProcessEnv;

@@ -11,7 +11,7 @@ import {
   newRecord,
   type GitHubRecord,
 } from "./github-api-mock.ts";
-import type { RecordedRequest, ScriptedTurn } from "./scripted-model-server.ts";
+import type { TurnSource } from "./scripted-model-server.ts";
 
 export { waitFor } from "./wait-for.ts";
 
@@ -32,7 +32,7 @@ export const ISSUE_NUMBER = 21;
  * job will ask. Asserts every expected GitHub call was made, and returns what GitHub received.
  */
 export async function runLabeledJob(
-  script: Array<ScriptedTurn | ((request: RecordedRequest) => ScriptedTurn)>,
+  script: TurnSource[],
   options: {
     config?: string;
     files?: Record<string, string>;
