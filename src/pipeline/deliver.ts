@@ -1,4 +1,5 @@
 import type { AgentOutcome } from "../agent/tools/tool.ts";
+import { describeError } from "../errors.ts";
 import { withEvent } from "../jobs/job.ts";
 import { publishRevision } from "../publish/publish-revision.ts";
 import { publishSteps } from "../publish/publish-steps.ts";
@@ -29,22 +30,42 @@ export async function deliver(
 ): Promise<Verdict> {
   const { ended } = input;
   if (ended.kind === "gave_up") {
-    await run.forge.comment(
+    const uncommented = await explain(
+      run,
       `issue-agent did not open a pull request. The agent gave up:\n\n${quoteMarkdown(ended.reason)}`,
     );
-    return { conclusion: "neutral", headline: "no pull request: the agent gave up", detail: ended.reason };
+    return {
+      conclusion: "neutral",
+      headline: "no pull request: the agent gave up",
+      detail: `${ended.reason}${uncommented}`,
+    };
   }
   if (run.log.steps.length === 0) {
-    await run.forge.comment(
+    const uncommented = await explain(
+      run,
       `issue-agent did not open a pull request: the agent changed no files.\n\n${quoteMarkdown(ended.summary)}`,
     );
     return {
       conclusion: "neutral",
       headline: "no pull request: the agent changed no files",
-      detail: `The agent finished without changing any file. Its summary:\n\n${quoteMarkdown(ended.summary)}`,
+      detail: `The agent finished without changing any file. Its summary:\n\n${quoteMarkdown(ended.summary)}${uncommented}`,
     };
   }
   return input.at.revision ? revise(run, input, ended) : publish(run, input, ended);
+}
+
+/**
+ * Says on the issue why there is no pull request. GitHub may refuse (a locked issue): the reason
+ * then stays in the verdict, with a line saying the comment could not be posted.
+ */
+async function explain(run: JobRun, body: string): Promise<string> {
+  try {
+    await run.forge.comment(body);
+    return "";
+  } catch (error) {
+    run.deps.log.warn({ jobId: run.job.id, err: error }, "could not comment on the issue");
+    return `\n\n(This could not be posted on the issue: ${describeError(error)})`;
+  }
 }
 
 /** A follow-up job pushes its steps to the pull request it revises and answers its review. */

@@ -1,0 +1,57 @@
+import nock from "nock";
+import { afterEach, describe, expect, it } from "vitest";
+import { issuesLabeled } from "../fixtures/events.ts";
+import { OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
+import { headOf } from "../helpers/git-fixtures.ts";
+import {
+  mockInstallationToken,
+  mockJob,
+  mockPermission,
+  mockRepoConfig,
+  newRecord,
+} from "../helpers/github-api-mock.ts";
+import { call } from "../helpers/scripted-model-server.ts";
+
+// What GitHub refuses the app mid-job, and what the people on the issue are told then.
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+describe("an issue GitHub will not let the app comment on (locked)", () => {
+  it("keeps the agent's reason for giving up in the check run, and says the comment failed", async () => {
+    harness = await startHarness({
+      script: [call("give_up", { reason: "The issue needs a product decision." })],
+    });
+    const h = harness;
+    const record = newRecord();
+    mockInstallationToken();
+    mockRepoConfig(undefined);
+    mockPermission("maintainer", "write");
+    nock("https://api.github.com")
+      .persist()
+      .post(`/repos/${OWNER}/${REPO}/issues/21/comments`)
+      .reply(403, { message: "Unable to create comment because issue is locked." });
+    mockJob(record, {
+      cloneUrl: h.cloneUrl,
+      issueNumber: 21,
+      issueTitle: "Do something",
+      issueBody: "Please.",
+      baseSha: headOf(h.bare, "main"),
+      expectPullRequest: false,
+    });
+    await h.probot.receive({
+      id: "d-locked",
+      ...issuesLabeled({ owner: OWNER, repo: REPO, issueNumber: 21 }),
+    });
+    await h.agent.idle();
+    const final = record.checkRunUpdates.at(-1)!;
+    expect(final).toMatchObject({ status: "completed", conclusion: "neutral" });
+    expect(final.output.title).toBe("no pull request: the agent gave up");
+    expect(final.output.summary).toContain("The issue needs a product decision.");
+    expect(final.output.summary).toContain(
+      "This could not be posted on the issue: Unable to create comment because issue is locked.",
+    );
+  });
+});
