@@ -28,10 +28,11 @@ export class ConfigError extends UserFacingError {
 }
 
 /**
- * A config that `_extends` a base the app cannot read. It carries what was read, so the intake can
- * still tell which label the repository meant (its own `trigger.label`) and answer on that one.
+ * A config the app read but cannot use: a file that is not valid YAML, or one that `_extends` a
+ * base the app cannot read. It carries what could be read of it, so the intake can still tell which
+ * label the repository meant (its own `trigger.label`) and answer on that one.
  */
-export class MissingConfigBase extends ConfigError {
+export class UnusableConfig extends ConfigError {
   readonly raw: unknown;
 
   constructor(message: string, hint: string, raw: unknown) {

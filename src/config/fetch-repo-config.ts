@@ -1,8 +1,9 @@
 import { composeConfigGet } from "@probot/octokit-plugin-config";
 import type { Octokit } from "../forge/octokit.ts";
 import merge from "deepmerge";
-import { MissingConfigBase } from "../errors.ts";
+import { UnusableConfig } from "../errors.ts";
 import { CONFIG_PATH } from "./agent-config.schema.ts";
+import { unparsableConfig } from "./unparsable-config.ts";
 
 /**
  * `.github/agent.yml` from the repository's default branch, falling back to the owner's `.github`
@@ -19,11 +20,25 @@ export async function fetchRepoConfig(
   octokit: Octokit,
   repo: { owner: string; repo: string },
 ): Promise<unknown> {
-  const { config, files } = await composeConfigGet(withOwnerDefaultsEarly(octokit, repo), {
+  const received: Received[] = [];
+  const { config, files } = await composeConfigGet(withOwnerDefaultsEarly(octokit, repo, received), {
     ...repo,
     path: CONFIG_PATH,
     defaults: (configs: Array<Record<string, unknown>>) =>
       merge.all<Record<string, unknown>>([{}, ...configs]),
+  }).catch((error: unknown) => {
+    // The reader stops at a file that is not YAML, saying only that: the parser's own words say
+    // where, and the repository's own file which label it meant.
+    const own = (file: Received) => file.owner === repo.owner && file.repo === repo.repo;
+    throw (
+      unparsableConfig(
+        received.map((file) => ({
+          where: own(file) ? `\`${file.path}\`` : `\`${file.path}\` in ${file.owner}/${file.repo}`,
+          text: file.text,
+        })),
+        received.find(own)?.text,
+      ) ?? error
+    );
   });
   refuseMissingBase(files, config);
   return files.some((file) => file.config !== null) ? config : null;
@@ -43,11 +58,19 @@ function refuseMissingBase(
   );
   if (missing < 1) return;
   const [extending, base] = [files[missing - 1]!, files[missing]!];
-  throw new MissingConfigBase(
+  throw new UnusableConfig(
     `\`_extends\` in ${extending.owner}/${extending.repo}'s \`${extending.path}\` names \`${base.path}\` in ${base.owner}/${base.repo}, which does not exist or which the app cannot read.`,
     `Create that file, install the app on ${base.owner}/${base.repo} too, or correct \`_extends\`; no job starts without the settings it names.`,
     read,
   );
+}
+
+/** A file's text as the config reader received it. */
+interface Received {
+  owner: string;
+  repo: string;
+  path: string;
+  text: string;
 }
 
 /** The request the config reader makes for the owner's `.github` repository (see getConfigFile). */
@@ -69,9 +92,14 @@ const isOwnerDefaults = (request: ContentsRequest, owner: string) =>
 /**
  * The client the config reader is given: its first request for the owner's defaults is answered
  * by one sent now, with the same parameters the reader would send; everything else goes out as
- * asked. (For the `.github` repository itself, that first request is its own file's.)
+ * asked. (For the `.github` repository itself, that first request is its own file's.) The files'
+ * texts the reader receives are added to `received`.
  */
-function withOwnerDefaultsEarly(octokit: Octokit, repo: { owner: string; repo: string }): Octokit {
+function withOwnerDefaultsEarly(
+  octokit: Octokit,
+  repo: { owner: string; repo: string },
+  received: Received[],
+): Octokit {
   const early = octokit.request({
     method: "GET",
     url: "/repos/{owner}/{repo}/contents/{path}",
@@ -85,11 +113,14 @@ function withOwnerDefaultsEarly(octokit: Octokit, repo: { owner: string; repo: s
   let served = false;
   const request = Object.assign(
     (route: ContentsRequest, parameters?: object) => {
-      if (!served && parameters === undefined && isOwnerDefaults(route, repo.owner)) {
-        served = true;
-        return early;
-      }
-      return octokit.request(route as never, parameters as never);
+      const earlyOne = !served && parameters === undefined && isOwnerDefaults(route, repo.owner);
+      if (earlyOne) served = true;
+      const answer = earlyOne ? early : octokit.request(route as never, parameters as never);
+      return answer.then((response: { data: unknown }) => {
+        if (typeof response.data === "string" && route.owner && route.repo && route.path)
+          received.push({ owner: route.owner, repo: route.repo, path: route.path, text: response.data });
+        return response;
+      });
     },
     { endpoint: octokit.request.endpoint },
   );

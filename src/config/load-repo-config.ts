@@ -1,8 +1,9 @@
 import { parse as parseYaml } from "yaml";
-import { ConfigError, describeError, MissingConfigBase } from "../errors.ts";
+import { ConfigError, describeError, UnusableConfig } from "../errors.ts";
 import type { AgentConfig } from "./agent-config.schema.ts";
 import { CONFIG_PATH, DEFAULT_TRIGGER_LABEL } from "./agent-config.schema.ts";
 import { parseAgentConfig } from "./parse-agent-config.ts";
+import { unparsableConfig } from "./unparsable-config.ts";
 
 /**
  * Reads `.github/agent.yml` through a loader that fetches the file from the repository's default
@@ -16,8 +17,8 @@ export async function loadRepoConfig(
   try {
     raw = await load();
   } catch (error) {
-    // Already said the way the maintainer should read it (an `_extends` base that is missing).
-    if (error instanceof MissingConfigBase) return { ok: false, raw: error.raw, error };
+    // Already said the way the maintainer should read it (not YAML, an `_extends` base missing).
+    if (error instanceof UnusableConfig) return { ok: false, raw: error.raw, error };
     const reason = describeError(error);
     return {
       ok: false,
@@ -46,5 +47,8 @@ export function intendedLabel(raw: unknown): string {
 
 /** For local runs: the YAML text of the file, or undefined when there is none. */
 export function parseYamlConfig(text: string | undefined): unknown {
-  return text === undefined ? undefined : parseYaml(text);
+  if (text === undefined) return undefined;
+  const unparsable = unparsableConfig([{ where: `\`${CONFIG_PATH}\``, text }], text);
+  if (unparsable) throw unparsable;
+  return parseYaml(text);
 }

@@ -111,6 +111,60 @@ describe("reading .github/agent.yml", () => {
     expect(intendedLabel((loaded as { raw: unknown }).raw)).toBe("ai");
   });
 
+  /** What the intake does with a file that cannot be used: its message, hint and intended label. */
+  async function refusal() {
+    const error = await readConfig().then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    const loaded = (await loadRepoConfig(() => Promise.reject(error))) as {
+      ok: false;
+      error: ConfigError;
+      raw: unknown;
+    };
+    return { message: loaded.error.message, hint: loaded.error.hint, label: intendedLabel(loaded.raw) };
+  }
+
+  it("says where a file that is not YAML breaks, and keeps the label the repository meant", async () => {
+    nock(API)
+      .get(OWN)
+      .reply(...yaml("trigger:\n  label: robot\nagent:\n\tmax_steps: 3\n"))
+      .get(OWNER_DEFAULTS)
+      .reply(...notFound);
+    expect(await refusal()).toEqual({
+      message:
+        "`.github/agent.yml` is not valid YAML: Tabs are not allowed as indentation at line 4, column 1.",
+      hint: "Fix the file on the default branch, then label the issue again or comment `/agent`.",
+      label: "robot",
+    });
+  });
+
+  it("names the owner's defaults when they are what is not YAML", async () => {
+    nock(API)
+      .get(OWN)
+      .reply(...notFound)
+      .get(OWNER_DEFAULTS)
+      .reply(...yaml("agent:\n  max_steps: [1\ngates: x\n"));
+    expect((await refusal()).message).toMatch(
+      /^`\.github\/agent\.yml` in octo\/\.github is not valid YAML: Flow sequence .* at line 3, column 1\.$/,
+    );
+  });
+
+  it("says an alias bomb was refused, not that the syntax is wrong", async () => {
+    const bomb = ["a: &a [x,x,x,x,x,x,x,x,x,x]", "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]"]
+      .concat(Array.from({ length: 12 }, (_, i) => `c${i}: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]`))
+      .join("\n");
+    nock(API)
+      .get(OWN)
+      .reply(...yaml(bomb))
+      .get(OWNER_DEFAULTS)
+      .reply(...notFound);
+    const { message, label } = await refusal();
+    expect(message).toContain("is not valid YAML: Excessive alias count");
+    expect(label).toBe("agent");
+  });
+
   it("is null when neither the repository nor its owner has one", async () => {
     nock(API)
       .get(OWN)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadRepoConfig } from "../../src/config/load-repo-config.ts";
+import { intendedLabel, loadRepoConfig, parseYamlConfig } from "../../src/config/load-repo-config.ts";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { ConfigError } from "../../src/errors.ts";
 
@@ -83,6 +83,20 @@ describe("loadRepoConfig", () => {
       "could not be read: Configuration could not be parsed (invalid YAML)",
     );
     expect(result.error.hint).toContain("Fix the YAML syntax on the default branch");
+  });
+
+  it("says where a local file that is not YAML breaks (the CLI's checkout)", async () => {
+    const result = await loadRepoConfig(async () =>
+      parseYamlConfig("trigger:\n  label: robot\nagent:\n\tmax_steps: 3\n"),
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        message:
+          "`.github/agent.yml` is not valid YAML: Tabs are not allowed as indentation at line 4, column 1.",
+      },
+    });
+    if (!result.ok) expect(intendedLabel(result.raw)).toBe("robot");
   });
 
   it("points a failure that is not the YAML's at what the app could not read", async () => {

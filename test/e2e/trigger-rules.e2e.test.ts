@@ -117,6 +117,26 @@ describe("who and what may start work", () => {
     for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
   });
 
+  it("answers a .github/agent.yml that is not YAML on the repository's own label, saying where it breaks", async () => {
+    harness = await startHarness({ script: [] });
+    const record = newRecord();
+    const scopes = [
+      mockInstallationToken(),
+      mockRepoConfig("trigger:\n  label: robot\nagent:\n\tmax_steps: 3\n"),
+      mockIssueComments(record, 3),
+    ];
+    await harness.probot.receive({
+      id: "d-not-yaml",
+      ...issuesLabeled({ owner: OWNER, repo: REPO, issueNumber: 3, label: "robot" }),
+    });
+    await harness.agent.idle();
+    expect(record.comments.map((comment) => comment.body)).toEqual([
+      "issue-agent cannot start: `.github/agent.yml` is not valid YAML: Tabs are not allowed as indentation at line 4, column 1.\n\nFix the file on the default branch, then label the issue again or comment `/agent`.",
+    ]);
+    expect(harness.model.requests).toHaveLength(0);
+    for (const scope of scopes) expect(scope.pendingMocks()).toEqual([]);
+  });
+
   it("uses the configured label and acknowledges an /agent comment at once, passing its instructions", async () => {
     harness = await startHarness({ script: [giveUp] });
     const record = newRecord();
