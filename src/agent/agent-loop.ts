@@ -75,13 +75,14 @@ export async function runAgentLoop(options: {
       }
       log.turns += 1;
       options.onStep?.(log.turns);
-      const calls = await askModel(model, messages, toolDefinitions, context, {
+      const { calls, refusal } = await askModel(model, messages, toolDefinitions, context, {
         limits,
         price: options.price,
       });
       if (calls.length === 0) {
         formatErrors += 1;
-        if (formatErrors >= limits.maxConsecutiveFormatErrors) throw misbehaved(formatErrors);
+        if (formatErrors >= limits.maxConsecutiveFormatErrors)
+          throw misbehaved(formatErrors, refusal && context.publishable(refusal));
         messages.push({ role: "user", content: NUDGE });
         continue;
       }
@@ -123,14 +124,17 @@ function checkLimits(limits: AgentLimits, context: ToolContext): void {
 
 type FunctionCall = Extract<NonNullable<ChatCompletionMessage["tool_calls"]>[number], { type: "function" }>;
 
-/** One model call: its usage counted, its answer added to the conversation, its tool calls returned. */
+/**
+ * One model call: its usage counted, its answer added to the conversation, its tool calls returned,
+ * and what it said when it refused.
+ */
 async function askModel(
   model: Model,
   messages: ChatCompletionMessageParam[],
   tools: ChatCompletionTool[],
   context: ToolContext,
   { limits, price }: { limits: AgentLimits; price: ModelPrice | undefined },
-): Promise<FunctionCall[]> {
+): Promise<{ calls: FunctionCall[]; refusal: string | undefined }> {
   const { log } = context;
   // The time limit holds during the call too: an endpoint that hangs, or answers slowly with
   // retries, must not keep the job past `agent.max_minutes`.
@@ -152,12 +156,14 @@ async function askModel(
   const calls = (turn.message.tool_calls ?? []).filter(
     (call): call is FunctionCall => call.type === "function",
   );
+  const refusal = turn.message.refusal ?? undefined;
   messages.push({
     role: "assistant",
-    content: turn.message.content ?? null,
+    // An assistant message needs content or tool calls: a refusal is its text.
+    content: turn.message.content ?? (calls.length ? null : (refusal ?? "")),
     ...(calls.length ? { tool_calls: calls } : {}),
   });
-  return calls;
+  return { calls, refusal };
 }
 
 /**
@@ -197,7 +203,13 @@ function outOfTime(limits: AgentLimits): LimitsExceeded {
   );
 }
 
-function misbehaved(count: number): ModelMisbehaved {
+function misbehaved(count: number, refusal?: string): ModelMisbehaved {
+  if (refusal) {
+    return new ModelMisbehaved(
+      `The model refused ${count} times in a row, so the run was stopped. It said: “${refusal.slice(0, 1_000)}”`,
+      "Rephrase the issue if it can be misread, or set `agent.model` in .github/agent.yml to another model.",
+    );
+  }
   return new ModelMisbehaved(
     `The model answered ${count} times in a row without a usable tool call, so the run was stopped.`,
     "Check that the configured model supports tool calling (function calling).",

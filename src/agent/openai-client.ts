@@ -44,8 +44,10 @@ export function asModelError(error: unknown, model: string): Error {
     );
   }
   if (error instanceof OpenAI.APIError) {
+    // The SDK's message starts with the status when there is one ("500 upstream exploded").
+    const status = error.status && !error.message.startsWith(String(error.status)) ? `${error.status} ` : "";
     return new ModelUnavailable(
-      `The model endpoint failed: ${error.status ?? "no status"} ${error.message}`,
+      `The model endpoint failed: ${status}${error.message}`,
       "This is usually temporary.",
       { retryable: true },
     );

@@ -1,5 +1,5 @@
 import type OpenAI from "openai";
-import { ModelMisbehaved } from "../errors.ts";
+import { ModelMisbehaved, ModelUnavailable } from "../errors.ts";
 import type { Model, ModelTurn } from "./model.ts";
 import { asModelError, OpenAIEndpointModel } from "./openai-client.ts";
 
@@ -28,9 +28,7 @@ export class OpenAIChatModel extends OpenAIEndpointModel {
       throw asModelError(error, this.name);
     }
     const message = response.choices?.[0]?.message;
-    if (!message) {
-      throw new ModelMisbehaved(`The model ${this.name} returned a response without a message.`);
-    }
+    if (!message) throw answerWithoutMessage(response, this.name);
     return {
       message,
       usage: {
@@ -40,4 +38,24 @@ export class OpenAIChatModel extends OpenAIEndpointModel {
       },
     };
   }
+}
+
+/**
+ * A successful answer without a message: a proxy's error object sent with HTTP 200 (OpenRouter and
+ * others answer so when the provider behind them fails), or an empty list of choices.
+ */
+function answerWithoutMessage(response: unknown, model: string): Error {
+  const error = (response as { error?: unknown } | null)?.error;
+  if (error && typeof error === "object") {
+    const said = (error as { message?: unknown }).message;
+    return new ModelUnavailable(
+      `The model endpoint answered with an error: ${(typeof said === "string" ? said : JSON.stringify(error)).slice(0, 500)}`,
+      "This is usually temporary.",
+      { retryable: true },
+    );
+  }
+  return new ModelMisbehaved(
+    `The model ${model} returned a response without a message.`,
+    "Check that OPENAI_BASE_URL points at an OpenAI-compatible server that serves this model (`agent.model`, or ISSUE_AGENT_MODEL) for chat completions.",
+  );
 }

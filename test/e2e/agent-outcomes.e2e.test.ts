@@ -127,6 +127,64 @@ describe("a model that misbehaves", () => {
     expect(final.output.summary).toContain(
       "What to do:** This is usually temporary. Comment `/agent` on the issue to retry.",
     );
+    // The SDK's message already starts with the status: it is said once.
+    expect(final.output.summary).toContain("The model endpoint failed: 400 Bad request");
+  });
+
+  it("quotes a proxy's error object sent with HTTP 200, and says it may pass", async () => {
+    const { record } = await runJobWith([
+      {
+        status: 200,
+        body: { error: { message: "Provider returned error: upstream overloaded", code: 502 } },
+      },
+    ]);
+    const final = record.checkRunUpdates.at(-1)!;
+    expect(final.output.title).toBe("stopped: the model endpoint failed");
+    expect(final.output.summary).toContain(
+      "The model endpoint answered with an error: Provider returned error: upstream overloaded",
+    );
+    expect(final.output.summary).toContain("This is usually temporary.");
+  });
+
+  it("says what to check when the endpoint's answer holds no choice", async () => {
+    const { record } = await runJobWith([
+      { status: 200, body: { id: "c", object: "chat.completion", created: 0, model: "m", choices: [] } },
+    ]);
+    const summary = record.checkRunUpdates.at(-1)!.output.summary as string;
+    expect(summary).toContain("returned a response without a message");
+    expect(summary).toContain(
+      "**What to do:** Check that OPENAI_BASE_URL points at an OpenAI-compatible server",
+    );
+  });
+
+  it("shows what a model that keeps refusing said, and sends its refusal back as its words", async () => {
+    const refusal: ScriptedTurn = {
+      status: 200,
+      body: {
+        id: "c",
+        object: "chat.completion",
+        created: 0,
+        model: "test-model",
+        choices: [
+          {
+            index: 0,
+            finish_reason: "stop",
+            message: { role: "assistant", content: null, refusal: "I can't help with that request." },
+          },
+        ],
+        usage: { prompt_tokens: 10, completion_tokens: 1, total_tokens: 11 },
+      },
+    };
+    const { h, record } = await runJobWith([refusal, refusal, refusal]);
+    // OpenAI refuses an assistant message with neither content nor tool calls.
+    expect(h.model.requests[1]!.body.messages.at(-2)).toEqual({
+      role: "assistant",
+      content: "I can't help with that request.",
+    });
+    const summary = record.checkRunUpdates.at(-1)!.output.summary as string;
+    expect(summary).toContain("The model refused 3 times in a row, so the run was stopped.");
+    expect(summary).toContain("I can't help with that request.");
+    expect(summary).not.toContain("supports tool calling");
   });
 });
 
