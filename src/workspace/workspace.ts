@@ -9,6 +9,7 @@ import { dependencyCacheOf, type CachedRepository, type RepositoryCache } from "
 import { GENERATED_EXCLUDES } from "./generated-files.ts";
 import { unusedBranchName } from "./branch-name.ts";
 import { allSettled } from "./all-settled.ts";
+import { cloneFailure, MissingBaseBranch } from "./clone-failure.ts";
 import { baseTreeOf, type BaseEntry } from "./base-tree.ts";
 import { prepareGitView, type GitView } from "./sandbox-git-view.ts";
 
@@ -94,10 +95,7 @@ export async function createWorkspace(options: WorkspaceOptions): Promise<Worksp
     await scaffold.dispose().catch(() => undefined);
     // The view's own failure is not a clone's: it keeps its message.
     if (error instanceof ViewError) throw error.cause;
-    throw new WorkspaceError(
-      `Could not clone ${options.cloneUrl} (branch ${options.baseBranch}): ${options.redact(describeError(error))}`,
-      "Check that the app is installed on this repository with the contents permission.",
-    );
+    throw cloneFailure(error, options);
   }
 }
 
@@ -188,7 +186,7 @@ async function fromMirror(
   const lines = listing.then((text) => text.split("\n").filter(Boolean));
   const baseSha = lines.then((all) => {
     const sha = all.find((line) => line.endsWith(` ${baseRef}`))?.split(" ")[0];
-    if (!sha) throw new Error(`the repository has no branch ${options.baseBranch}`);
+    if (!sha) throw new MissingBaseBranch();
     return sha;
   });
   const branch = lines.then((all) => unusedBranchName(options.branch, all));

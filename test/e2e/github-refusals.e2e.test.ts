@@ -2,7 +2,7 @@ import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { issuesLabeled } from "../fixtures/events.ts";
 import { OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
-import { headOf } from "../helpers/git-fixtures.ts";
+import { git, headOf } from "../helpers/git-fixtures.ts";
 import {
   mockInstallationToken,
   mockJob,
@@ -12,7 +12,8 @@ import {
 } from "../helpers/github-api-mock.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 
-// What GitHub refuses the app mid-job, and what the people on the issue are told then.
+// What GitHub refuses the app, or no longer has, mid-job, and what the people on the issue are
+// told then.
 let harness: Harness | undefined;
 afterEach(async () => {
   await harness?.close();
@@ -53,5 +54,37 @@ describe("an issue GitHub will not let the app comment on (locked)", () => {
     expect(final.output.summary).toContain(
       "This could not be posted on the issue: Unable to create comment because issue is locked.",
     );
+  });
+});
+
+describe("a default branch renamed or deleted between the webhook and the clone", () => {
+  it("is named as such, with a retry, not blamed on the app's permissions", async () => {
+    harness = await startHarness({ script: [call("give_up", { reason: "unused" })] });
+    const h = harness;
+    const record = newRecord();
+    const baseSha = headOf(h.bare, "main");
+    git(h.bare, "branch", "-m", "main", "trunk");
+    git(h.bare, "symbolic-ref", "HEAD", "refs/heads/trunk");
+    mockInstallationToken();
+    mockRepoConfig(undefined);
+    mockPermission("maintainer", "write");
+    mockJob(record, {
+      cloneUrl: h.cloneUrl,
+      issueNumber: 21,
+      issueTitle: "Do something",
+      issueBody: "Please.",
+      baseSha,
+      expectPullRequest: false,
+    });
+    await h.probot.receive({ id: "d-gone", ...issuesLabeled({ owner: OWNER, repo: REPO, issueNumber: 21 }) });
+    await h.agent.idle();
+    const final = record.checkRunUpdates.at(-1)!;
+    expect(final).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(final.output.summary).toContain(
+      "The repository has no branch `main`, its default branch when the job was asked for: it was renamed or deleted since.",
+    );
+    expect(final.output.summary).toContain("Comment `/agent` on the issue to retry.");
+    expect(final.output.summary).not.toContain("contents permission");
+    expect(h.model.requests).toHaveLength(0);
   });
 });

@@ -9,7 +9,6 @@ import {
   agentCacheEnvironment,
   dependencyCacheEnvironment,
 } from "../../src/workspace/setup/dependency-cache.ts";
-import { createWorkspace } from "../../src/workspace/workspace.ts";
 import { createRemoteRepository, git } from "../helpers/git-fixtures.ts";
 import { workspaceFixture } from "../helpers/workspace-fixture.ts";
 
@@ -132,21 +131,6 @@ describe("RepositoryCache", () => {
     const third = await workspaceFor(cache, "agent/7-p");
     expect(third.branch).toBe("agent/7-p");
     await third.dispose();
-  });
-
-  it("says which branch is missing when the repository has no base branch", async () => {
-    const cache = new RepositoryCache(path.join(root, "missing-cache"), 1024 ** 3);
-    const job = createWorkspace({
-      root: path.join(root, "jobs"),
-      cloneUrl: remote.bare,
-      baseBranch: "trunk",
-      branch: "agent/6-f",
-      credentials: undefined,
-      redact: (text) => text,
-      cache,
-    });
-    await expect(job).rejects.toThrow("Could not clone");
-    await expect(job).rejects.toThrow("no branch trunk");
   });
 
   it("evicts the least recently used mirrors beyond its budget, never one a job is using", async () => {
