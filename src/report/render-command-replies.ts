@@ -1,6 +1,12 @@
 import type { Job } from "../jobs/job.ts";
 import { quoteMarkdown } from "./quote-markdown.ts";
+import { describeError } from "../errors.ts";
 import { formatCount } from "../format-count.ts";
+
+/** The answer to a request GitHub kept refusing the app something for (see Intake). */
+export function droppedRequestText(error: unknown): string {
+  return `issue-agent could not handle this request: ${describeError(error)}\n\nIf GitHub is having trouble, wait a little; otherwise check the app's permissions on this repository. Then label the issue again or comment \`/agent\` to retry.`;
+}
 
 /** The answer to `/agent help` (and to an unknown sub-command). */
 export function helpText(label: string | undefined): string {

@@ -22,6 +22,7 @@ export class Intake {
   private readonly deliveries: DeliveryLog;
   private readonly log: IntakeLog;
   private readonly retryDelaysMs: readonly number[];
+  private readonly onDropped: ((request: TriggerRequest, error: unknown) => Promise<void>) | undefined;
   private readonly limit: LimitFunction;
   private readonly issueQueues = new Map<string, Promise<void>>();
   private readonly inFlight = new Set<string>();
@@ -34,8 +35,11 @@ export class Intake {
     concurrency?: number;
     /** Pauses between attempts when handling throws (GitHub down); after the last, it is dropped. */
     retryDelaysMs?: readonly number[];
+    /** Tells the person who asked that a request was dropped (see handleUntilSettled). */
+    onDropped?: (request: TriggerRequest, error: unknown) => Promise<void>;
   }) {
     this.handle = options.handle;
+    this.onDropped = options.onDropped;
     this.deliveries = options.deliveries;
     this.log = options.log;
     this.retryDelaysMs = options.retryDelaysMs ?? [1_000, 5_000];
@@ -102,6 +106,11 @@ export class Intake {
           this.log.error(
             { err: error, delivery: deliveryId },
             "could not handle the webhook request after retries; dropped (label the issue again to retry)",
+          );
+          // Said where it was asked too, when GitHub lets the app: a maintainer who labelled an
+          // issue or commented `/agent` would otherwise wait for an answer that never comes.
+          await this.onDropped?.(request, error).catch((failure: unknown) =>
+            this.log.warn({ err: failure, delivery: deliveryId }, "could not say the request was dropped"),
           );
           break;
         }

@@ -1,6 +1,7 @@
 import type { AnswerFirst } from "../server/answer-first.ts";
 import type { RepositoryForge } from "../forge/repository-forge.ts";
 import { wakeExpiredWaits } from "../jobs/waiting-jobs.ts";
+import { droppedRequestText } from "../report/render-command-replies.ts";
 import { handleTrigger } from "../triggers/handle-trigger.ts";
 import { Intake } from "../triggers/intake.ts";
 import type { TriggerRequest } from "../triggers/trigger.ts";
@@ -46,6 +47,12 @@ export function startIntake(options: {
         deps,
         log.child({ delivery: request.trigger.deliveryId }),
       );
+    },
+    onDropped: async (request, error) => {
+      // Events on a pull request (CI, reviews' states) were asked by nobody in particular.
+      if (request.pullRequestEvent) return;
+      const repository = await options.repositoryFor(request.trigger);
+      await repository.comment(request.trigger.issueNumber, droppedRequestText(error));
     },
   });
   // Jobs whose question went unanswered too long are woken to end with a note.

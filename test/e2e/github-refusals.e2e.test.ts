@@ -5,6 +5,7 @@ import { OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.
 import { git, headOf } from "../helpers/git-fixtures.ts";
 import {
   mockInstallationToken,
+  mockIssueComments,
   mockJob,
   mockPermission,
   mockRepoConfig,
@@ -86,5 +87,29 @@ describe("a default branch renamed or deleted between the webhook and the clone"
     expect(final.output.summary).toContain("Comment `/agent` on the issue to retry.");
     expect(final.output.summary).not.toContain("contents permission");
     expect(h.model.requests).toHaveLength(0);
+  });
+});
+
+describe("a request GitHub keeps refusing the intake something for", () => {
+  it("is answered on the issue once the retries are spent, instead of dropped in silence", async () => {
+    harness = await startHarness({ script: [] });
+    const record = newRecord();
+    mockInstallationToken();
+    // The config is read again on each of the three attempts.
+    for (let attempt = 0; attempt < 3; attempt += 1) mockRepoConfig(undefined);
+    nock("https://api.github.com")
+      .persist()
+      .get(`/repos/${OWNER}/${REPO}/collaborators/maintainer/permission`)
+      .reply(403, { message: "Resource not accessible by integration" });
+    mockIssueComments(record, 3);
+    await harness.probot.receive({
+      id: "d-perm",
+      ...issuesLabeled({ owner: OWNER, repo: REPO, issueNumber: 3 }),
+    });
+    await harness.agent.idle();
+    expect(record.comments.map((comment) => comment.body)).toEqual([
+      "issue-agent could not handle this request: Resource not accessible by integration\n\nIf GitHub is having trouble, wait a little; otherwise check the app's permissions on this repository. Then label the issue again or comment `/agent` to retry.",
+    ]);
+    expect(harness.model.requests).toHaveLength(0);
   });
 });

@@ -90,6 +90,37 @@ describe("Intake", () => {
     ]);
   });
 
+  it("tells the person who asked when a request is dropped, once, and settles it even if that fails", async () => {
+    const told: Array<[string, string]> = [];
+    const warnings: string[] = [];
+    const deliveries = memoryLog();
+    const intake = new Intake({
+      deliveries,
+      log: { ...quietLog, warn: (_obj, msg) => void warnings.push(msg) },
+      retryDelaysMs: [1],
+      handle: async (r) => {
+        if (r.trigger.deliveryId !== "fine") throw new Error("GitHub said 403");
+      },
+      onDropped: async (r, error) => {
+        told.push([r.trigger.deliveryId, (error as Error).message]);
+        if (r.trigger.deliveryId === "locked") throw new Error("cannot comment either");
+      },
+    });
+    for (const [id, issue] of [
+      ["fine", 1],
+      ["broken", 2],
+      ["locked", 3],
+    ] as const)
+      intake.submit(request(id, issue));
+    await intake.idle();
+    expect(told.sort()).toEqual([
+      ["broken", "GitHub said 403"],
+      ["locked", "GitHub said 403"],
+    ]);
+    expect(warnings).toContain("could not say the request was dropped");
+    expect(deliveries.settled.sort()).toEqual(["broken", "fine", "locked"]);
+  });
+
   it("picks up the requests a stopped process left unsettled, once each", async () => {
     const handled: string[] = [];
     const deliveries = memoryLog([request("left-1", 1), request("left-2", 2)]);
