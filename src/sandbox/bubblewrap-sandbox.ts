@@ -14,7 +14,6 @@ import { DEFAULT_LIMITS, describeLimitHit, limitsPrelude, type ResourceLimits } 
 import { runCapped } from "./run-capped.ts";
 import type { CommandRequest, CommandResult, Sandbox, SandboxAccess } from "./sandbox.ts";
 import { connectNamespace, inNetworkNamespace, SLIRP_RESOLV_CONF } from "./slirp-network.ts";
-import { succeeded } from "../succeeded.ts";
 
 /** `sh -c` script: writes its pid into each of the first $1 files, then runs the rest. */
 const JOIN_CGROUPS =
@@ -41,15 +40,15 @@ export class BubblewrapSandbox implements Sandbox {
     const limits = this.options.limits ?? DEFAULT_LIMITS;
     await makeOutsideDirs(home, access);
     const layout = await this.layout(home, limits);
-    const unhidable = await firstMissing(
-      layout.hidden.filter((entry) => entry.path.startsWith(`${layout.workspace}/`)),
-    );
-    if (unhidable) {
-      // A name that is not valid UTF-8 reaches the app with U+FFFD in place of its odd bytes: no
-      // such path exists, so bwrap would cover nothing (and make an empty file beside the real one).
+    const unmountable = await firstUnmountable(layout);
+    if (unmountable) {
+      // A name that is not valid UTF-8 reaches the app with U+FFFD in place of its odd bytes: such
+      // a path names nothing (bwrap would cover nothing, and make an empty file beside the real
+      // one) or another file, possibly a link, which bwrap would follow as the app.
+      const named = JSON.stringify(path.relative(layout.workspace, unmountable.path));
       return {
         exitCode: 126,
-        output: `[sandbox: not run: the forbidden file ${JSON.stringify(path.relative(layout.workspace, unhidable))} cannot be hidden (is its name valid UTF-8?); no command runs while it is in the workspace]\n`,
+        output: `[sandbox: not run: the ${unmountable.hidden ? "forbidden file" : "path"} ${named} cannot be ${unmountable.hidden ? "hidden" : "protected"} (is its name valid UTF-8?); no command runs while it is in the workspace]\n`,
         timedOut: false,
         omittedBytes: 0,
         durationMs: 0,
@@ -259,8 +258,22 @@ export function probeBubblewrap(): Promise<BubblewrapStatus> {
   return probe;
 }
 
-/** The first path to hide that does not exist as named. */
-async function firstMissing(hidden: SandboxLayout["hidden"]): Promise<string | undefined> {
-  const found = await Promise.all(hidden.map((entry) => succeeded(lstat(entry.path))));
-  return hidden[found.indexOf(false)]?.path;
+/**
+ * The first of the workspace's mount points that is not what the layout took it for: missing, a
+ * link, or reached through one. bwrap follows links where it mounts, with the app's rights.
+ */
+async function firstUnmountable(
+  layout: SandboxLayout,
+): Promise<{ path: string; hidden: boolean } | undefined> {
+  const inWorkspace = (file: string) => file.startsWith(`${layout.workspace}/`);
+  const hidden = new Set(layout.hidden.map((entry) => entry.path).filter(inWorkspace));
+  const points = [...hidden, ...layout.readOnly.filter(inWorkspace), ...layout.pinned];
+  const sound = await Promise.all(
+    points.map(async (point) => {
+      const stats = await lstat(point).catch(() => undefined);
+      return !!stats && !stats.isSymbolicLink() && (await realpath(point).catch(() => "")) === point;
+    }),
+  );
+  const at = sound.indexOf(false);
+  return at < 0 ? undefined : { path: points[at]!, hidden: hidden.has(points[at]!) };
 }

@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +25,9 @@ const appSecretFile = path.join(root, "app-private-key.pem");
  * (the sandbox's root is then at /newroot, the host's at /oldroot).
  */
 const upToSetupRoot = (below: number) => "../".repeat(workspace.split("/").filter(Boolean).length + below);
+
+/** A directory of the host's outside anything the sandbox shows, holding a file a rule forbids. */
+const hostDir = `/opt/issue-agent-link-escape-${process.pid}`;
 
 const run = (command: string) =>
   new BubblewrapSandbox({
@@ -39,8 +50,13 @@ beforeAll(async () => {
   writeFileSync(path.join(workspace, "lib/a.js"), "export {};\n");
   writeFileSync(path.join(workspace, "README.md"), "readme\n");
   writeFileSync(appSecretFile, "-----BEGIN PRIVATE KEY----- app\n");
+  mkdirSync(hostDir);
+  writeFileSync(path.join(hostDir, "server.key"), "k\n");
 });
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+  rmSync(hostDir, { recursive: true, force: true });
+});
 
 describe("links named by a path rule", () => {
   it("a read-only rule on a link to the host's root mounts nothing of the host's", async () => {
@@ -82,5 +98,54 @@ describe("links named by a path rule", () => {
   it("a link no rule names works as it does outside the sandbox", async () => {
     const result = await run("ln -s lib/a.js a-link && cat a-link && echo more >> a-link && cat lib/a.js");
     expect(result).toMatchObject({ exitCode: 0, output: "export {};\nexport {};\nmore\n" });
+  });
+});
+
+// A name that is not valid UTF-8 reads as U+FFFD: `x<0xff>` and a link named `x\uFFFD` (its UTF-8
+// bytes) are listed under one name, and a mount built from the real entry would land on the link.
+describe("a name that is not UTF-8 beside a link that reads the same", () => {
+  const odd = `"$(printf 'x\\377')"`;
+  const alias = `"$(printf 'x\\357\\277\\275')"`;
+  const clean = () => {
+    for (const name of readdirSync(workspace, { encoding: "buffer" }))
+      if (name[0] === 0x78 /* x */)
+        rmSync(Buffer.concat([Buffer.from(`${workspace}/`), name]), { recursive: true });
+  };
+
+  it("a forbidden file of that name makes bwrap create nothing on the host", async () => {
+    const planted = path.join(root, "planted-through-an-alias");
+    await run(`touch ${odd}.key && ln -s ${upToSetupRoot(1)}oldroot${planted} ${alias}.key`);
+    const result = await run("echo ran");
+    expect(existsSync(planted)).toBe(false);
+    expect(result.output).toMatch(/forbidden file "x\uFFFD\.key" cannot be hidden/);
+    clean();
+  });
+
+  it("a read-only file of that name mounts nothing of the host's", async () => {
+    await run(
+      `mkdir -p docs/vendor-odd && touch docs/vendor-odd/${odd} && ln -s ${upToSetupRoot(2)} docs/vendor-odd/${alias}`,
+    );
+    const result = await new BubblewrapSandbox({
+      workspace,
+      scratch: path.join(root, "scratch"),
+      access: { network: false },
+      policy: new PathPolicy(parseAgentConfig({ paths: { read_only: ["docs/vendor-odd/*"] } }).paths),
+    }).run({
+      command: `cat ${appSecretFile}; echo ran`,
+      cwd: workspace,
+      timeoutMs: 15_000,
+      maxOutputBytes: 20_000,
+    });
+    expect(result.output).not.toContain("BEGIN PRIVATE KEY");
+    expect(result.output).toMatch(/path "docs\/vendor-odd\/x\uFFFD" cannot be protected/);
+    await run("rm -rf docs/vendor-odd");
+  });
+
+  it("a directory of that name is walked as itself, never through the link into the host", async () => {
+    await run(`mkdir ${odd} && ln -s ${upToSetupRoot(0)}${hostDir.slice(1)} ${alias}`);
+    const result = await run(`echo pwned > ${hostDir}/pwned; echo ran`);
+    expect(existsSync(path.join(hostDir, "pwned"))).toBe(false);
+    expect(result.output).toContain("ran");
+    clean();
   });
 });
