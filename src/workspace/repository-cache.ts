@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readdir, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
 import { openGit } from "../git.ts";
@@ -37,6 +37,7 @@ export class RepositoryCache {
   private readonly inUse = new Map<string, number>();
   private readonly updates = new Map<string, Promise<void>>();
   private budgetCheck: NodeJS.Timeout | undefined;
+  private rootMadePrivate: Promise<void> | undefined;
 
   constructor(root: string, maxBytes: number, options: { budgetCheckDelayMs?: number } = {}) {
     this.root = root;
@@ -55,6 +56,10 @@ export class RepositoryCache {
       this.checkBudgetSoon();
     };
     try {
+      await (this.rootMadePrivate ??= makePrivate(this.root).catch((error: unknown) => {
+        this.rootMadePrivate = undefined;
+        throw error;
+      }));
       // One update per mirror at a time; concurrent jobs on a repository share it.
       const previous = this.updates.get(mirror) ?? Promise.resolve();
       const update = previous.catch(() => undefined).then(() => this.update(mirror, cloneUrl, gitEnv));
@@ -89,7 +94,10 @@ export class RepositoryCache {
     const pool = treesOf(mirror);
     const idle = await readdir(pool).catch(() => [] as string[]);
     if (idle.length >= TREES_PER_REPOSITORY) return false;
-    await mkdir(pool, { recursive: true });
+    // The app's alone, like the cache's root: a kept tree holds what the job's commands left
+    // there, set-user-ID bits and all (git restores contents, not such modes).
+    await mkdir(pool, { recursive: true, mode: 0o700 });
+    await chmod(pool, 0o700);
     return succeeded(rename(tree, path.join(pool, randomBytes(6).toString("hex"))));
   }
 
@@ -172,6 +180,19 @@ export function mirrorName(cloneUrl: string): string {
     .replace(/[^\w.-]+/g, "_");
   const hash = createHash("sha256").update(cloneUrl).digest("hex").slice(0, 12);
   return `${base}-${hash}`;
+}
+
+/**
+ * The cache's root made (or set) so only the app's user may enter it: commands write the
+ * repositories' package caches under it as the app's user (root's, when it runs as root) and may
+ * leave a set-user-ID program there, or open a directory of theirs to everyone. A directory the
+ * app does not own, or a shared one like /tmp (sticky), is left as it is.
+ */
+async function makePrivate(root: string): Promise<void> {
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  const stats = await stat(root);
+  const sticky = (stats.mode & 0o1000) !== 0;
+  if (stats.uid === process.getuid?.() && !sticky && (stats.mode & 0o077) !== 0) await chmod(root, 0o700);
 }
 
 async function touch(file: string): Promise<void> {

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
@@ -63,6 +72,25 @@ describe("RepositoryCache", () => {
     expect(result.output).toBe("second\ninitial\n");
     await first.dispose();
     await second.dispose();
+  });
+
+  it("keeps what jobs leave where only the app's user may enter: its root and the kept trees", async () => {
+    // A root another version of the app made open to everyone is closed too.
+    const cacheRoot = path.join(root, "private-cache");
+    mkdirSync(cacheRoot, { mode: 0o755 });
+    chmodSync(cacheRoot, 0o755);
+    const cache = new RepositoryCache(cacheRoot, 1024 ** 3);
+    const job = await workspaceFor(cache, "agent/8-g");
+    const trees = `${job.objectSource!.replace(/\.git$/, "")}.trees`;
+    await job.dispose({ recycle: true });
+    expect(statSync(cacheRoot).mode & 0o777).toBe(0o700);
+    expect(statSync(trees).mode & 0o777).toBe(0o700);
+    // A shared directory (sticky, like /tmp) is left as it is.
+    const shared = path.join(root, "shared-cache");
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    await (await workspaceFor(new RepositoryCache(shared, 1024 ** 3), "agent/9-h")).dispose();
+    expect(statSync(shared).mode & 0o7777).toBe(0o1777);
   });
 
   it("keeps a finished job's tree for the next job, which gets it as clean as a fresh clone", async () => {
