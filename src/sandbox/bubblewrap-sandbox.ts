@@ -19,8 +19,19 @@ import { connectNamespace, inNetworkNamespace, SLIRP_RESOLV_CONF } from "./slirp
 const JOIN_CGROUPS =
   'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n - 1)); done; exec "$@"';
 const TOP_LEVEL_SYSTEM = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/opt"];
-/** Readable by root, and the app may run as root: never shown to commands. */
-const HIDDEN_SYSTEM_PATHS = ["/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/ssh"];
+/**
+ * Readable by root, and the app may run as root: never shown to commands. The keyring's lists name
+ * the keys of the uid the sandbox maps to (the keyring itself is refused: keyring-filter.ts).
+ */
+const HIDDEN_SYSTEM_PATHS = [
+  "/etc/shadow",
+  "/etc/gshadow",
+  "/etc/shadow-",
+  "/etc/gshadow-",
+  "/etc/ssh",
+  "/proc/keys",
+  "/proc/key-users",
+];
 
 /**
  * Runs every agent command inside bubblewrap. The layout is rebuilt for each command so that

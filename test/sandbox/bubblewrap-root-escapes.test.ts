@@ -104,6 +104,9 @@ describe("BubblewrapSandbox run by root", () => {
     );
     expect(result.output).toContain("add_key=-1 errno=1");
     expect(readFileSync("/proc/keys", "utf8")).not.toContain(description);
+    // Nor read the descriptions of the keys the host keeps there.
+    const listed = await run("cat /proc/keys /proc/key-users");
+    expect(listed.output).not.toMatch(/keyring|_uid/);
   });
 
   it("cannot create a nested user namespace to gain capabilities there", async () => {
