@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { git } from "../helpers/git-fixtures.ts";
-import { closeHarnessAfterEach, runLabeledJob } from "../helpers/run-labeled-job.ts";
+import { runLabeledJob } from "../helpers/run-labeled-job.ts";
 import { call, type ScriptedTurn } from "../helpers/scripted-model-server.ts";
-
-closeHarnessAfterEach();
 
 /** Runs one labeled-issue job against `script`; a give-up posts one comment besides the status. */
 function runJobWith(script: ScriptedTurn[], options: { config?: string; giveUpComment?: boolean } = {}) {

@@ -3,17 +3,9 @@ import { issueCommentCreated } from "../fixtures/events.ts";
 import { OWNER, REPO, type Harness } from "../helpers/e2e-harness.ts";
 import { git } from "../helpers/git-fixtures.ts";
 import { mockPermission, mockReaction, type GitHubRecord } from "../helpers/github-api-mock.ts";
-import {
-  closeHarnessAfterEach,
-  ISSUE_NUMBER,
-  mockTestIssueJob,
-  runLabeledJob,
-  toolResult,
-} from "../helpers/run-labeled-job.ts";
+import { ISSUE_NUMBER, mockTestIssueJob, runLabeledJob, toolResult } from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 import { deliverSigned } from "../helpers/signed-webhook.ts";
-
-closeHarnessAfterEach();
 
 /** Holds a job at its `pausing` hook (question posted, pause not yet saved) until released. */
 function holdWhilePausing() {

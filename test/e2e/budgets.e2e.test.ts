@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
-import { closeHarnessAfterEach, runLabeledJob } from "../helpers/run-labeled-job.ts";
+import { runLabeledJob } from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
-
-closeHarnessAfterEach();
 
 // Every scripted answer reports 100 prompt tokens (30 cached) and 20 completion tokens, so at these
 // prices each model call costs $0.001 + $0.001 = $0.002.

@@ -18,17 +18,10 @@ import {
   newRecord,
   type GitHubRecord,
 } from "../helpers/github-api-mock.ts";
-import {
-  closeHarnessAfterEach,
-  ISSUE_NUMBER,
-  mockTestIssueJob,
-  runLabeledJob,
-  waitFor,
-} from "../helpers/run-labeled-job.ts";
+import { ISSUE_NUMBER, mockTestIssueJob, runLabeledJob, waitFor } from "../helpers/run-labeled-job.ts";
 import { processRunning } from "../helpers/process-running.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 
-closeHarnessAfterEach();
 let harnessToClose: Harness | undefined;
 afterEach(async () => {
   await harnessToClose?.close();

@@ -1,5 +1,5 @@
 import nock from "nock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { issuesLabeled } from "../fixtures/events.ts";
 import { OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
 import { git, headOf } from "../helpers/git-fixtures.ts";
@@ -16,10 +16,6 @@ import { call } from "../helpers/scripted-model-server.ts";
 // What GitHub refuses the app, or no longer has, mid-job, and what the people on the issue are
 // told then.
 let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
 
 describe("an issue GitHub will not let the app comment on (locked)", () => {
   it("keeps the agent's reason for giving up in the check run, and says the comment failed", async () => {

@@ -9,7 +9,6 @@ import {
   type GitHubRecord,
 } from "../helpers/github-api-mock.ts";
 import {
-  closeHarnessAfterEach,
   ISSUE_NUMBER,
   mockTestIssueJob,
   runLabeledJob,
@@ -18,8 +17,6 @@ import {
 } from "../helpers/run-labeled-job.ts";
 import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
 import { call } from "../helpers/scripted-model-server.ts";
-
-closeHarnessAfterEach();
 
 const WITH_TESTS = "gates:\n  tests:\n    command: node --test\n";
 const finish = (title = "Punctuate the greeting") =>

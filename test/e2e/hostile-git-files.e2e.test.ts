@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { INSTALLATION_TOKEN } from "../helpers/e2e-harness.ts";
-import { closeHarnessAfterEach, runLabeledJob, toolResult } from "../helpers/run-labeled-job.ts";
+import { runLabeledJob, toolResult } from "../helpers/run-labeled-job.ts";
 import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 
@@ -12,7 +12,6 @@ import { call } from "../helpers/scripted-model-server.ts";
  * tools. Every route runs through the real app: real git, the real bubblewrap sandbox, the real
  * tools. The host directory `outside` stands for everything beyond the workspace.
  */
-closeHarnessAfterEach();
 
 let outside: string;
 beforeEach(() => {

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import nock from "nock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { branchLog, headOf, readBranchFile } from "../helpers/git-fixtures.ts";
 import {
   INSTALLATION_TOKEN,
@@ -23,10 +23,6 @@ import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 
 let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
 
 /** Greps the job workspaces for the token while the job is running (they are gone afterwards). */
 function tokenOnDisk(workdir: string): string {

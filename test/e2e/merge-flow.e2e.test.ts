@@ -1,5 +1,5 @@
 import nock from "nock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { newJob, transition } from "../../src/jobs/job.ts";
 import { pullRequestClosed, pullRequestReviewSubmitted } from "../fixtures/events.ts";
@@ -8,10 +8,6 @@ import { mockInstallationToken, mockPermission, mockRepoConfig } from "../helper
 import { testTrigger } from "../helpers/test-trigger.ts";
 
 let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
 
 const API = "https://api.github.com";
 const REPO_PATH = `/repos/${OWNER}/${REPO}`;

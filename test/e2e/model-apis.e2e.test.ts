@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
-import { closeHarnessAfterEach, runLabeledJob } from "../helpers/run-labeled-job.ts";
+import { runLabeledJob } from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
-
-closeHarnessAfterEach();
 
 const script = () => [
   {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { closeHarnessAfterEach, runLabeledJob } from "../helpers/run-labeled-job.ts";
+import { runLabeledJob } from "../helpers/run-labeled-job.ts";
 import { call, type RecordedRequest, type ScriptedTurn } from "../helpers/scripted-model-server.ts";
-
-closeHarnessAfterEach();
 
 describe("a model endpoint that is busy or failing for a moment", () => {
   it("is asked again after a 429 (honouring retry-after) and a 503, and the job goes on", async () => {

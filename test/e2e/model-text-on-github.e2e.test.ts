@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { closeHarnessAfterEach, ISSUE_NUMBER, runLabeledJob } from "../helpers/run-labeled-job.ts";
+import { ISSUE_NUMBER, runLabeledJob } from "../helpers/run-labeled-job.ts";
 import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
 import { call } from "../helpers/scripted-model-server.ts";
-
-closeHarnessAfterEach();
 
 // What a model steered by a poisoned issue or repository might write, to be rendered by GitHub as
 // the app's own words.

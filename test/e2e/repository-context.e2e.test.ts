@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GREETING_REPO } from "../helpers/e2e-harness.ts";
-import { closeHarnessAfterEach, runLabeledJob } from "../helpers/run-labeled-job.ts";
+import { runLabeledJob } from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
-
-closeHarnessAfterEach();
 
 describe("what the agent is told about the repository", () => {
   it("passes AGENTS.md files (root first, with their scope), CONTRIBUTING.md, config instructions and an overview", async () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 import { newJob, transition, withEvent } from "../../src/jobs/job.ts";
 import { MAX_ATTEMPTS } from "../../src/jobs/job.ts";
@@ -17,10 +17,6 @@ import { call } from "../helpers/scripted-model-server.ts";
 import { testTrigger } from "../helpers/test-trigger.ts";
 
 let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
 
 /** Leaves a job in the database as a process that died mid-job would: running, with its report ids. */
 function leaveInterruptedJob(db: string, attempts: number): string {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import nock from "nock";
 import { checkSuiteCompleted, issueCommentCreated, pullRequestReviewSubmitted } from "../fixtures/events.ts";
 import { OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
@@ -23,10 +23,6 @@ import { newJob, transition } from "../../src/jobs/job.ts";
 import { parseAgentConfig } from "../../src/config/parse-agent-config.ts";
 
 let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
 
 const BRANCH = "agent/21-document-usage";
 

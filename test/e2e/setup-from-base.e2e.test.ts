@@ -10,10 +10,8 @@ import {
   mockRepoConfig,
   newRecord,
 } from "../helpers/github-api-mock.ts";
-import { closeHarnessAfterEach, runLabeledJob } from "../helpers/run-labeled-job.ts";
+import { runLabeledJob } from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
-
-closeHarnessAfterEach();
 
 /** Prints what Redis answered at host:6379, or that it could not be reached. */
 const probeRedis = (host: string) =>

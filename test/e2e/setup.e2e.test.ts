@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { git } from "../helpers/git-fixtures.ts";
 import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
-import { closeHarnessAfterEach, runLabeledJob, toolResult } from "../helpers/run-labeled-job.ts";
+import { runLabeledJob, toolResult } from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 import { GREETING_WITH_LOCKFILE } from "../fixtures/greeting-with-lockfile.ts";
-
-closeHarnessAfterEach();
 
 const finish = call("finish", {
   title: "Punctuate the greeting",

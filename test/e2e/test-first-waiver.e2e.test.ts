@@ -1,5 +1,5 @@
 import nock from "nock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { issueCommentCreated, issuesLabeled } from "../fixtures/events.ts";
 import { OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
 import {
@@ -16,10 +16,6 @@ import { call } from "../helpers/scripted-model-server.ts";
 import { deliverSigned } from "../helpers/signed-webhook.ts";
 
 let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
 
 const CONFIG = "gates:\n  tests:\n    command: node --test\n";
 /** A behaviour change no test is written for: the greeting gains its `!`. */

@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { GREETING_REPO } from "../helpers/e2e-harness.ts";
 import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
-import { closeHarnessAfterEach, runLabeledJob, toolResult } from "../helpers/run-labeled-job.ts";
+import { runLabeledJob, toolResult } from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
-
-closeHarnessAfterEach();
 
 const finish = call("finish", {
   title: "Punctuate the greeting",

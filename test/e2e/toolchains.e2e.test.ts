@@ -2,13 +2,11 @@ import { describe, expect, it } from "vitest";
 import { GREETING_REPO } from "../helpers/e2e-harness.ts";
 import { git } from "../helpers/git-fixtures.ts";
 import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
-import { closeHarnessAfterEach, runLabeledJob, toolResult } from "../helpers/run-labeled-job.ts";
+import { runLabeledJob, toolResult } from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
 import { defaultToolchainDir } from "../../src/workspace/toolchain/set-up-toolchains.ts";
 import { RUST_TESTS_DIR } from "../fixtures/test-layouts.ts";
 import { GREETING_WITH_LOCKFILE } from "../fixtures/greeting-with-lockfile.ts";
-
-closeHarnessAfterEach();
 
 /**
  * Node.js versions are fetched once into the user's cache and kept across test runs, as the app

@@ -3,7 +3,7 @@ import { once } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import nock from "nock";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PROBOT_WEBHOOK_PATH } from "../../src/server/webhook-endpoint.ts";
 import { issueCommentCreated, issuesLabeled } from "../fixtures/events.ts";
 import { OWNER, REPO, startHarness, type Harness } from "../helpers/e2e-harness.ts";
@@ -20,10 +20,6 @@ import {
 import { call } from "../helpers/scripted-model-server.ts";
 
 let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
 
 const giveUp = call("give_up", { reason: "Nothing to do in this test." });
 

@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { git } from "../helpers/git-fixtures.ts";
-import { closeHarnessAfterEach, runLabeledJob, toolResult } from "../helpers/run-labeled-job.ts";
+import { runLabeledJob, toolResult } from "../helpers/run-labeled-job.ts";
 import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
 import { call } from "../helpers/scripted-model-server.ts";
-
-closeHarnessAfterEach();
 
 const finish = call("finish", { title: "Add CI", summary: "Adds a workflow.", rationale: "Asked for." });
 

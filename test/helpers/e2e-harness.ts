@@ -99,6 +99,7 @@ export async function startHarness(options: {
   await options.beforeLoad?.({ db: path.join(workdir, "state.db"), cloneUrl, bare: remote.bare });
   const handlers: Handler[] = [];
   await probot.load(agent.app, { cwd: process.cwd(), addHandler: (handler) => handlers.push(handler) });
+  let closed: Promise<void> | undefined;
   const harness: Harness = {
     probot,
     agent,
@@ -115,21 +116,33 @@ export async function startHarness(options: {
       harness.agent = makeAgent();
       await harness.probot.load(harness.agent.app, { cwd: process.cwd(), addHandler: () => undefined });
     },
-    async close() {
-      // Shut down, not only drained, and whatever a failed test left running: the next file in
-      // this worker must not meet this app, its servers or its timers.
-      try {
-        await Promise.race([harness.agent.idle(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
-        await harness.agent.shutdown(0);
-      } finally {
-        await model.stop();
-        await gitServer.stop();
-        remote.cleanup();
-        rmSync(workdir, { recursive: true, force: true });
-        nock.cleanAll();
-        nock.enableNetConnect();
-      }
+    close() {
+      open.delete(harness);
+      return (closed ??= closeHarness());
     },
   };
+  // Shut down, not only drained, and whatever a failed test left running: the next file in this
+  // worker must not meet this app, its servers or its timers.
+  async function closeHarness() {
+    try {
+      await Promise.race([harness.agent.idle(), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      await harness.agent.shutdown(0);
+    } finally {
+      await model.stop();
+      await gitServer.stop();
+      remote.cleanup();
+      rmSync(workdir, { recursive: true, force: true });
+      nock.cleanAll();
+      nock.enableNetConnect();
+    }
+  }
+  open.add(harness);
   return harness;
+}
+
+/** Harnesses started and not yet closed: the end-to-end setup closes them after each test. */
+const open = new Set<Harness>();
+
+export async function closeOpenHarnesses(): Promise<void> {
+  await Promise.all([...open].map((harness) => harness.close()));
 }

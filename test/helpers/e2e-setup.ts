@@ -1,5 +1,6 @@
 import nock from "nock";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { closeOpenHarnesses } from "./e2e-harness.ts";
 
 // End-to-end files share a worker (see vitest.config.ts). Each starts as it would in a fresh one:
 // no interceptor an earlier file left, and the network open until the file itself closes it.
@@ -10,3 +11,5 @@ function resetNock(): void {
 
 beforeAll(resetNock);
 afterAll(resetNock);
+// Every harness a test started is closed after it, whatever the test did.
+afterEach(closeOpenHarnesses);

@@ -1,5 +1,5 @@
 import type nock from "nock";
-import { afterEach, expect } from "vitest";
+import { expect } from "vitest";
 import { issuesLabeled } from "../fixtures/events.ts";
 import { OWNER, REPO, startHarness, type Harness } from "./e2e-harness.ts";
 import { headOf } from "./git-fixtures.ts";
@@ -14,16 +14,6 @@ import {
 import type { TurnSource } from "./scripted-model-server.ts";
 
 export { waitFor } from "./wait-for.ts";
-
-let current: Harness | undefined;
-
-/** Registers the cleanup of the harness that `runLabeledJob` starts; call once per test file. */
-export function closeHarnessAfterEach(): void {
-  afterEach(async () => {
-    await current?.close();
-    current = undefined;
-  });
-}
 
 export const ISSUE_NUMBER = 21;
 
@@ -47,12 +37,11 @@ export async function runLabeledJob(
     during?: (h: Harness, record: GitHubRecord) => Promise<void>;
   } = {},
 ): Promise<{ h: Harness; record: GitHubRecord }> {
-  current = await startHarness({
+  const h = await startHarness({
     script,
     ...(options.files ? { files: options.files } : {}),
     ...options.app,
   });
-  const h = current;
   const record = newRecord();
   const pullRequests = options.pullRequests ?? 0;
   const scopes = [

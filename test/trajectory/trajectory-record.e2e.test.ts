@@ -3,10 +3,8 @@ import type { Trajectory } from "../../src/trajectory/trajectory.ts";
 import type { TrajectoryStore } from "../../src/trajectory/trajectory-store.ts";
 import { INSTALLATION_TOKEN, OPENAI_KEY, startHarness, type Harness } from "../helpers/e2e-harness.ts";
 import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
-import { closeHarnessAfterEach, runLabeledJob } from "../helpers/run-labeled-job.ts";
+import { runLabeledJob } from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
-
-closeHarnessAfterEach();
 
 const priced = `gates:\n  tests:\n    command: node --test\nagent:\n  price:\n    input_per_million: 10\n    cached_input_per_million: 10\n    output_per_million: 50\n`;
 

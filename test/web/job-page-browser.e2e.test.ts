@@ -7,11 +7,9 @@ import { chromium, type Browser } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Harness } from "../helpers/e2e-harness.ts";
 import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
-import { closeHarnessAfterEach, runLabeledJob } from "../helpers/run-labeled-job.ts";
+import { runLabeledJob } from "../helpers/run-labeled-job.ts";
 import { call, type ScriptedTurn } from "../helpers/scripted-model-server.ts";
 import type { TrajectoryStore } from "../../src/trajectory/trajectory-store.ts";
-
-closeHarnessAfterEach();
 
 const READER = "ghu_BROWSERreader0123456789abcdefghijk";
 const OUTSIDER = "ghu_BROWSERoutsider0123456789abcdefgh";

@@ -4,10 +4,8 @@ import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { INSTALLATION_TOKEN, OPENAI_KEY, type Harness } from "../helpers/e2e-harness.ts";
 import { fixGreeting, testGreeting } from "../helpers/greeting-script.ts";
-import { closeHarnessAfterEach, runLabeledJob } from "../helpers/run-labeled-job.ts";
+import { runLabeledJob } from "../helpers/run-labeled-job.ts";
 import { call } from "../helpers/scripted-model-server.ts";
-
-closeHarnessAfterEach();
 
 const CLIENT_SECRET = "oauth-client-secret-0123456789abcdef";
 const READER_TOKEN = "ghu_READERtoken0123456789abcdefghijklmn";
