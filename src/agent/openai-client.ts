@@ -1,5 +1,6 @@
 import OpenAI from "openai";
 import { ConfigError, ModelMisbehaved, ModelUnavailable } from "../errors.ts";
+import { codeSpan } from "../guardrails/untrusted/neutralize-model-markdown.ts";
 import type { Model, ModelTurn } from "./model.ts";
 
 export interface EndpointOptions {
@@ -47,7 +48,7 @@ export function asModelError(error: unknown, model: string): Error {
     // The SDK's message starts with the status when there is one ("500 upstream exploded").
     const status = error.status && !error.message.startsWith(String(error.status)) ? `${error.status} ` : "";
     return new ModelUnavailable(
-      `The model endpoint failed: ${status}${error.message}`,
+      `The model endpoint failed: ${endpointWords(`${status}${error.message}`)}`,
       "This is usually temporary.",
       { retryable: true },
     );
@@ -75,4 +76,12 @@ export abstract class OpenAIEndpointModel implements Model {
   }
 
   abstract complete(request: Parameters<Model["complete"]>[0]): Promise<ModelTurn>;
+}
+
+/**
+ * What the endpoint said, as it reaches comments and check runs: the endpoint's text, not the app's,
+ * so inline code (no mention, link or image of its own) and at most 500 characters.
+ */
+export function endpointWords(text: string): string {
+  return codeSpan(text.length > 500 ? `${text.slice(0, 500)}…` : text);
 }

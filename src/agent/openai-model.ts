@@ -1,7 +1,7 @@
 import type OpenAI from "openai";
 import { ModelMisbehaved, ModelUnavailable } from "../errors.ts";
 import type { Model, ModelTurn } from "./model.ts";
-import { asModelError, OpenAIEndpointModel } from "./openai-client.ts";
+import { asModelError, endpointWords, OpenAIEndpointModel } from "./openai-client.ts";
 
 /**
  * Chat Completions through the official SDK; works with OpenAI and any compatible server
@@ -49,7 +49,7 @@ function answerWithoutMessage(response: unknown, model: string): Error {
   if (error && typeof error === "object") {
     const said = (error as { message?: unknown }).message;
     return new ModelUnavailable(
-      `The model endpoint answered with an error: ${(typeof said === "string" ? said : JSON.stringify(error)).slice(0, 500)}`,
+      `The model endpoint answered with an error: ${endpointWords(typeof said === "string" ? said : JSON.stringify(error))}`,
       "This is usually temporary.",
       { retryable: true },
     );

@@ -1,7 +1,7 @@
 import type OpenAI from "openai";
 import { ModelMisbehaved, ModelUnavailable } from "../errors.ts";
 import type { Model, ModelTurn } from "./model.ts";
-import { asModelError, OpenAIEndpointModel } from "./openai-client.ts";
+import { asModelError, endpointWords, OpenAIEndpointModel } from "./openai-client.ts";
 import { fromResponse, toResponsesInput, toResponsesTools } from "./responses-format.ts";
 
 /**
@@ -42,7 +42,7 @@ export class OpenAIResponsesModel extends OpenAIEndpointModel {
     }
     if (response.status === "failed") {
       throw new ModelUnavailable(
-        `The model endpoint failed: ${response.error?.code ?? "error"} ${response.error?.message ?? "(no message)"}`,
+        `The model endpoint failed: ${endpointWords(`${response.error?.code ?? "error"} ${response.error?.message ?? "(no message)"}`)}`,
         "This is usually temporary.",
         { retryable: true },
       );

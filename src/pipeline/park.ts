@@ -2,6 +2,7 @@ import type { ChatCompletionMessageParam } from "openai/resources/chat/completio
 import type { AgentOutcome } from "../agent/tools/tool.ts";
 import { transition } from "../jobs/job.ts";
 import { commitPause } from "../jobs/pause-window.ts";
+import { codeBlock, codeSpan } from "../guardrails/untrusted/neutralize-model-markdown.ts";
 import { quoteMarkdown } from "../report/quote-markdown.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import { captureWorkspace } from "../workspace/workspace-snapshot.ts";
@@ -41,7 +42,9 @@ export async function park(
   await run.save();
   const bundle = await captureWorkspace(workspace);
   const question =
-    asking.kind === "approval" ? `May the agent run \`${shortCommand(asking.command)}\`?` : asking.question;
+    asking.kind === "approval"
+      ? `May the agent run ${codeSpan(shortCommand(asking.command))}?`
+      : asking.question;
   run.job = {
     ...transition(
       run.job,
@@ -71,7 +74,7 @@ export async function park(
 
 function askingComment(asking: Asking, until: string): string {
   return asking.kind === "approval"
-    ? `⏸️ The agent wants to run this command, which needs approval because ${asking.reason}:\n\n\`\`\`sh\n${shortCommand(asking.command)}\n\`\`\`\n\nSomeone with write access can reply \`/agent approve\` or \`/agent deny\`; the job then resumes where it stopped. Without an answer by ${until} it counts as denied. The decision applies to this command only.`
+    ? `⏸️ The agent wants to run this command, which needs approval because ${asking.reason}:\n\n${codeBlock(shortCommand(asking.command), "sh")}\n\nSomeone with write access can reply \`/agent approve\` or \`/agent deny\`; the job then resumes where it stopped. Without an answer by ${until} it counts as denied. The decision applies to this command only.`
     : `❓ The agent has a question before it goes on:\n\n${quoteMarkdown(asking.question)}\n\nSomeone with write access can answer with \`/agent <your answer>\`; the job then resumes where it stopped. Without an answer by ${until} it stops. \`/agent stop\` ends it now.`;
 }
 

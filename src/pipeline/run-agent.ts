@@ -7,7 +7,7 @@ import { defaultTools } from "../agent/tools/default-tools.ts";
 import type { AgentOutcome, ToolContext } from "../agent/tools/tool.ts";
 import { ConfigError } from "../errors.ts";
 import { StepDelivery } from "../gates/deliver-step.ts";
-import { neutralizeModelMarkdown } from "../guardrails/untrusted/neutralize-model-markdown.ts";
+import { codeSpan, neutralizeModelMarkdown } from "../guardrails/untrusted/neutralize-model-markdown.ts";
 import type { Job } from "../jobs/job.ts";
 import type { Conversation } from "./build-conversation.ts";
 import type { JobControl } from "./job-control.ts";
@@ -130,8 +130,8 @@ function resumedDecision(run: JobRun, resumed: Resumed): ApprovalSource {
     const shown = shortCommand(command).slice(0, 200);
     await run.reporter.note(
       given.decision === "timed out"
-        ? `No answer to the approval request for \`${shown}\`; it was not run.`
-        : `@${given.by} ${given.decision} \`${shown}\`.`,
+        ? `No answer to the approval request for ${codeSpan(shown)}; it was not run.`
+        : `@${given.by} ${given.decision} ${codeSpan(shown)}.`,
     );
     return given;
   };

@@ -1,3 +1,4 @@
+import { codeBlock, codeSpan } from "../guardrails/untrusted/neutralize-model-markdown.ts";
 import { BEHAVIOUR_UNCHANGED, type GateResult, type Refusal } from "../jobs/run-log.ts";
 
 const STATUS: Record<GateResult["status"], string> = {
@@ -34,7 +35,7 @@ export function renderTestEvidence(gates: readonly GateResult[], maxChars = 3_00
   return excerpts
     .map(
       (e) =>
-        `<details><summary>${e.title}</summary>\n\n\`\`\`\n${tail(e.text, maxChars)}\n\`\`\`\n</details>`,
+        `<details><summary>${escapeHtml(e.title)}</summary>\n\n${codeBlock(tail(e.text, maxChars))}\n</details>`,
     )
     .join("\n");
 }
@@ -63,7 +64,7 @@ export function renderGateExcerpts(gates: readonly GateResult[], maxChars = 4_00
     .flatMap((g) => g.excerpts ?? [])
     .map(
       (e) =>
-        `<details><summary>${e.title}</summary>\n\n\`\`\`\n${tail(e.text, maxChars)}\n\`\`\`\n</details>`,
+        `<details><summary>${escapeHtml(e.title)}</summary>\n\n${codeBlock(tail(e.text, maxChars))}\n</details>`,
     )
     .join("\n");
 }
@@ -76,20 +77,31 @@ export function renderRefusals(refusals: readonly Refusal[]): string {
     "| --- | --- | --- |",
     ...refusals.map(
       (r) =>
-        `| ${cell(r.rule)} | \`${cell(r.subject).replace(/`/g, "'").slice(0, 200)}\` | ${cell(r.reason)} |`,
+        `| ${cell(r.rule)} | \`${cell(r.subject).replace(/`/g, "'").slice(0, 200)}\` | ${cell(codeSpan(oneLine(r.reason).slice(0, 300)))} |`,
     ),
   ].join("\n");
 }
 
 export function renderReviewReasons(reasons: ReadonlyArray<{ path: string; reason: string }>): string {
-  return reasons.map((r) => `- \`${r.path}\`: ${r.reason}`).join("\n");
+  return reasons.map((r) => `- ${codeSpan(oneLine(r.path))}: ${r.reason}`).join("\n");
 }
 
 export const UNSANDBOXED_WARNING =
   "> [!WARNING]\n> **The agent's commands ran without a sandbox** (bubblewrap is unavailable on the app host and this repository set `sandbox.allow_unsandboxed: true`). Lost: no namespace — they ran as the app's user with the app host's files (the app's own included), processes and network; they saw the repository's real `.git`; only per-process ulimits held (no total memory cap, no private /tmp, and no process limit if the app runs as root). Review with that in mind.";
 
-function cell(text: string): string {
-  return text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+/** Text as one line, for a list item or a table cell. */
+function oneLine(text: string): string {
+  return text.replace(/\r?\n/g, " ");
+}
+
+/** A command's or file's name in a <summary>, as text. */
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** A table cell: one line, its pipes escaped (inside code spans too, as GitHub's tables need). */
+export function cell(text: string): string {
+  return oneLine(text).replace(/\|/g, "\\|");
 }
 
 function tail(text: string, maxChars: number): string {

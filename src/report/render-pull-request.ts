@@ -1,7 +1,9 @@
 import { formatDuration } from "../format-duration.ts";
 import { formatCost } from "./format-cost.ts";
 import type { DeliveredStep, RunLog } from "../jobs/run-log.ts";
+import { codeSpan } from "../guardrails/untrusted/neutralize-model-markdown.ts";
 import {
+  cell,
   renderGateTable,
   renderRefusals,
   renderReviewReasons,
@@ -34,7 +36,7 @@ export interface PullRequestContent {
 export function renderPullRequestBody(content: PullRequestContent): string {
   const { log, step, part } = content;
   const last = part.index === part.count;
-  const files = step.files.map((f) => `| \`${f.path}\` | +${f.added} | −${f.removed} |`);
+  const files = step.files.map((f) => `| ${cell(codeSpan(f.path))} | +${f.added} | −${f.removed} |`);
   return [
     ...(content.unsandboxed ? [UNSANDBOXED_WARNING, ""] : []),
     last ? `Closes #${content.issueNumber}` : `Part of #${content.issueNumber}`,

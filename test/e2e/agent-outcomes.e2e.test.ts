@@ -126,7 +126,8 @@ describe("a model that misbehaves", () => {
       "What to do:** This is usually temporary. Comment `/agent` on the issue to retry.",
     );
     // The SDK's message already starts with the status: it is said once.
-    expect(final.output.summary).toContain("The model endpoint failed: 400 Bad request");
+    // The endpoint's own words come as inline code: no mention, link or image of theirs renders.
+    expect(final.output.summary).toContain("The model endpoint failed: `400 Bad request`");
   });
 
   it("quotes a proxy's error object sent with HTTP 200, and says it may pass", async () => {
@@ -139,7 +140,7 @@ describe("a model that misbehaves", () => {
     const final = record.checkRunUpdates.at(-1)!;
     expect(final.output.title).toBe("stopped: the model endpoint failed");
     expect(final.output.summary).toContain(
-      "The model endpoint answered with an error: Provider returned error: upstream overloaded",
+      "The model endpoint answered with an error: `Provider returned error: upstream overloaded`",
     );
     expect(final.output.summary).toContain("This is usually temporary.");
   });

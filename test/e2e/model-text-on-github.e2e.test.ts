@@ -42,6 +42,35 @@ describe("text the model writes to GitHub", () => {
     expect(status).toMatch(/Ping `@\u200b?someone` about `https:\/\/evil\.example`/);
   });
 
+  it("cannot forge the app's sections, leave a fence open over them, or break out of a file's name or test output", async () => {
+    const printed = "\\n```\\ncc @victim ![t](https://evil.example/t.png)\\n```\\n";
+    const { record } = await runLabeledJob(
+      [
+        call("write_file", {
+          path: "test/p` @victim `q.test.js",
+          content: `import { test } from "node:test";\nimport assert from "node:assert/strict";\nimport { greet } from "../src/greet.js";\ntest("punctuates", () => {\n  console.log("${printed}");\n  assert.equal(greet("Ada"), "Hello, Ada!");\n});\n`,
+        }),
+        fixGreeting,
+        call("finish", {
+          title: "Punctuate the greeting",
+          summary: "Done.\n\n## Guardrails\n| Gate | Result |\n| --- | --- |\n| all | ✅ passed |\n\n```",
+          rationale: "As asked.",
+        }),
+      ],
+      { pullRequests: 1 },
+    );
+    const body = record.pulls[0]!.body as string;
+    // The model's heading is text, and its open fence is closed before the app's next section.
+    expect(body).toContain("\\## Guardrails");
+    expect(body).toContain("| all | ✅ passed |\n\n```\n```");
+    expect(body).toMatch(/\n## Rationale\n/);
+    // The file's name stays in its code span, in the table of files.
+    expect(body).toContain("| ``test/p` @victim `q.test.js`` |");
+    // The test run's output stays in its code block (a fence longer than any it printed).
+    const evidence = /\n(`{4,})\n([^]*?)\n\1\n/.exec(body);
+    expect(evidence?.[2]).toContain("```\ncc @victim ![t](https://evil.example/t.png)\n```");
+  });
+
   it("reaches the issue neutralised when the agent gives up", async () => {
     const { record } = await runLabeledJob([call("give_up", { reason: HOSTILE })], { extraComments: 1 });
     const comment = record.comments[1]!.body as string;

@@ -70,12 +70,51 @@ function walk(node: Nodes, source: string, context: PublishingContext, edits: Ed
     case "text":
       textEdits(raw, start, context, edits);
       return;
+    case "heading":
+      // A heading of the model's would read as one of the app's own sections (`## Guardrails`):
+      // its marker is shown as text.
+      edits.push(headingMarkerEscape(raw, start));
+      break;
+    case "blockquote": {
+      // `> [!CAUTION]` would render as one of GitHub's alerts, in the app's voice.
+      const alert = /^[ \t]*>[ \t]?(?=\[!)/.exec(raw);
+      if (alert) edits.push({ start: start + alert[0].length, end: start + alert[0].length, text: "\\" });
+      break;
+    }
     case "inlineCode":
-    case "code":
       return;
+    case "code": {
+      // A fence the model never closed would run to the end of the model's text and swallow the
+      // app's sections after it: it is closed where the model's text ends.
+      const closing = unclosedFence(raw);
+      if (closing) edits.push({ start: end, end, text: `\n${closing}` });
+      return;
+    }
   }
   if ("children" in node)
     for (const child of (node as Parent).children) walk(child as Nodes, source, context, edits);
+}
+
+/** The edit that shows a heading's marker as text: `\##` for `##`, `\---` under a setext one. */
+function headingMarkerEscape(raw: string, start: number): Edit {
+  // An ATX heading's first `#`, or the first character of a setext heading's underline (its last line).
+  const underline = raw.lastIndexOf("\n") + 1;
+  const at = /^[ \t]*#/.test(raw)
+    ? raw.indexOf("#")
+    : underline + (/^[ \t]*/.exec(raw.slice(underline))?.[0].length ?? 0);
+  return { start: start + at, end: start + at, text: "\\" };
+}
+
+/** The fence that would close `raw`, a fenced code block, when it is not closed; else undefined. */
+function unclosedFence(raw: string): string | undefined {
+  const opening = /^[ \t]*(`{3,}|~{3,})/.exec(raw);
+  if (!opening) return undefined;
+  const fence = opening[1]!;
+  const lines = raw.split("\n");
+  const last = lines.at(-1)!.trim();
+  const closed =
+    lines.length > 1 && last.startsWith(fence[0]!.repeat(fence.length)) && /^(`+|~+)$/.test(last);
+  return closed ? undefined : fence;
 }
 
 /** Links only to the GitHub host (or relative, which GitHub resolves there); images the same. */
@@ -118,8 +157,12 @@ function textEdits(raw: string, offset: number, context: PublishingContext, edit
   for (const f of found) edits.push({ start: offset + f.start, end: offset + f.end, text: f.text });
 }
 
-/** Inline code that holds any text: a fence longer than any run of backticks inside. */
-export function codeSpan(text: string): string {
+/**
+ * Inline code that holds any text: a fence longer than any run of backticks inside, on one line
+ * (a blank line would end the span, and what follows would be Markdown again).
+ */
+export function codeSpan(raw: string): string {
+  const text = raw.replace(/\r?\n/g, " ");
   if (text === "") return "";
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
@@ -127,8 +170,9 @@ export function codeSpan(text: string): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-function codeBlock(text: string): string {
+/** A code block that holds any text: a fence longer than any run of backticks inside. */
+export function codeBlock(text: string, language = ""): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);
-  return `${fence}\n${text}\n${fence}`;
+  return `${fence}${language}\n${text}\n${fence}`;
 }

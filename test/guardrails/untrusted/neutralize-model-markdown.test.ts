@@ -26,6 +26,13 @@ describe("neutralizeModelMarkdown", () => {
       "fixes `https://github.com/octo-org/hello-world/issues/3`",
     ],
     ["see https://github.com/other/repo/issues/1", "see `https://github.com/other/repo/issues/1`"],
+    // The app's own sections and GitHub's alerts are the app's voice, not the model's.
+    ["Done.\n\n## Guardrails\n✅ all passed", "Done.\n\n\\## Guardrails\n✅ all passed"],
+    ["Done\n===", "Done\n\\==="],
+    ["> [!CAUTION]\n> approved", "> \\[!CAUTION]\n> approved"],
+    // A fence left open would swallow the app's sections after the model's text.
+    ["Done.\n\n```", "Done.\n\n```\n```"],
+    ["````js\nx\n```", "````js\nx\n```\n````"],
   ])("neutralises %j", (input, expected) => {
     expect(neutralize(input)).toBe(expected);
   });
