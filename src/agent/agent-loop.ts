@@ -29,6 +29,9 @@ function steeringMessage(message: { by: string; text: string }): string {
   return `Message from the maintainer @${message.by}, sent while you were working. Take it into account from now on; where it conflicts with earlier instructions, it wins:\n${message.text}`;
 }
 
+/** Tools whose call ends the run (see AgentOutcome). */
+const ENDING_TOOLS = new Set(["finish", "give_up", "ask_question"]);
+
 const NUDGE =
   "Continue by calling one of the tools. When the work is complete call finish; if it cannot be done call give_up.";
 
@@ -168,7 +171,7 @@ async function askModel(
 
 /**
  * Runs a turn's tool calls in order; once one finishes the run, the rest are answered, not run.
- * Time up, the calls not yet run are not run.
+ * Time up, only a call that ends the run is still run.
  */
 async function runCalls(
   calls: FunctionCall[],
@@ -179,20 +182,27 @@ async function runCalls(
 ): Promise<{ outcome: AgentOutcome | undefined; anyWellFormed: boolean }> {
   let outcome: AgentOutcome | undefined;
   let anyWellFormed = false;
+  let late = false;
   for (const call of calls) {
-    // A turn of many calls stops at the limit too, not only the next model call.
-    if (!outcome && context.clock.elapsedMs() >= limits.maxMs) throw outOfTime(limits);
+    // A turn of many calls stops at the limit too, not only the next model call; a call that ends
+    // the run (finish, give_up, a question) still counts: the model had ended it in time.
+    const skipLate =
+      !outcome && !ENDING_TOOLS.has(call.function.name) && context.clock.elapsedMs() >= limits.maxMs;
+    late ||= skipLate;
     const result = outcome
       ? { wellFormed: true, output: "skipped: the run already finished" }
-      : await executeToolCall(
-          tools,
-          { name: call.function.name, arguments: call.function.arguments },
-          context,
-        );
+      : skipLate
+        ? { wellFormed: true, output: "skipped: the time limit was reached" }
+        : await executeToolCall(
+            tools,
+            { name: call.function.name, arguments: call.function.arguments },
+            context,
+          );
     anyWellFormed ||= result.wellFormed;
     outcome ??= "outcome" in result ? result.outcome : undefined;
     messages.push({ role: "tool", tool_call_id: call.id, content: result.output });
   }
+  if (late && !outcome) throw outOfTime(limits);
   return { outcome, anyWellFormed };
 }
 

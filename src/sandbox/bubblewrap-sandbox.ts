@@ -1,8 +1,7 @@
-import { execFile, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, lstatSync, readlinkSync, statSync } from "node:fs";
 import { chmod, lstat, mkdir, realpath, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
 import { bubblewrapArguments, type SandboxLayout } from "./bubblewrap-arguments.ts";
 import { commandEnvironment } from "./command-environment.ts";
@@ -235,37 +234,41 @@ export type BubblewrapStatus = { available: true } | { available: false; reason:
 
 let probe: Promise<BubblewrapStatus> | undefined;
 
-/** Whether bubblewrap can create its namespaces here (it may be missing, or forbidden in a container). */
+/**
+ * Whether bubblewrap can create its namespaces here (it may be missing, or forbidden in a
+ * container), and load the seccomp filter every command gets (see keyring-filter.ts).
+ */
 export function probeBubblewrap(): Promise<BubblewrapStatus> {
-  probe ??= promisify(execFile)(
-    "bwrap",
-    [
-      "--die-with-parent",
-      "--unshare-user",
-      "--cap-drop",
-      "ALL",
-      "--unshare-pid",
-      "--unshare-net",
-      "--ro-bind",
-      "/",
-      "/",
-      "--proc",
-      "/proc",
-      "--dev",
-      "/dev",
-      "true",
-    ],
-    { timeout: 10_000 },
-  ).then(
-    (): BubblewrapStatus => ({ available: true }),
-    (error: NodeJS.ErrnoException & { stderr?: string }): BubblewrapStatus => ({
-      available: false,
-      reason:
+  probe ??= new Promise((resolve) => {
+    const unavailable = (reason: string) => resolve({ available: false, reason });
+    const child = spawn(
+      "bwrap",
+      [
+        ...["--die-with-parent", "--unshare-user", "--cap-drop", "ALL", "--unshare-pid", "--unshare-net"],
+        ...["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--seccomp", "3", "true"],
+      ],
+      { stdio: ["ignore", "ignore", "pipe", "pipe"], timeout: 10_000 },
+    );
+    let printed = "";
+    child.stderr?.on("data", (chunk: Buffer) => (printed += chunk.toString()));
+    const filter = child.stdio[3] as NodeJS.WritableStream | undefined;
+    filter?.on("error", () => undefined);
+    filter?.end(KEYRING_FILTER);
+    child.on("error", (error: NodeJS.ErrnoException) =>
+      unavailable(
         error.code === "ENOENT"
           ? "bubblewrap (`bwrap`) is not installed on the app host"
-          : `bubblewrap cannot create its sandbox here: ${(error.stderr ?? error.message).trim()}`,
-    }),
-  );
+          : `bubblewrap cannot create its sandbox here: ${error.message}`,
+      ),
+    );
+    child.on("close", (code, signal) =>
+      code === 0
+        ? resolve({ available: true })
+        : unavailable(
+            `bubblewrap cannot create its sandbox here: ${printed.trim() || `it ended with ${signal ?? `exit code ${code}`}`}`,
+          ),
+    );
+  });
   return probe;
 }
 

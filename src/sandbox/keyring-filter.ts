@@ -7,6 +7,10 @@ const KEYRING_CALLS: ReadonlyArray<{ arch: number; calls: readonly number[] }> =
   { arch: 0x40000003, calls: [286, 287, 288] }, // i386
   { arch: 0xc00000b7, calls: [217, 218, 219] }, // aarch64
   { arch: 0x40000028, calls: [309, 310, 311] }, // arm
+  { arch: 0xc00000f3, calls: [217, 218, 219] }, // riscv64
+  { arch: 0xc0000102, calls: [217, 218, 219] }, // loongarch64
+  { arch: 0xc0000015, calls: [269, 270, 271] }, // ppc64le
+  { arch: 0x80000016, calls: [278, 279, 280] }, // s390x
 ];
 
 const LOAD_WORD = 0x20; // BPF_LD | BPF_W | BPF_ABS

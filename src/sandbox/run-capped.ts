@@ -89,7 +89,9 @@ export async function runCapped(options: {
 /** Writes each input whole to its pipe, from fd `first` on, and closes it. */
 function feed(child: ChildProcess, first: number, inputs: readonly Buffer[]): void {
   inputs.forEach((input, index) => {
-    const pipe = child.stdio[first + index] as NodeJS.WritableStream;
+    const pipe = child.stdio[first + index] as NodeJS.WritableStream | undefined;
+    // No pipe when the program could not be started (the failure is reported as such).
+    if (!pipe) return;
     // A program that exits without reading its input closes the pipe: nothing to report.
     pipe.on("error", () => undefined);
     pipe.end(input);

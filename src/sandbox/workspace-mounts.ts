@@ -41,11 +41,9 @@ export async function workspaceMounts(workspace: string, policy: PathPolicy): Pr
       for (let dir = parentOf(target.relative); dir !== "" && !pinned.has(dir); dir = parentOf(dir))
         pinned.add(dir);
     }
-    // A read-only directory's mount covers what is in it: one mount, not one per file.
-    else if (
-      policy.isReadOnly(entry.relative) &&
-      (entry.isSymbolicLink || !policy.isReadOnly(parentOf(entry.relative)))
-    )
+    // A read-only directory's mount covers what is in it: one mount, not one per file (a link in
+    // it cannot be changed, and what it points to keeps the rules of its own name).
+    else if (policy.isReadOnly(entry.relative) && !policy.isReadOnly(parentOf(entry.relative)))
       readOnly.push(absolute);
   }
   return {

@@ -115,7 +115,8 @@ export class RepositoryCache {
       ]);
       return;
     }
-    await mkdir(this.root, { recursive: true });
+    // Made again if something removed it since (a /tmp cleaner), as private as makePrivate makes it.
+    await mkdir(this.root, { recursive: true, mode: 0o700 });
     await rm(mirror, { recursive: true, force: true });
     await openGit(this.root, gitEnv).raw(["clone", "--bare", "--quiet", "--no-tags", cloneUrl, mirror]);
   }

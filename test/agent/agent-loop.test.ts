@@ -122,7 +122,38 @@ describe("runAgentLoop limits", () => {
     const clock = { elapsedMs: () => (model.calls >= 1 ? 1_000 : 0) } as JobClock;
     const { promise, messages } = run(model, { maxMs: 500 }, undefined, clock);
     await expect(promise).rejects.toThrow("ran out of time");
-    expect(messages.filter((message) => message.role === "tool")).toEqual([]);
+    expect(messages.filter((message) => message.role === "tool").map((message) => message.content)).toEqual([
+      "skipped: the time limit was reached",
+    ]);
+  });
+
+  it("still runs a call that ends the run once the time is up: the model had ended it in time", async () => {
+    let asked = 0;
+    const model: Model = {
+      name: "late-finisher",
+      async complete(): Promise<ModelTurn> {
+        asked += 1;
+        return {
+          message: {
+            role: "assistant",
+            content: null,
+            refusal: null,
+            tool_calls: [
+              { id: "a", type: "function", function: { name: "list_files", arguments: "{}" } },
+              { id: "b", type: "function", function: { name: "give_up", arguments: '{"reason":"enough"}' } },
+            ],
+          },
+          usage: { promptTokens: 1, cachedPromptTokens: 0, completionTokens: 0 },
+        };
+      },
+    };
+    const clock = { elapsedMs: () => (asked >= 1 ? 1_000 : 0) } as JobClock;
+    const { promise, messages } = run(model, { maxMs: 500 }, undefined, clock);
+    await expect(promise).resolves.toEqual({ kind: "gave_up", reason: "enough" });
+    expect(messages.filter((message) => message.role === "tool").map((message) => message.content)).toEqual([
+      "skipped: the time limit was reached",
+      "stopping",
+    ]);
   });
 
   it("counts steps exactly", async () => {

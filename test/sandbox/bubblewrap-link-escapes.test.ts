@@ -95,6 +95,25 @@ describe("links named by a path rule", () => {
     await run("rm lib-link");
   });
 
+  it("a link inside a read-only directory leaves what it points to as its own rules say", async () => {
+    // npm and yarn workspaces link their packages into node_modules.
+    await run("mkdir -p node_modules/@me packages/app && ln -s ../../packages/app node_modules/@me/app");
+    const result = await new BubblewrapSandbox({
+      workspace,
+      scratch: path.join(root, "scratch"),
+      access: { network: false },
+      policy: new PathPolicy(parseAgentConfig({ paths: { read_only: ["node_modules"] } }).paths),
+    }).run({
+      command: "echo x > packages/app/index.js; echo package:$?; touch node_modules/@me/new; echo modules:$?",
+      cwd: workspace,
+      timeoutMs: 15_000,
+      maxOutputBytes: 20_000,
+    });
+    expect(result.output).toContain("package:0");
+    expect(result.output).toContain("modules:1");
+    await run("rm -rf node_modules packages");
+  });
+
   it("a link no rule names works as it does outside the sandbox", async () => {
     const result = await run("ln -s lib/a.js a-link && cat a-link && echo more >> a-link && cat lib/a.js");
     expect(result).toMatchObject({ exitCode: 0, output: "export {};\nexport {};\nmore\n" });
