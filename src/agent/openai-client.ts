@@ -56,7 +56,7 @@ export function asModelError(error: unknown, model: string): Error {
   if (error instanceof OpenAI.OpenAIError || error instanceof TypeError || error instanceof SyntaxError) {
     // The SDK could not make sense of the answer: not JSON, not the API's shape, a broken stream.
     return new ModelMisbehaved(
-      `The model endpoint's answer could not be read: ${error.message}`,
+      `The model endpoint's answer could not be read: ${endpointWords(error.message)}`,
       "Check that OPENAI_BASE_URL points at an OpenAI-compatible server that offers the API in `agent.api`; if only streaming fails, set `agent.stream: false`.",
     );
   }
@@ -80,8 +80,9 @@ export abstract class OpenAIEndpointModel implements Model {
 
 /**
  * What the endpoint said, as it reaches comments and check runs: the endpoint's text, not the app's,
- * so inline code (no mention, link or image of its own) and at most 500 characters.
+ * so inline code (no mention, link or image of its own). Not cut here: the redactor that comes
+ * after must see a secret whole (check runs and comments are cut to fit where they are written).
  */
 export function endpointWords(text: string): string {
-  return codeSpan(text.length > 500 ? `${text.slice(0, 500)}…` : text);
+  return codeSpan(text);
 }

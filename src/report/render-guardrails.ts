@@ -91,7 +91,7 @@ export const UNSANDBOXED_WARNING =
 
 /** Text as one line, for a list item or a table cell. */
 function oneLine(text: string): string {
-  return text.replace(/\r?\n/g, " ");
+  return text.replace(/\r\n?|\n/g, " ");
 }
 
 /** A command's or file's name in a <summary>, as text. */
@@ -99,9 +99,12 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** A table cell: one line, its pipes escaped (inside code spans too, as GitHub's tables need). */
+/**
+ * A table cell: one line, its pipes escaped (inside code spans too, as GitHub's tables need), and
+ * the backslashes before a pipe doubled, so that none of them escapes the pipe's own escape.
+ */
 export function cell(text: string): string {
-  return oneLine(text).replace(/\|/g, "\\|");
+  return oneLine(text).replace(/(\\*)\|/g, (_match, slashes: string) => `${slashes}${slashes}\\|`);
 }
 
 function tail(text: string, maxChars: number): string {

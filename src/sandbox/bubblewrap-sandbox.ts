@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, lstatSync, readlinkSync, statSync } from "node:fs";
 import { chmod, lstat, mkdir, realpath, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -8,6 +8,7 @@ import { commandEnvironment } from "./command-environment.ts";
 import { APP_ROOT, hostPrivatePaths, pathsToCover } from "./host-private-paths.ts";
 import { createCommandCgroup } from "./create-command-cgroup.ts";
 import { KEYRING_FILTER } from "./keyring-filter.ts";
+export { probeBubblewrap, type BubblewrapStatus } from "./probe-bubblewrap.ts";
 import { workspaceMounts } from "./workspace-mounts.ts";
 import { DEFAULT_LIMITS, describeLimitHit, limitsPrelude, type ResourceLimits } from "./resource-limits.ts";
 import { runCapped } from "./run-capped.ts";
@@ -228,48 +229,6 @@ function systemLayout() {
   }));
   cachedSystem = { systemDirs, systemLinks, hidden };
   return cachedSystem;
-}
-
-export type BubblewrapStatus = { available: true } | { available: false; reason: string };
-
-let probe: Promise<BubblewrapStatus> | undefined;
-
-/**
- * Whether bubblewrap can create its namespaces here (it may be missing, or forbidden in a
- * container), and load the seccomp filter every command gets (see keyring-filter.ts).
- */
-export function probeBubblewrap(): Promise<BubblewrapStatus> {
-  probe ??= new Promise((resolve) => {
-    const unavailable = (reason: string) => resolve({ available: false, reason });
-    const child = spawn(
-      "bwrap",
-      [
-        ...["--die-with-parent", "--unshare-user", "--cap-drop", "ALL", "--unshare-pid", "--unshare-net"],
-        ...["--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--seccomp", "3", "true"],
-      ],
-      { stdio: ["ignore", "ignore", "pipe", "pipe"], timeout: 10_000 },
-    );
-    let printed = "";
-    child.stderr?.on("data", (chunk: Buffer) => (printed += chunk.toString()));
-    const filter = child.stdio[3] as NodeJS.WritableStream | undefined;
-    filter?.on("error", () => undefined);
-    filter?.end(KEYRING_FILTER);
-    child.on("error", (error: NodeJS.ErrnoException) =>
-      unavailable(
-        error.code === "ENOENT"
-          ? "bubblewrap (`bwrap`) is not installed on the app host"
-          : `bubblewrap cannot create its sandbox here: ${error.message}`,
-      ),
-    );
-    child.on("close", (code, signal) =>
-      code === 0
-        ? resolve({ available: true })
-        : unavailable(
-            `bubblewrap cannot create its sandbox here: ${printed.trim() || `it ended with ${signal ?? `exit code ${code}`}`}`,
-          ),
-    );
-  });
-  return probe;
 }
 
 /**

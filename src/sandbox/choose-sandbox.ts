@@ -1,7 +1,8 @@
 import type { AgentConfig } from "../config/agent-config.schema.ts";
 import { ConfigError } from "../errors.ts";
 import type { PathPolicy } from "../guardrails/paths/path-policy.ts";
-import { BubblewrapSandbox, probeBubblewrap, type BubblewrapStatus } from "./bubblewrap-sandbox.ts";
+import { BubblewrapSandbox } from "./bubblewrap-sandbox.ts";
+import { probeBubblewrap, type BubblewrapStatus } from "./probe-bubblewrap.ts";
 import { ProcessSandbox } from "./process-sandbox.ts";
 import type { Sandbox, SandboxAccess } from "./sandbox.ts";
 

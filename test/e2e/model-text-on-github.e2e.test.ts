@@ -61,7 +61,9 @@ describe("text the model writes to GitHub", () => {
     );
     const body = record.pulls[0]!.body as string;
     // The model's heading is text, and its open fence is closed before the app's next section.
-    expect(body).toContain("\\## Guardrails");
+    expect(body).toContain("**Guardrails**");
+    // The only Guardrails heading is the app's own.
+    expect(body.match(/^## Guardrails/gm)).toHaveLength(1);
     expect(body).toContain("| all | ✅ passed |\n\n```\n```");
     expect(body).toMatch(/\n## Rationale\n/);
     // The file's name stays in its code span, in the table of files.

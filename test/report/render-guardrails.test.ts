@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { codeSpan } from "../../src/guardrails/untrusted/neutralize-model-markdown.ts";
 import {
+  cell,
   renderGateExcerpts,
   renderRefusals,
   renderReviewReasons,
@@ -34,6 +36,13 @@ describe("the guardrails' report, with text others wrote", () => {
     expect(table).toContain('| `path "../@victim ![t](https://evil.example/t.png)" is outside` |');
     expect(renderReviewReasons([{ path: "a` @victim `b.ts", reason: "needs review" }])).toBe(
       "- ``a` @victim `b.ts``: needs review",
+    );
+  });
+
+  it("keeps a name with a lone carriage return or a backslash before a pipe in its cell", () => {
+    expect(cell(codeSpan("a\r\r## Guardrails\r![t](x)"))).toBe("`a  ## Guardrails ![t](x)`");
+    expect(cell(codeSpan("x\\|![t](https://evil.example/t.png)"))).toBe(
+      "`x\\\\\\|![t](https://evil.example/t.png)`",
     );
   });
 });

@@ -1,4 +1,4 @@
-import type { Nodes, Parent } from "mdast";
+import type { Heading, Nodes, Parent } from "mdast";
 import { fromMarkdown } from "mdast-util-from-markdown";
 import { gfmFromMarkdown } from "mdast-util-gfm";
 import { gfm } from "micromark-extension-gfm";
@@ -29,17 +29,53 @@ const CLOSING_KEYWORD = /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s*$/i;
  * Parsed with a real GitHub-flavoured Markdown parser, so code spans and blocks stay untouched.
  */
 export function neutralizeModelMarkdown(text: string, context: PublishingContext): string {
-  const tree = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
-  const edits: Edit[] = [];
-  walk(tree, text, context, edits);
-  let result = text;
-  for (const edit of edits.sort((a, b) => b.start - a.start)) {
-    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+  // A lone CR ends a line for GitHub's parser as for this one: one kind of line end, so that what
+  // is measured here is what GitHub reads.
+  const written = text.replace(/\r\n?/g, "\n");
+  let result = written;
+  // Each pass takes away what the last one's edits may have made: a heading turned into a
+  // paragraph can become the text of a setext heading with the line under it.
+  for (let pass = 0; pass < MAX_PASSES; pass += 1) {
+    const edits: Edit[] = [];
+    walk(parse(result), result, context, edits, true);
+    if (edits.length === 0) return closeOpenFence(result);
+    for (const edit of edits.sort((a, b) => b.start - a.start)) {
+      result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+    }
   }
-  return result;
+  // Text that keeps making new constructs is shown as it was written, as code.
+  return codeBlock(written);
 }
 
-function walk(node: Nodes, source: string, context: PublishingContext, edits: Edit[]): void {
+const MAX_PASSES = 8;
+
+const parse = (text: string) =>
+  fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+
+/** What no model writes: it shows where the model's text ends, to see whether a fence ran past it. */
+const END_OF_MODEL_TEXT = "issue-agent-end-of-model-text-7f3a9c";
+
+/**
+ * The model's text with a fence it left open closed: the app's sections follow it after a blank
+ * line, and an open fence would swallow them. Only a fence of the top level runs on past a blank
+ * line; one in a list item or a quote ends with its container.
+ */
+function closeOpenFence(text: string): string {
+  const source = `${text}\n\n${END_OF_MODEL_TEXT}`;
+  const open = parse(source).children.find(
+    (node) => node.type === "code" && node.value.includes(END_OF_MODEL_TEXT),
+  );
+  const fence = open && /^[ \t]*(`{3,}|~{3,})/.exec(source.slice(open.position?.start.offset ?? 0))?.[1];
+  return fence ? `${text}\n${fence}` : text;
+}
+
+function walk(
+  node: Nodes,
+  source: string,
+  context: PublishingContext,
+  edits: Edit[],
+  topLevel = false,
+): void {
   const start = node.position?.start.offset;
   const end = node.position?.end.offset;
   if (start === undefined || end === undefined) return;
@@ -48,7 +84,26 @@ function walk(node: Nodes, source: string, context: PublishingContext, edits: Ed
   switch (node.type) {
     case "html":
       if (/^<!--[\s\S]*?-->$/.test(raw.trim())) replace("");
-      else replace(raw.includes("\n") ? codeBlock(raw) : codeSpan(raw));
+      // A code block's fence lines would lose the prefix of a quote or list around it.
+      else replace(raw.includes("\n") && topLevel ? codeBlock(raw) : codeSpan(raw));
+      return;
+    case "heading":
+      // A heading of the model's would read as one of the app's own sections (`## Guardrails`): it
+      // is shown as bold text.
+      edits.push(...headingAsBold(node, raw, start, end));
+      break;
+    case "blockquote": {
+      // `> [!CAUTION]` would render as one of GitHub's alerts, in the app's voice.
+      const first = node.children[0];
+      const text = first?.type === "paragraph" ? first.children[0] : undefined;
+      const at = text?.position?.start.offset;
+      // (Read in the source: an escaped `\[!` reads as `[!` in the parsed text.)
+      if (text?.type === "text" && at !== undefined && source.startsWith("[!", at))
+        edits.push({ start: at, end: at, text: "\\" });
+      break;
+    }
+    case "inlineCode":
+    case "code":
       return;
     case "image":
     case "imageReference":
@@ -70,51 +125,24 @@ function walk(node: Nodes, source: string, context: PublishingContext, edits: Ed
     case "text":
       textEdits(raw, start, context, edits);
       return;
-    case "heading":
-      // A heading of the model's would read as one of the app's own sections (`## Guardrails`):
-      // its marker is shown as text.
-      edits.push(headingMarkerEscape(raw, start));
-      break;
-    case "blockquote": {
-      // `> [!CAUTION]` would render as one of GitHub's alerts, in the app's voice.
-      const alert = /^[ \t]*>[ \t]?(?=\[!)/.exec(raw);
-      if (alert) edits.push({ start: start + alert[0].length, end: start + alert[0].length, text: "\\" });
-      break;
-    }
-    case "inlineCode":
-      return;
-    case "code": {
-      // A fence the model never closed would run to the end of the model's text and swallow the
-      // app's sections after it: it is closed where the model's text ends.
-      const closing = unclosedFence(raw);
-      if (closing) edits.push({ start: end, end, text: `\n${closing}` });
-      return;
-    }
   }
   if ("children" in node)
-    for (const child of (node as Parent).children) walk(child as Nodes, source, context, edits);
+    for (const child of (node as Parent).children)
+      walk(child as Nodes, source, context, edits, node.type === "root");
 }
 
-/** The edit that shows a heading's marker as text: `\##` for `##`, `\---` under a setext one. */
-function headingMarkerEscape(raw: string, start: number): Edit {
-  // An ATX heading's first `#`, or the first character of a setext heading's underline (its last line).
-  const underline = raw.lastIndexOf("\n") + 1;
-  const at = /^[ \t]*#/.test(raw)
-    ? raw.indexOf("#")
-    : underline + (/^[ \t]*/.exec(raw.slice(underline))?.[0].length ?? 0);
-  return { start: start + at, end: start + at, text: "\\" };
-}
-
-/** The fence that would close `raw`, a fenced code block, when it is not closed; else undefined. */
-function unclosedFence(raw: string): string | undefined {
-  const opening = /^[ \t]*(`{3,}|~{3,})/.exec(raw);
-  if (!opening) return undefined;
-  const fence = opening[1]!;
-  const lines = raw.split("\n");
-  const last = lines.at(-1)!.trim();
-  const closed =
-    lines.length > 1 && last.startsWith(fence[0]!.repeat(fence.length)) && /^(`+|~+)$/.test(last);
-  return closed ? undefined : fence;
+/**
+ * The edits that make a heading bold text: its marker (`## `, or a setext heading's underline)
+ * becomes `**`, around its content, whose own edits (mentions, links) stay inside.
+ */
+function headingAsBold(node: Heading, raw: string, start: number, end: number): Edit[] {
+  const from = node.children[0]?.position?.start.offset;
+  const to = node.children.at(-1)?.position?.end.offset;
+  if (from === undefined || to === undefined) return [{ start, end, text: codeSpan(raw) }];
+  return [
+    { start, end: from, text: "**" },
+    { start: to, end, text: "**" },
+  ];
 }
 
 /** Links only to the GitHub host (or relative, which GitHub resolves there); images the same. */
@@ -162,7 +190,7 @@ function textEdits(raw: string, offset: number, context: PublishingContext, edit
  * (a blank line would end the span, and what follows would be Markdown again).
  */
 export function codeSpan(raw: string): string {
-  const text = raw.replace(/\r?\n/g, " ");
+  const text = raw.replace(/\r\n?|\n/g, " ");
   if (text === "") return "";
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = "`".repeat(longest + 1);

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { fromMarkdown } from "mdast-util-from-markdown";
+import { gfmFromMarkdown } from "mdast-util-gfm";
+import { gfm } from "micromark-extension-gfm";
 import { neutralizeModelMarkdown } from "../../../src/guardrails/untrusted/neutralize-model-markdown.ts";
 
 const context = { githubHost: "github.com", repository: "octo-org/hello-world", requester: "maintainer" };
@@ -26,18 +29,49 @@ describe("neutralizeModelMarkdown", () => {
       "fixes `https://github.com/octo-org/hello-world/issues/3`",
     ],
     ["see https://github.com/other/repo/issues/1", "see `https://github.com/other/repo/issues/1`"],
-    // The app's own sections and GitHub's alerts are the app's voice, not the model's.
-    ["Done.\n\n## Guardrails\n✅ all passed", "Done.\n\n\\## Guardrails\n✅ all passed"],
-    ["Done\n===", "Done\n\\==="],
+    // The app's own sections and GitHub's alerts are the app's voice, not the model's: a heading
+    // is bold text, however it is written, and an alert's marker is text.
+    ["Done.\n\n## Guardrails\n✅ all passed", "Done.\n\n**Guardrails**\n✅ all passed"],
+    ["Done\n===", "**Done**"],
+    ["> Title\n> ---", "> **Title**"],
+    ["#Guardrails\n---", "**#Guardrails**"],
+    ["Guardrails\r---", "**Guardrails**"],
     ["> [!CAUTION]\n> approved", "> \\[!CAUTION]\n> approved"],
+    [">  [!CAUTION]", ">  \\[!CAUTION]"],
     // A fence left open would swallow the app's sections after the model's text.
     ["Done.\n\n```", "Done.\n\n```\n```"],
     ["````js\nx\n```", "````js\nx\n```\n````"],
+    ["```\ncode\n    ```", "```\ncode\n    ```\n```"],
+    // HTML in a quote stays in the quote, as code.
+    ["> <div>\n> x", "> `<div> > x`"],
   ])("neutralises %j", (input, expected) => {
     expect(neutralize(input)).toBe(expected);
   });
 
   it.each([
+    "Guardrails\n## x\n---",
+    "Guardrails\n## x\n===",
+    "Guardrails\n#\n---",
+    "- ## Guardrails",
+    "> ## Guardrails\n> ---",
+  ])("leaves no heading in %j, however the escapes combine", (input) => {
+    const tree = fromMarkdown(`${neutralize(input)}\n\n## Rationale`, {
+      extensions: [gfm()],
+      mdastExtensions: [gfmFromMarkdown()],
+    });
+    const headings: string[] = [];
+    const visit = (node: { type: string; children?: unknown[] }) => {
+      if (node.type === "heading") headings.push(node.type);
+      for (const child of node.children ?? []) visit(child as never);
+    };
+    visit(tree);
+    expect(headings).toHaveLength(1);
+  });
+
+  it.each([
+    "> ```js\n> x = 1\n> ```",
+    "- ```\n  code",
+    "a\n\n---\n\nb",
     "plain text with #3 and a `fixes #4` in code",
     "thanks @maintainer",
     "see [the file](https://github.com/octo-org/hello-world/blob/main/src/app.ts)",
