@@ -32,22 +32,42 @@ export function neutralizeModelMarkdown(text: string, context: PublishingContext
   // A lone CR ends a line for GitHub's parser as for this one: one kind of line end, so that what
   // is measured here is what GitHub reads.
   const written = text.replace(/\r\n?/g, "\n");
-  let result = written;
-  // Each pass takes away what the last one's edits may have made: a heading turned into a
-  // paragraph can become the text of a setext heading with the line under it.
-  for (let pass = 0; pass < MAX_PASSES; pass += 1) {
-    const edits: Edit[] = [];
-    walk(parse(result), result, context, edits, true);
-    if (edits.length === 0) return closeOpenFence(result);
-    for (const edit of edits.sort((a, b) => b.start - a.start)) {
-      result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+  // The parser's time grows faster than the text (some 90,000-character inputs took minutes), and
+  // a deep enough nesting overflows its stack: text that long, or that the parser cannot take,
+  // is shown as it was written, as code.
+  if (written.length > MAX_CHARS) return codeBlock(written);
+  try {
+    let result = written;
+    // Each pass takes away what the last one's edits may have made: a heading turned into a
+    // paragraph can become the text of a setext heading with the line under it.
+    for (let pass = 0; pass < MAX_PASSES; pass += 1) {
+      const edits: Edit[] = [];
+      walk(parse(result), result, context, edits, true);
+      if (edits.length === 0) return closeOpenFence(result);
+      result = applyEdits(result, edits);
     }
+  } catch {
+    // (falls through)
   }
   // Text that keeps making new constructs is shown as it was written, as code.
   return codeBlock(written);
 }
 
 const MAX_PASSES = 8;
+/** Longer than the summaries and reasons models write (the parser is superlinear on some inputs). */
+const MAX_CHARS = 6_000;
+
+/** The edits (which never overlap) made in one pass over the text. */
+function applyEdits(text: string, edits: readonly Edit[]): string {
+  const pieces: string[] = [];
+  let at = 0;
+  for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+    pieces.push(text.slice(at, edit.start), edit.text);
+    at = edit.end;
+  }
+  pieces.push(text.slice(at));
+  return pieces.join("");
+}
 
 const parse = (text: string) =>
   fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
@@ -123,12 +143,18 @@ function walk(
       break;
     }
     case "text":
-      textEdits(raw, start, context, edits);
+      textEdits(raw, node.value, start, context, edits);
       return;
   }
-  if ("children" in node)
-    for (const child of (node as Parent).children)
-      walk(child as Nodes, source, context, edits, node.type === "root");
+  if (!("children" in node)) return;
+  const children = (node as Parent).children;
+  // GFM's autolinks of bare addresses are made after parsing, without positions: what this
+  // node holds cannot be judged piece by piece, so it is shown whole, as code.
+  if (node.type !== "root" && children.some((child) => !child.position)) {
+    replace(raw.includes("\n") && topLevel ? codeBlock(raw) : codeSpan(raw));
+    return;
+  }
+  for (const child of children) walk(child as Nodes, source, context, edits, node.type === "root");
 }
 
 /**
@@ -147,6 +173,9 @@ function headingAsBold(node: Heading, raw: string, start: number, end: number): 
 
 /** Links only to the GitHub host (or relative, which GitHub resolves there); images the same. */
 function urlAllowed(url: string, image: boolean, context: PublishingContext): boolean {
+  // Resolved against the page it is shown on (a pull request's, an issue's), `../..` leaves the
+  // repository: such a link could reach another one's issues.
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(url) && url.split(/[/\\]/).includes("..")) return false;
   let parsed: URL;
   try {
     parsed = new URL(url, `https://${context.githubHost}/${context.repository}/`);
@@ -162,13 +191,26 @@ function urlAllowed(url: string, image: boolean, context: PublishingContext): bo
   return sameRepository || !["issues", "pull", "pulls", "discussions", "commit"].includes(kind ?? "");
 }
 
-const MENTION = /(?<![\w`/])@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9_.-]+)?)/g;
+const MENTION = /(?<!\w)@([A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9_.-]+)?)/g;
 const CROSS_REFERENCE = /(?<![\w/.-])[A-Za-z0-9][\w.-]*\/[\w.-]+(?:#\d+|@[0-9a-f]{7,40})\b/g;
 const CLOSING_REFERENCE =
-  /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+(?:#\d+|GH-\d+|[\w.-]+\/[\w.-]+#\d+)\b/gi;
+  /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)(?:\s+(?::\s*)?|:\s*)(?:#\d+|GH-\d+|[\w.-]+\/[\w.-]+#\d+)\b/gi;
 
 /** Mentions, cross-repository references and closing keywords in plain text, as code. */
-function textEdits(raw: string, offset: number, context: PublishingContext, edits: Edit[]): void {
+function textEdits(
+  raw: string,
+  value: string,
+  offset: number,
+  context: PublishingContext,
+  edits: Edit[],
+): void {
+  // GitHub finds mentions and references in the text as rendered: `&#64;bob` and `\@bob` read as
+  // `@bob`, and a quote's `> ` is gone between `fixes` and `#1`. Text whose source is not what it
+  // reads, and that reads as any of them, is shown whole as code.
+  if ((raw !== value || /[\\&]/.test(raw)) && readsAsReference(value, context)) {
+    edits.push({ start: offset, end: offset + raw.length, text: codeSpan(raw) });
+    return;
+  }
   const found: Edit[] = [];
   const add = (pattern: RegExp, keep?: (match: RegExpExecArray) => boolean) => {
     for (const match of raw.matchAll(pattern)) {
@@ -181,8 +223,19 @@ function textEdits(raw: string, offset: number, context: PublishingContext, edit
   };
   add(CLOSING_REFERENCE);
   add(CROSS_REFERENCE);
-  add(MENTION, (m) => m[1]!.toLowerCase() === context.requester.toLowerCase());
+  add(MENTION, (m) => isRequester(m, context));
   for (const f of found) edits.push({ start: offset + f.start, end: offset + f.end, text: f.text });
+}
+
+const isRequester = (match: RegExpMatchArray, context: PublishingContext) =>
+  match[1]!.toLowerCase() === context.requester.toLowerCase();
+
+function readsAsReference(text: string, context: PublishingContext): boolean {
+  return (
+    new RegExp(CLOSING_REFERENCE.source, "i").test(text) ||
+    new RegExp(CROSS_REFERENCE.source).test(text) ||
+    [...text.matchAll(MENTION)].some((match) => !isRequester(match, context))
+  );
 }
 
 /**

@@ -44,8 +44,26 @@ describe("neutralizeModelMarkdown", () => {
     ["```\ncode\n    ```", "```\ncode\n    ```\n```"],
     // HTML in a quote stays in the quote, as code.
     ["> <div>\n> x", "> `<div> > x`"],
+    // A bare address GFM links after parsing leaves nodes without positions: the paragraph is code.
+    ["@bob evil/repo#2 fixes #1 \\www.x.y", "`@bob evil/repo#2 fixes #1 \\www.x.y`"],
+    // What GitHub reads as a mention or reference once escapes and entities are decoded.
+    ["\\@bob", "`\\@bob`"],
+    ["&#64;bob", "`&#64;bob`"],
+    ["fixes \\#1", "`fixes \\#1`"],
+    ["> fixes\n> #1", "> `fixes > #1`"],
+    ["a/@bob", "a/`@bob`"],
+    // A relative link out of the repository, from the page it is shown on.
+    ["[x](../../x/issues/1)", "`[x](../../x/issues/1)`"],
   ])("neutralises %j", (input, expected) => {
     expect(neutralize(input)).toBe(expected);
+  });
+
+  it("shows text too long for the parser, or that it cannot take, as code", () => {
+    const long = `@bob ${"x".repeat(7_000)}`;
+    expect(neutralize(long)).toBe(`\`\`\`\n${long}\n\`\`\``);
+    const deep = `${"> ".repeat(2_900)}@bob`;
+    const shown = neutralize(deep);
+    expect(shown.startsWith("```\n") || shown.endsWith("`@bob`")).toBe(true);
   });
 
   it.each([
