@@ -101,11 +101,19 @@ function walk(
   if (start === undefined || end === undefined) return;
   const raw = source.slice(start, end);
   const replace = (text: string) => edits.push({ start, end, text });
+  // A code block's fence lines would lose the prefix of a quote or list around the node.
+  const asCode = () => replace(raw.includes("\n") && topLevel ? codeBlock(raw) : codeSpan(raw));
+  // GFM's autolinks of bare addresses are made after parsing, without positions: what this node
+  // holds cannot be judged piece by piece (nor its own marks edited around them), so it is shown
+  // whole, as code.
+  if (node.type !== "root" && "children" in node && node.children.some((child) => !child.position)) {
+    asCode();
+    return;
+  }
   switch (node.type) {
     case "html":
       if (/^<!--[\s\S]*?-->$/.test(raw.trim())) replace("");
-      // A code block's fence lines would lose the prefix of a quote or list around it.
-      else replace(raw.includes("\n") && topLevel ? codeBlock(raw) : codeSpan(raw));
+      else asCode();
       return;
     case "heading":
       // A heading of the model's would read as one of the app's own sections (`## Guardrails`): it
@@ -146,15 +154,9 @@ function walk(
       textEdits(raw, node.value, start, context, edits);
       return;
   }
-  if (!("children" in node)) return;
-  const children = (node as Parent).children;
-  // GFM's autolinks of bare addresses are made after parsing, without positions: what this
-  // node holds cannot be judged piece by piece, so it is shown whole, as code.
-  if (node.type !== "root" && children.some((child) => !child.position)) {
-    replace(raw.includes("\n") && topLevel ? codeBlock(raw) : codeSpan(raw));
-    return;
-  }
-  for (const child of children) walk(child as Nodes, source, context, edits, node.type === "root");
+  if ("children" in node)
+    for (const child of (node as Parent).children)
+      walk(child as Nodes, source, context, edits, node.type === "root");
 }
 
 /**

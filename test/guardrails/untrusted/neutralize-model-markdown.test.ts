@@ -46,6 +46,8 @@ describe("neutralizeModelMarkdown", () => {
     ["> <div>\n> x", "> `<div> > x`"],
     // A bare address GFM links after parsing leaves nodes without positions: the paragraph is code.
     ["@bob evil/repo#2 fixes #1 \\www.x.y", "`@bob evil/repo#2 fixes #1 \\www.x.y`"],
+    // (Once: a heading holding one is not also made bold around it.)
+    ["## see \\www.x.y now", "`## see \\www.x.y now`"],
     // What GitHub reads as a mention or reference once escapes and entities are decoded.
     ["\\@bob", "`\\@bob`"],
     ["&#64;bob", "`&#64;bob`"],
