@@ -1,4 +1,5 @@
 import { codeBlock, codeSpan } from "../guardrails/untrusted/neutralize-model-markdown.ts";
+import { escapeHtml } from "./escape-html.ts";
 import { BEHAVIOUR_UNCHANGED, type GateResult, type Refusal } from "../jobs/run-log.ts";
 
 const STATUS: Record<GateResult["status"], string> = {
@@ -32,12 +33,7 @@ export function unverifiedGates(gates: readonly GateResult[]): GateResult[] {
  */
 export function renderTestEvidence(gates: readonly GateResult[], maxChars = 3_000): string {
   const excerpts = gates.filter((g) => g.gate === "test-first").flatMap((g) => g.excerpts ?? []);
-  return excerpts
-    .map(
-      (e) =>
-        `<details><summary>${escapeHtml(e.title)}</summary>\n\n${codeBlock(tail(e.text, maxChars))}\n</details>`,
-    )
-    .join("\n");
+  return excerpts.map((e) => excerptBlock(e, maxChars)).join("\n");
 }
 
 /**
@@ -62,10 +58,7 @@ export function testFirstException(gates: readonly GateResult[]): string | undef
 export function renderGateExcerpts(gates: readonly GateResult[], maxChars = 4_000): string {
   return gates
     .flatMap((g) => g.excerpts ?? [])
-    .map(
-      (e) =>
-        `<details><summary>${escapeHtml(e.title)}</summary>\n\n${codeBlock(tail(e.text, maxChars))}\n</details>`,
-    )
+    .map((e) => excerptBlock(e, maxChars))
     .join("\n");
 }
 
@@ -89,14 +82,14 @@ export function renderReviewReasons(reasons: ReadonlyArray<{ path: string; reaso
 export const UNSANDBOXED_WARNING =
   "> [!WARNING]\n> **The agent's commands ran without a sandbox** (bubblewrap is unavailable on the app host and this repository set `sandbox.allow_unsandboxed: true`). Lost: no namespace — they ran as the app's user with the app host's files (the app's own included), processes and network; they saw the repository's real `.git`; only per-process ulimits held (no total memory cap, no private /tmp, and no process limit if the app runs as root). Review with that in mind.";
 
+/** A log excerpt, collapsed under its title (a command: HTML text), in a fence longer than any it holds. */
+function excerptBlock(excerpt: { title: string; text: string }, maxChars: number): string {
+  return `<details><summary>${escapeHtml(excerpt.title)}</summary>\n\n${codeBlock(tail(excerpt.text, maxChars))}\n</details>`;
+}
+
 /** Text as one line, for a list item or a table cell. */
 function oneLine(text: string): string {
   return text.replace(/\r\n?|\n/g, " ");
-}
-
-/** A command's or file's name in a <summary>, as text. */
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /**

@@ -1,3 +1,5 @@
+import { escapeHtml } from "../report/escape-html.ts";
+
 /**
  * HTML built from templates whose every interpolation is escaped, unless it is already `Html` (the
  * output of another template). Hostile text (issue bodies, model answers, command output) can only
@@ -14,15 +16,6 @@ export class Html {
 }
 
 type Part = Html | string | number | undefined | null | false | readonly Part[];
-
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-}
 
 function render(part: Part): string {
   if (part instanceof Html) return part.value;
