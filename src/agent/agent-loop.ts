@@ -29,9 +29,6 @@ function steeringMessage(message: { by: string; text: string }): string {
   return `Message from the maintainer @${message.by}, sent while you were working. Take it into account from now on; where it conflicts with earlier instructions, it wins:\n${message.text}`;
 }
 
-/** Tools whose call ends the run (see AgentOutcome). */
-const ENDING_TOOLS = new Set(["finish", "give_up", "ask_question"]);
-
 const NUDGE =
   "Continue by calling one of the tools. When the work is complete call finish; if it cannot be done call give_up.";
 
@@ -187,7 +184,9 @@ async function runCalls(
     // A turn of many calls stops at the limit too, not only the next model call; a call that ends
     // the run (finish, give_up, a question) still counts: the model had ended it in time.
     const skipLate =
-      !outcome && !ENDING_TOOLS.has(call.function.name) && context.clock.elapsedMs() >= limits.maxMs;
+      !outcome &&
+      !tools.find((tool) => tool.name === call.function.name)?.endsRun &&
+      context.clock.elapsedMs() >= limits.maxMs;
     late ||= skipLate;
     const result = outcome
       ? { wellFormed: true, output: "skipped: the run already finished" }

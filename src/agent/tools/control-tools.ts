@@ -53,6 +53,7 @@ export const commitStepTool = defineTool({
 
 export const finishTool = defineTool({
   name: "finish",
+  endsRun: true,
   description:
     "Call when the work is complete and tested. Remaining changes become the last step and must pass every gate (paths, diff size, lint, test-first: tests that fail without your change and pass with it). The title, summary and rationale become the pull request; explain why you chose this approach and what you considered.",
   parameters: z.object({
@@ -89,6 +90,7 @@ export const finishTool = defineTool({
 
 export const giveUpTool = defineTool({
   name: "give_up",
+  endsRun: true,
   description:
     "Call when the issue cannot or should not be solved by you (unclear, too large, needs a human decision). Explain why; no pull request is opened.",
   parameters: z.object({ reason: z.string().min(1).max(5_000) }),
@@ -99,6 +101,7 @@ export const giveUpTool = defineTool({
 
 export const askQuestionTool = defineTool({
   name: "ask_question",
+  endsRun: true,
   description:
     "Ask the maintainer one clarifying question when the issue is ambiguous and a wrong guess would need reverting. The job pauses until someone with write access answers; the answer comes back as this tool's result. Ask only what you cannot find out from the repository.",
   parameters: z.object({ question: z.string().min(1).max(2_000) }),

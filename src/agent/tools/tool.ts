@@ -55,6 +55,8 @@ export interface Tool<Schema extends z.ZodType = z.ZodType> {
   name: string;
   description: string;
   parameters: Schema;
+  /** A call of it ends the run (finish, give up, ask): it still counts once the time is up. */
+  endsRun?: true;
   run(args: z.infer<Schema>, context: ToolContext): Promise<ToolResult>;
 }
 
