@@ -48,7 +48,9 @@ export function intendedLabel(raw: unknown): string {
 /** For local runs: the YAML text of the file, or undefined when there is none. */
 export function parseYamlConfig(text: string | undefined): unknown {
   if (text === undefined) return undefined;
-  const unparsable = unparsableConfig([{ where: `\`${CONFIG_PATH}\``, text }], text);
-  if (unparsable) throw unparsable;
-  return parseYaml(text);
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    throw unparsableConfig([{ where: `\`${CONFIG_PATH}\``, text }], text) ?? error;
+  }
 }
